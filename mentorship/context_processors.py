@@ -1,0 +1,9 @@
+from django.conf import settings
+
+
+def site(request):
+    """Values every template may use."""
+    return {
+        "SITE_NAME": "Mentorship",
+        "LINKEDIN_ENABLED": bool(settings.SOCIALACCOUNT_PROVIDERS.get("openid_connect")),
+    }

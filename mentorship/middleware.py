@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+
+class StaffMFARequiredMiddleware:
+    """Send staff without a second factor to TOTP enrolment.
+
+    Active only when ``MFA_REQUIRED_FOR_STAFF`` is on (the production
+    default). The MFA, account and static paths stay reachable so that the
+    person can enrol or log out.
+    """
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if settings.MFA_REQUIRED_FOR_STAFF and self._needs_enrolment(request):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    def _needs_enrolment(self, request) -> bool:
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or not user.is_staff:
+            return False
+        if request.path.startswith(self.ALLOWED_PREFIXES):
+            return False
+        from allauth.mfa.models import Authenticator
+
+        return not Authenticator.objects.filter(
+            user=user, type=Authenticator.Type.TOTP
+        ).exists()

@@ -1,0 +1,95 @@
+"""Shared fixtures.
+
+Services: tests marked ``postgres`` / ``redis`` run where ``DATABASE_URL`` /
+``REDIS_URL`` are set and are skipped otherwise, unless
+``REQUIRE_SERVICES=1``, which turns a missing service into a failure (CI).
+Browser tests use Debian's Chromium through Playwright; they are skipped
+when it is not installed, again unless ``REQUIRE_SERVICES=1``.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-results"
+
+
+def _missing(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (REQUIRE_SERVICES=1)")
+    pytest.skip(reason)
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            _missing("needs PostgreSQL: set DATABASE_URL")
+    if item.get_closest_marker("redis") and not os.environ.get("REDIS_URL"):
+        _missing("needs Redis: set REDIS_URL")
+    if item.get_closest_marker("browser") and not shutil.which(CHROMIUM):
+        _missing(f"needs Chromium at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(settings, tmp_path):
+    """Each test gets its own cache so rate limits never leak between tests."""
+    if not os.environ.get("REDIS_URL"):
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "cache"),
+            }
+        }
+    else:
+        from django.core.cache import cache
+
+        cache.clear()
+    yield
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    path = ARTIFACTS / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless system Chromium driven by Playwright (no browser download)."""
+    if not shutil.which(CHROMIUM):
+        _missing(f"needs Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
