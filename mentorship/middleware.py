@@ -29,6 +29,4 @@ class StaffMFARequiredMiddleware:
             return False
         from allauth.mfa.models import Authenticator
 
-        return not Authenticator.objects.filter(
-            user=user, type=Authenticator.Type.TOTP
-        ).exists()
+        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

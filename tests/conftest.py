@@ -9,6 +9,7 @@ when it is not installed, again unless ``REQUIRE_SERVICES=1``.
 
 import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -40,17 +41,23 @@ def pytest_runtest_setup(item):
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings, tmp_path):
     """Each test gets its own cache so rate limits never leak between tests."""
-    if not os.environ.get("REDIS_URL"):
+    if os.environ.get("REDIS_URL"):
+        # A fresh key prefix isolates the test without flushing the shared
+        # Redis database (the broker of a worker test may live there).
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": os.environ["REDIS_URL"],
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            }
+        }
+    else:
         settings.CACHES = {
             "default": {
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                 "LOCATION": str(tmp_path / "cache"),
             }
         }
-    else:
-        from django.core.cache import cache
-
-        cache.clear()
     yield
 
 

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Starts web (127.0.0.1:8000), one Celery worker and beat; Ctrl-C stops all three.
+# Without DATABASE_URL / REDIS_URL this is SQLite plus kombu's filesystem
+# broker under var/, so nothing else needs to be running.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+mkdir -p var/log
+
+pids=()
+stop() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping web, worker and beat..."
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+$PY -m celery -A mentorship worker --loglevel INFO --concurrency 2 >var/log/worker.log 2>&1 &
+pids+=($!)
+$PY -m celery -A mentorship beat --loglevel INFO --pidfile= \
+  --scheduler django_celery_beat.schedulers:DatabaseScheduler >var/log/beat.log 2>&1 &
+pids+=($!)
+echo "Worker and beat started (logs in var/log/worker.log and var/log/beat.log)."
+$PY manage.py demo_logins
+echo "Open http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
+$PY manage.py runserver 127.0.0.1:8000 --noreload &
+pids+=($!)
+wait "${pids[-1]}"
