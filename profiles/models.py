@@ -59,3 +59,295 @@ class User(AbstractUser):
 
     def get_short_name(self) -> str:
         return (self.name.split(" ")[0] if self.name else "") or self.email
+
+
+# --- Reference data ------------------------------------------------------------
+
+
+def validate_timezone(value: str) -> None:
+    from .timezones import is_valid_timezone
+
+    if not is_valid_timezone(value):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError("“%(value)s” is not an IANA time zone.", params={"value": value})
+
+
+class Occupation(models.Model):
+    """An O*NET occupation (job titles autocomplete from these)."""
+
+    soc_code = models.CharField(max_length=10, unique=True)
+    title = models.CharField(max_length=150, db_index=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def major_group(self) -> str:
+        """The SOC major group, e.g. "15" (computer and mathematical)."""
+        return self.soc_code[:2]
+
+
+class Language(models.Model):
+    code = models.CharField(max_length=8, unique=True, help_text="ISO 639-1 code, e.g. en")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SkillQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Skill.Status.APPROVED)
+
+    def pending(self):
+        return self.filter(status=Skill.Status.PENDING)
+
+
+class Skill(models.Model):
+    """A tag in the skill taxonomy.
+
+    Seeded from O*NET technology skills (tools, with the commodity title as
+    category) plus curated career skills. People may type unknown tags: they
+    are created ``pending`` until an admin approves, renames or merges them.
+    ``aliases`` is a ``;``-separated lower-case list (``js;ecmascript``) so a
+    search for an alias finds the skill.
+    """
+
+    class Status(models.TextChoices):
+        APPROVED = "approved", "Approved"
+        PENDING = "pending", "Pending review"
+
+    class Source(models.TextChoices):
+        ONET = "onet", "O*NET technology"
+        CURATED = "curated", "Curated career skill"
+        MEMBER = "member", "Added by a member"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    category = models.CharField(max_length=120, blank=True, db_index=True)
+    aliases = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.APPROVED, db_index=True)
+    source = models.CharField(max_length=10, choices=Source, default=Source.CURATED)
+    is_hot = models.BooleanField(default=False, help_text="An O*NET 'hot technology'.")
+    created_by = models.ForeignKey(
+        "profiles.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = SkillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="skill_name_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [alias for alias in self.aliases.split(";") if alias]
+
+
+# --- Profiles ----------------------------------------------------------------
+
+
+class Profile(models.Model):
+    """What a person tells the platform about themself.
+
+    One person may be both a mentee and a mentor (``role = both``). Formats
+    are what a mentor offers or a mentee wants. Times are stored in UTC and
+    shown in the viewer's ``timezone``; availability slots are in the
+    owner's own time zone.
+    """
+
+    class Role(models.TextChoices):
+        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", "Mentor"
+        BOTH = "both", "Mentor and mentee"
+
+    class Visibility(models.TextChoices):
+        MEMBERS = "members", "All members"
+        MATCHES = "matches", "Only people I am matched with"
+
+    user = models.OneToOneField("profiles.User", on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(max_length=6, choices=Role, default=Role.MENTEE, db_index=True)
+    display_name = models.CharField(max_length=80, blank=True)
+    headline = models.CharField(max_length=160, blank=True)
+    bio = models.TextField(blank=True, help_text="Markdown. Links and formatting are allowed.")
+    avatar = models.ImageField(upload_to="avatars/", blank=True)
+    job_title = models.CharField(max_length=150, blank=True)
+    occupation = models.ForeignKey(
+        Occupation, null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles"
+    )
+    industry = models.CharField(max_length=80, blank=True, db_index=True)
+    organisation = models.CharField(max_length=120, blank=True)
+    years_experience = models.PositiveSmallIntegerField(default=0)
+    location = models.CharField(max_length=120, blank=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    languages = models.ManyToManyField(Language, blank=True, related_name="profiles")
+    strengths = models.TextField(blank=True)
+    growth_areas = models.TextField(blank=True)
+    format_flash = models.BooleanField("one-hour flash sessions", default=True)
+    format_long_term = models.BooleanField("long-term mentorship", default=True)
+    linkedin_url = models.URLField(blank=True)
+    website_url = models.URLField(blank=True)
+    visibility = models.CharField(max_length=8, choices=Visibility, default=Visibility.MEMBERS)
+    # Mentor side.
+    capacity = models.PositiveSmallIntegerField(
+        default=0, help_text="How many long-term mentees you can take at once."
+    )
+    accepting = models.BooleanField(default=True, help_text="Open to new requests.")
+    away_until = models.DateField(null=True, blank=True)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["user__email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(years_experience__lte=70), name="profile_years_plausible"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__lte=50), name="profile_capacity_max"
+            ),
+        ]
+        indexes = [models.Index(fields=["role", "accepting"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.name or self.user.email.split("@")[0]
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role in {self.Role.MENTOR, self.Role.BOTH}
+
+    @property
+    def is_mentee(self) -> bool:
+        return self.role in {self.Role.MENTEE, self.Role.BOTH}
+
+    @property
+    def formats(self) -> list[str]:
+        return [
+            name
+            for name, on in (("flash", self.format_flash), ("long_term", self.format_long_term))
+            if on
+        ]
+
+
+class ProfileSkill(models.Model):
+    """A skill a person offers (level = proficiency 1–5) or wants (level = priority 1–3)."""
+
+    class Direction(models.TextChoices):
+        OFFERS = "offers", "Offers"
+        WANTS = "wants", "Wants to learn"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="profile_skills")
+    direction = models.CharField(max_length=6, choices=Direction)
+    level = models.PositiveSmallIntegerField(default=3)
+
+    class Meta:
+        ordering = ["-level", "skill__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "skill", "direction"], name="profileskill_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=1, level__lte=5), name="profileskill_level_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["skill", "direction"])]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.direction} {self.skill} ({self.level})"
+
+
+class AvailabilitySlot(models.Model):
+    """A weekly window in the owner's own time zone (weekday 0 = Monday)."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(
+        choices=[
+            (0, "Monday"),
+            (1, "Tuesday"),
+            (2, "Wednesday"),
+            (3, "Thursday"),
+            (4, "Friday"),
+            (5, "Saturday"),
+            (6, "Sunday"),
+        ]
+    )
+    start_time = models.TimeField()
+    end_time = models.TimeField()
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_time__gt=models.F("start_time")),
+                name="slot_ends_after_start",
+            ),
+            models.CheckConstraint(condition=models.Q(weekday__lte=6), name="slot_weekday_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+
+
+# --- Goals -------------------------------------------------------------------
+
+
+class Goal(models.Model):
+    """Something a mentee wants to achieve; feeds matching and mentorships."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        ACHIEVED = "achieved", "Achieved"
+        DROPPED = "dropped", "Dropped"
+
+    owner = models.ForeignKey("profiles.User", on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["status", "target_date", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in {self.Status.OPEN, self.Status.IN_PROGRESS}
+
+
+class Milestone(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=160)
+    due_date = models.DateField(null=True, blank=True)
+    done_at = models.DateField(null=True, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
