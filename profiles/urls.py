@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""Profile URLs, grouped by area; each area keeps its routes in its own module."""
+
+from . import urls_data, urls_directory, urls_profile
 
 app_name = "profiles"
 
-urlpatterns: list = []
+urlpatterns = [
+    *urls_profile.urlpatterns,
+    *urls_directory.urlpatterns,
+    *urls_data.urlpatterns,
+]

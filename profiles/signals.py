@@ -1,0 +1,12 @@
+"""Signals other apps listen to. They may only schedule work (STYLE.md #4).
+
+``profile_changed`` is sent by the profile services after anything that
+matching reads changes (role, skills, goals, languages, time zone,
+availability, capacity, accepting...). ``matching`` connects a receiver that
+queues an incremental re-score of that person on commit, debounced.
+"""
+
+from django.dispatch import Signal
+
+# Sent with: user_id (int).
+profile_changed = Signal()
