@@ -1,0 +1,32 @@
+"""The matching engine: plain arrays in, plain arrays out, no Django.
+
+See ``docs/engine.md`` for the maths and the measured figures.
+"""
+
+from .assign import Assignment, count_blocking_pairs, optimal_assignment, stable_assignment
+from .balance import exposure_gini, select_topk
+from .config import COMPONENTS, EngineConfig
+from .learn import WeightLearner, WeightLearningResult, learn_weights
+from .model import MatchModel
+from .results import Candidates, TopK
+from .types import Exclusions, Mentees, Mentors
+
+__all__ = [
+    "COMPONENTS",
+    "Assignment",
+    "Candidates",
+    "EngineConfig",
+    "Exclusions",
+    "MatchModel",
+    "Mentees",
+    "Mentors",
+    "TopK",
+    "WeightLearner",
+    "WeightLearningResult",
+    "count_blocking_pairs",
+    "exposure_gini",
+    "learn_weights",
+    "optimal_assignment",
+    "select_topk",
+    "stable_assignment",
+]

@@ -1,0 +1,97 @@
+"""Human-readable reasons for a suggestion, from the raw profile data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from .config import COMPONENTS
+from .types import Mentees, Mentors
+
+FORMAT_LABELS = {"flash": "one-hour flash sessions", "long_term": "long-term mentorship"}
+
+
+def _join(names: list[str]) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def explain_pair(
+    *,
+    mentee: Mentees,
+    mentor: Mentors,
+    components: np.ndarray,
+    score: float,
+    categories: Mapping[str, str] | None = None,
+    max_skills: int = 5,
+) -> dict[str, Any]:
+    """Explain one (mentee, mentor) pair; ``mentee`` and ``mentor`` hold one row each.
+
+    Returns
+    -------
+    dict
+        ``score``, ``components`` (name -> value), ``reasons`` (list of str) and
+        the facts behind them: ``shared_skills``, ``related_skills``
+        (list of [wanted, offered, category]), ``overlap_hours``,
+        ``years_ahead`` (None if unknown), ``same_industry``,
+        ``same_occupation_group``, ``shared_languages``, ``common_formats``.
+    """
+    categories = categories or {}
+    wanted = mentee.skills[0]
+    offered = mentor.skills[0]
+    shared = sorted(set(wanted) & set(offered), key=lambda s: (-wanted[s] * offered[s], s))
+    related: list[list[str]] = []
+    offered_by_cat: dict[str, list[str]] = {}
+    for name in sorted(offered, key=lambda s: (-offered[s], s)):
+        if name not in wanted and name in categories:
+            offered_by_cat.setdefault(categories[name], []).append(name)
+    for name in sorted(wanted, key=lambda s: (-wanted[s], s)):
+        if name in offered or name not in categories:
+            continue
+        for other in offered_by_cat.get(categories[name], [])[:1]:
+            related.append([name, other, categories[name]])
+    overlap = int((mentee.available_hours[0] & mentor.available_hours[0]).sum())
+    gap = float(mentor.years_experience[0] - mentee.years_experience[0])
+    years_ahead = None if np.isnan(gap) else round(gap, 1)
+    same_industry = bool(mentee.industry[0]) and mentee.industry[0] == mentor.industry[0]
+    same_group = bool(mentee.occupation_group[0]) and mentee.occupation_group[0] == mentor.occupation_group[0]
+    languages = sorted(mentee.languages[0] & mentor.languages[0])
+    e_formats, r_formats = mentee.formats[0], mentor.formats[0]
+    if e_formats and r_formats:
+        formats = sorted(e_formats & r_formats)
+    else:
+        formats = sorted(e_formats or r_formats)
+
+    reasons = []
+    if shared:
+        reasons.append(f"Offers skills you want: {_join(shared[:max_skills])}")
+    for want, other, cat in related[:3]:
+        reasons.append(f"Knows {other}, related to {want} ({cat})")
+    if overlap:
+        reasons.append(f"{overlap} hour{'s' if overlap != 1 else ''} a week overlap")
+    if years_ahead is not None and years_ahead > 0:
+        reasons.append(f"{years_ahead:g} year{'s' if years_ahead != 1 else ''} ahead of you")
+    if same_industry:
+        reasons.append(f"Same industry: {mentor.industry[0]}")
+    if same_group:
+        reasons.append("Same occupation group")
+    if languages:
+        reasons.append(f"Speaks {_join(languages)}")
+    if formats:
+        reasons.append(f"Open to {_join([FORMAT_LABELS.get(f, f) for f in formats])}")
+    return {
+        "score": round(float(score), 4),
+        "components": {name: round(float(v), 4) for name, v in zip(COMPONENTS, components, strict=True)},
+        "reasons": reasons,
+        "shared_skills": shared,
+        "related_skills": related,
+        "overlap_hours": overlap,
+        "years_ahead": years_ahead,
+        "same_industry": same_industry,
+        "same_occupation_group": same_group,
+        "shared_languages": languages,
+        "common_formats": formats,
+    }
