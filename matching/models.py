@@ -1,0 +1,398 @@
+"""Matching: configuration, runs, suggestions, requests, mentorships, exclusions.
+
+The lifecycle (DESIGN.md):
+
+    Suggestion --request--> MatchRequest(pending) --accept--> Mentorship(active)
+        '--decline: never again   |--decline / withdraw / expire   |--complete / end / renew
+
+Invariants live in the database: one pending request and one active
+mentorship per (mentee, mentor); one suggestion row per (run, mentee,
+mentor); one current suggestion per pair; one full run active at a time;
+long-term mentorships of a mentor occupy distinct capacity slots.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+
+class MatchingConfig(models.Model):
+    """The single admin-editable matching configuration (row pk=1).
+
+    The main weights and options are columns so the admin form validates
+    them; ``engine_options`` carries any further ``EngineConfig`` keys.
+    ``engine_config()`` builds the engine's configuration from both.
+    """
+
+    weight_skills = models.FloatField(default=0.40)
+    weight_goals = models.FloatField(default=0.20)
+    weight_seniority = models.FloatField(default=0.12)
+    weight_context = models.FloatField(default=0.08)
+    weight_availability = models.FloatField(default=0.12)
+    weight_responsiveness = models.FloatField(default=0.08)
+    suggestions_per_mentee = models.PositiveSmallIntegerField(default=10)
+    exposure_strength = models.FloatField(
+        default=0.5,
+        help_text="0 = no balancing; 1 = each mentor's appearances capped at their share of free places.",
+    )
+    context_preference = models.CharField(
+        max_length=10,
+        choices=[
+            ("same", "Same field"),
+            ("different", "Different field"),
+            ("any", "No preference"),
+        ],
+        default="same",
+    )
+    min_years_ahead = models.FloatField(default=1.0)
+    ideal_years_ahead = models.FloatField(default=6.0)
+    max_years_ahead = models.FloatField(default=25.0)
+    require_common_format = models.BooleanField(default=True)
+    engine_options = models.JSONField(default=dict, blank=True)
+    max_pending_requests = models.PositiveSmallIntegerField(
+        default=3, help_text="Pending requests a mentee may have at once."
+    )
+    request_expiry_days = models.PositiveSmallIntegerField(default=14)
+    request_nudge_days = models.PositiveSmallIntegerField(
+        default=7, help_text="Remind the mentor this many days after a request arrives."
+    )
+    min_outcomes_to_learn = models.PositiveIntegerField(default=200)
+    use_learned_weights = models.BooleanField(default=False)
+    learned_weights = models.JSONField(default=dict, blank=True)
+    learned_auc = models.FloatField(null=True, blank=True)
+    configured_auc = models.FloatField(null=True, blank=True)
+    learned_outcomes = models.PositiveIntegerField(default=0)
+    learned_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "matching configuration"
+        constraints = [
+            models.CheckConstraint(condition=Q(pk=1), name="matchingconfig_singleton"),
+            models.CheckConstraint(
+                condition=Q(
+                    weight_skills__gte=0,
+                    weight_goals__gte=0,
+                    weight_seniority__gte=0,
+                    weight_context__gte=0,
+                    weight_availability__gte=0,
+                    weight_responsiveness__gte=0,
+                ),
+                name="matchingconfig_weights_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(suggestions_per_mentee__gte=1), name="matchingconfig_k_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return "Matching configuration"
+
+    @classmethod
+    def load(cls) -> "MatchingConfig":
+        config, _ = cls.objects.get_or_create(pk=1)
+        return config
+
+    @property
+    def configured_weights(self) -> dict[str, float]:
+        return {
+            "skills": self.weight_skills,
+            "goals": self.weight_goals,
+            "seniority": self.weight_seniority,
+            "context": self.weight_context,
+            "availability": self.weight_availability,
+            "responsiveness": self.weight_responsiveness,
+        }
+
+    def engine_config(self):
+        """The engine's configuration (learned weights when the admin chose them)."""
+        from matching.engine.config import EngineConfig
+
+        weights = (
+            self.learned_weights
+            if self.use_learned_weights and self.learned_weights
+            else self.configured_weights
+        )
+        return EngineConfig.from_dict(
+            {
+                **self.engine_options,
+                "weights": weights,
+                "k": self.suggestions_per_mentee,
+                "exposure_strength": self.exposure_strength,
+                "context_preference": self.context_preference,
+                "min_years_ahead": self.min_years_ahead,
+                "ideal_years_ahead": self.ideal_years_ahead,
+                "max_years_ahead": self.max_years_ahead,
+                "format_hard_filter": self.require_common_format,
+            }
+        )
+
+
+class MatchRun(models.Model):
+    """One scoring run: full (everyone), incremental (one person) or cohort."""
+
+    class Kind(models.TextChoices):
+        FULL = "full", "Full scoring run"
+        INCREMENTAL = "incremental", "Re-score of one person"
+        COHORT = "cohort", "Whole-cohort assignment"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        DISCARDED = "discarded", "Discarded"
+        PUBLISHED = "published", "Published"
+
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.FULL)
+    status = models.CharField(max_length=10, choices=Status, default=Status.QUEUED, db_index=True)
+    mode = models.CharField(max_length=10, blank=True, help_text="Cohort mode: stable or optimal.")
+    parameters = models.JSONField(default=dict, blank=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The person an incremental run re-scored.",
+    )
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    chunks_total = models.PositiveIntegerField(default=0)
+    chunks_done = models.PositiveIntegerField(default=0)
+    mentees_count = models.PositiveIntegerField(default=0)
+    mentors_count = models.PositiveIntegerField(default=0)
+    suggestions_count = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind"],
+                condition=Q(kind="full", status__in=["queued", "running"]),
+                name="one_active_full_run",
+            ),
+            models.CheckConstraint(
+                condition=Q(chunks_done__lte=F("chunks_total")), name="matchrun_progress_bounded"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk} ({self.status})"
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.chunks_total:
+            return 100 if self.status == self.Status.SUCCEEDED else 0
+        return round(100 * self.chunks_done / self.chunks_total)
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class Suggestion(models.Model):
+    """A proposed mentor for a mentee, from a run, with its explanation."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        REQUESTED = "requested", "Requested"
+        DECLINED = "declined", "Declined"
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="suggestions")
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggestions_received"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggestions_as_mentor"
+    )
+    rank = models.PositiveSmallIntegerField()
+    score = models.FloatField()
+    components = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
+    is_current = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["mentee_id", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "mentee", "mentor"], name="suggestion_unique_per_run"
+            ),
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(is_current=True),
+                name="suggestion_one_current_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="suggestion_not_self"),
+            models.CheckConstraint(
+                condition=Q(score__gte=0, score__lte=1), name="suggestion_score_range"
+            ),
+        ]
+        indexes = [models.Index(fields=["mentee", "is_current", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} for {self.mentee} (#{self.rank}, {self.score:.2f})"
+
+
+class PairExclusion(models.Model):
+    """A (mentee, mentor) pair never to be suggested again, and why."""
+
+    class Reason(models.TextChoices):
+        DECLINED_BY_MENTEE = "declined_by_mentee", "Declined by the mentee"
+        DECLINED_BY_MENTOR = "declined_by_mentor", "Declined by the mentor"
+        ADMIN = "admin", "Do not match (admin)"
+        BLOCKED = "blocked", "Blocked"
+
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exclusions_as_mentee"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exclusions_as_mentor"
+    )
+    reason = models.CharField(max_length=20, choices=Reason)
+    note = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor", "reason"], name="pairexclusion_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} × {self.mentor}: {self.get_reason_display()}"
+
+
+class Format(models.TextChoices):
+    FLASH = "flash", "One-hour flash session"
+    LONG_TERM = "long_term", "Long-term mentorship"
+
+
+class MatchRequest(models.Model):
+    """A mentee's request to a mentor."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        EXPIRED = "expired", "Expired"
+
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requests_sent"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="requests_received"
+    )
+    suggestion = models.ForeignKey(
+        Suggestion, null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    goal = models.ForeignKey(
+        "profiles.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    format = models.CharField(max_length=10, choices=Format, default=Format.LONG_TERM)
+    message = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
+    decline_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    nudged_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(status="pending"),
+                name="matchrequest_one_pending_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="matchrequest_not_self"),
+        ]
+        indexes = [
+            models.Index(fields=["mentor", "status"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentee} → {self.mentor} ({self.status})"
+
+
+class Mentorship(models.Model):
+    """An accepted request: a relationship between a mentee and a mentor.
+
+    A long-term mentorship occupies one of the mentor's capacity slots
+    (1..capacity): the unique (mentor, slot) constraint among active ones is
+    the database's backstop against over-filling a mentor when many accepts
+    arrive at once; the accept service also locks the mentor's profile row.
+    Flash mentorships take no slot.
+    """
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ENDED = "ended", "Ended early"
+
+    mentee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentee"
+    )
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships_as_mentor"
+    )
+    request = models.OneToOneField(
+        MatchRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorship"
+    )
+    format = models.CharField(max_length=10, choices=Format, default=Format.LONG_TERM)
+    slot = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.ACTIVE, db_index=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    ends_on = models.DateField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    renewed_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewals"
+    )
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentee", "mentor"],
+                condition=Q(status="active"),
+                name="mentorship_one_active_per_pair",
+            ),
+            models.UniqueConstraint(
+                fields=["mentor", "slot"],
+                condition=Q(status="active", slot__isnull=False),
+                name="mentorship_capacity_slot_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(format="flash", slot__isnull=True)
+                | Q(format="long_term", slot__gte=1, slot__lte=50)
+                | ~Q(status="active"),
+                name="mentorship_slot_matches_format",
+            ),
+            models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="mentorship_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} mentors {self.mentee} ({self.status})"
