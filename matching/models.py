@@ -396,3 +396,24 @@ class Mentorship(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} mentors {self.mentee} ({self.status})"
+
+
+class RequestMessage(models.Model):
+    """A message on a pending request: the mentor asks a question first, the mentee answers.
+
+    A small thread rather than a JSON list on the request so each message
+    keeps its author and time and can be shown and notified on its own.
+    """
+
+    request = models.ForeignKey(MatchRequest, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_messages"
+    )
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on request #{self.request_id}"
