@@ -104,7 +104,7 @@ def test_home_links_signed_in_member_to_dashboard(client, member):
     html = client.get(reverse("home")).content.decode()
 
     assert "Go to your dashboard" in html
-    assert "Sign up free" not in html
+    assert "Get started" not in html
 
 
 def test_about_explains_matching_and_carries_onet_attribution(client):
@@ -185,3 +185,18 @@ def test_htmx_requests_carry_the_csrf_token(client):
     html = client.get(reverse("home")).content.decode()
 
     assert re.search(r"hx-headers='\{\"X-CSRFToken\": \"[^\"]+\"\}'", html)
+
+
+def test_allauth_rate_limit_renders_our_429_page(rf):
+    from allauth.core.internal.ratelimit import respond_429
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get(reverse("account_login"))
+    request.user = AnonymousUser()
+
+    response = respond_429(request)
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "Too many attempts" in html
+    assert "Please wait a few minutes and try again." in html
