@@ -21,14 +21,16 @@ from .components import gini
 from .results import Candidates, TopK
 
 
-def _pick(base: np.ndarray, idx: np.ndarray, price: np.ndarray, k: int) -> np.ndarray:
+def _pick(base: np.ndarray, idx: np.ndarray, price: np.ndarray, k: int, ordered: bool = True) -> np.ndarray:
     """Positions (c, k) of the k best ``base - price`` columns, ordered by raw score."""
     c, w = base.shape
     adj = base - price[np.maximum(idx, 0)]
     if w > k:
-        pos = np.argpartition(-adj, k - 1, axis=1)[:, :k]
+        pos = np.argpartition(adj, w - k, axis=1)[:, w - k :]
     else:
         pos = np.broadcast_to(np.arange(w), (c, w)).copy()
+    if not ordered:
+        return pos
     raw = np.take_along_axis(base, pos, axis=1)
     order = np.lexsort((pos, -raw), axis=1)
     return np.take_along_axis(pos, order, axis=1)
@@ -87,8 +89,8 @@ def select_topk(
     cap = np.maximum(np.asarray(capacity, dtype=np.float64), 0)
     k = max(1, min(k, idx.shape[1]))
     valid = idx >= 0
-    base = np.where(valid, candidates.scores, -np.inf).astype(np.float64)
-    zero = np.zeros(n_mentors)
+    base = np.where(valid, candidates.scores, -np.inf).astype(np.float32)
+    zero = np.zeros(n_mentors, np.float32)
 
     def result(pos: np.ndarray, price: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         mi = np.take_along_axis(idx, pos, axis=1)
@@ -100,7 +102,7 @@ def select_topk(
     mi0, sc0, comp0 = result(pos0, zero)
     price = zero
     if prices is not None:
-        price = np.asarray(prices, dtype=np.float64)
+        price = np.asarray(prices, dtype=np.float32)
     elif strength > 0 and len(candidates):
         reachable = _appearances(idx, n_mentors) > 0
         places = float(np.minimum(valid.sum(axis=1), k).sum())
@@ -109,11 +111,11 @@ def select_topk(
         quota = np.maximum(fair / strength, 1.0)
         price = zero.copy()
         for it in range(iterations):
-            pos = _pick(base, idx, price, k)
+            pos = _pick(base, idx, price, k, ordered=False)
             counts = _appearances(np.take_along_axis(idx, pos, axis=1), n_mentors)
             # Step shrinks so the prices settle instead of oscillating.
             rate = step * (1.0 - 0.5 * it / max(iterations - 1, 1))
-            price = np.maximum(price + rate * np.clip(counts / quota - 1.0, -1.0, 1.0), 0.0)
+            price = np.maximum(price + rate * np.clip(counts / quota - 1.0, -1.0, 1.0), 0.0).astype(np.float32)
             price[~reachable] = 0.0
     pos = _pick(base, idx, price, k) if price is not zero else pos0
     mi, sc, comp = result(pos, price)

@@ -55,6 +55,9 @@ class EngineConfig:
         Share of the skills component taken by the LSA (co-occurrence) cosine (0 = off).
     skill_lsa_components : int
         Dimensions of the TruncatedSVD over the skill documents.
+    dense_skill_features, dense_goal_words : int
+        Performance only: the features shared by most people are multiplied as
+        a dense block (BLAS), the rest as sparse; results are identical.
     goals_min_df, goals_max_features
         TF-IDF vocabulary limits of the goal texts.
     min_years_ahead, ideal_years_ahead, max_years_ahead : float
@@ -94,6 +97,8 @@ class EngineConfig:
     skill_category_weight: float = 1.0
     skill_lsa_weight: float = 0.15
     skill_lsa_components: int = 64
+    dense_skill_features: int = 64
+    dense_goal_words: int = 64
     goals_min_df: int = 1
     goals_max_features: int | None = 50000
     min_years_ahead: float = 1.0

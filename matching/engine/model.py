@@ -47,12 +47,43 @@ class _Side:
     group: np.ndarray  # int codes, -1 unknown
     format_bits: np.ndarray  # int, 0 = any
     languages: list[frozenset[str]]
+    # Column split of the TF-IDF matrices (filled by ``MatchModel._blocks``):
+    # the few features most people share go to a dense block (BLAS), the long
+    # tail stays sparse, so neither product degenerates.
+    skills_block: np.ndarray | None = None
+    skills_rest: sp.csr_matrix | None = None
+    goals_block: np.ndarray | None = None
+    goals_rest: sp.csr_matrix | None = None
 
 
 def _codes(values: Sequence[str], vocabulary: dict[str, int]) -> np.ndarray:
     # A value the mentors never used gets a code no mentor has (-2), so it is
     # known but equal to nobody.
     return np.array([-1 if not v else vocabulary.get(v, -2) for v in values], dtype=np.int64)
+
+
+def _dense_columns(a: sp.csr_matrix, b: sp.csr_matrix, n: int) -> np.ndarray:
+    """The ``n`` features that cost a sparse product the most (df_mentees x df_mentors)."""
+    cost = np.bincount(a.indices, minlength=a.shape[1]).astype(np.float64)
+    cost *= np.bincount(b.indices, minlength=b.shape[1])
+    cols = np.argsort(-cost, kind="stable")[:n]
+    return np.sort(cols[cost[cols] > 0])
+
+
+def _split(m: sp.csr_matrix, cols: np.ndarray) -> tuple[np.ndarray, sp.csr_matrix]:
+    """(dense columns ``cols``, sparse matrix with those columns zeroed out)."""
+    dense = np.ascontiguousarray(m[:, cols].toarray(), dtype=np.float32)
+    keep = np.ones(m.shape[1], np.float32)
+    keep[cols] = 0
+    rest = (m @ sp.diags(keep)).tocsr()
+    rest.eliminate_zeros()
+    return dense, rest.astype(np.float32)
+
+
+def _add_sparse(target: np.ndarray, m: sp.csr_matrix) -> None:
+    """target += m for a canonical (duplicate-free) sparse matrix."""
+    coo = m.tocoo()
+    target[coo.row, coo.col] += coo.data
 
 
 def _add_scaled(target: np.ndarray, source: np.ndarray, scale: float) -> None:
@@ -240,9 +271,16 @@ class MatchModel(BaseEstimator):
         alpha = cfg.skill_lsa_weight if self.skill_svd_ is not None else 0.0
         self._alpha = alpha
         self._weights = np.array(w, dtype=np.float64)
-        self._skills_T = (r.skills_sparse.T * np.float32(1 - alpha)).tocsr()
-        self._skills_dense_T = np.ascontiguousarray((r.skills_dense * np.float32(alpha)).T)
-        self._goals_T = r.goals.T.tocsr()
+        e = self._mentee_side
+        self._skills_cols = _dense_columns(e.skills_sparse, r.skills_sparse, cfg.dense_skill_features)
+        self._goals_cols = _dense_columns(e.goals, r.goals, cfg.dense_goal_words)
+        self._blocks(r)
+        self._skills_block_T = np.ascontiguousarray(
+            np.hstack([r.skills_block[:, : len(self._skills_cols)] * np.float32(1 - alpha), r.skills_dense * np.float32(alpha)]).T
+        )
+        self._skills_rest_T = (r.skills_rest.T * np.float32(1 - alpha)).tocsr()
+        self._goals_block_T = np.ascontiguousarray(r.goals_block.T)
+        self._goals_rest_T = r.goals_rest.T.tocsr()
         self._hours_T = np.ascontiguousarray(r.hours.T)
         # Mentor-only terms and mentor-only filters become one bias row.
         resp = C.responsiveness(mentors.requests_received, mentors.requests_answered_in_time, cfg)
@@ -263,6 +301,14 @@ class MatchModel(BaseEstimator):
         self._mentor_order = order
 
     # ------------------------------------------------------------- helpers
+    def _blocks(self, side: _Side) -> _Side:
+        if side.skills_block is None:
+            sk_dense, sk_rest = _split(side.skills_sparse, self._skills_cols)
+            side.skills_block = np.ascontiguousarray(np.hstack([sk_dense, side.skills_dense]), dtype=np.float32)
+            side.skills_rest = sk_rest
+            side.goals_block, side.goals_rest = _split(side.goals, self._goals_cols)
+        return side
+
     def _mentor_columns(self, ids: np.ndarray) -> np.ndarray:
         """Mentor row of each user id, -1 when the id is not a mentor."""
         ids = np.asarray(ids, dtype=np.int64)
@@ -346,26 +392,35 @@ class MatchModel(BaseEstimator):
         return out
 
     # ------------------------------------------------------------- scoring
+    def _workspace(self, c: int) -> dict[str, np.ndarray]:
+        """Per-thread chunk buffers, reused across chunks (no page faults per chunk)."""
+        local = self._local
+        m = len(self.mentors_)
+        ws = getattr(local, "ws", None)
+        if ws is None or ws["total"].shape[0] < c or ws["total"].shape[1] != m:
+            size = max(c, self.config_.chunk_size)
+            ws = {name: np.empty((size, m), np.float32) for name in ("skills", "goals", "hours", "total", "buf")}
+            local.ws = ws
+        return {name: a[:c] for name, a in ws.items()}
+
     def _score_chunk(self, side: _Side, rows: np.ndarray, width: int, excl_r: np.ndarray, excl_c: np.ndarray):
         cfg = self.config_
         w = self._weights
         alpha = self._alpha
         m = len(self.mentors_)
         c = len(rows)
-        # skills: LSA part (clipped at 0), then the sparse TF-IDF + category part
-        if alpha > 0:
-            skills = side.skills_dense[rows] @ self._skills_dense_T
-            np.maximum(skills, 0, out=skills)
-        else:
-            skills = np.zeros((c, m), np.float32)
-        buf = np.empty((c, m), np.float32)
-        (side.skills_sparse[rows] @ self._skills_T).toarray(out=buf)
-        _add_scaled(skills, buf, 1.0)
-        total = np.multiply(skills, np.float32(w[SKILLS]))
-        goals = (side.goals[rows] @ self._goals_T).toarray()
+        ws = self._workspace(c)
+        skills, goals, hours, total, buf = ws["skills"], ws["goals"], ws["hours"], ws["total"], ws["buf"]
+        # skills = clip((1-a) * tfidf cosine + a * LSA cosine, 0, 1): dense block + sparse tail
+        np.matmul(side.skills_block[rows], self._skills_block_T, out=skills)
+        _add_sparse(skills, side.skills_rest[rows] @ self._skills_rest_T)
+        np.clip(skills, 0, 1, out=skills)
+        np.multiply(skills, np.float32(w[SKILLS]), out=total)
+        np.matmul(side.goals_block[rows], self._goals_block_T, out=goals)
+        _add_sparse(goals, side.goals_rest[rows] @ self._goals_rest_T)
         _add_scaled(total, goals, w[GOALS])
         # availability: hours part as a matrix; the format part comes with the tables
-        hours = side.hours[rows] @ self._hours_T
+        np.matmul(side.hours[rows], self._hours_T, out=hours)
         np.minimum(hours, cfg.overlap_target_hours, out=hours)
         hours *= np.float32(1.0 / cfg.overlap_target_hours)
         known_r = self._mentor_side.hours_known
@@ -391,7 +446,6 @@ class MatchModel(BaseEstimator):
         lf[~allowed] = -np.inf
         np.take(lf.astype(np.float32), fmt_inv, axis=0, out=buf)
         total += buf
-        del buf
         # pair exclusions (self, blocks, declines, active mentorships)
         if len(excl_r):
             total[excl_r, excl_c] = -np.inf
@@ -460,6 +514,8 @@ class MatchModel(BaseEstimator):
         order = np.argsort(excl_p, kind="stable")
         excl_p, excl_c = excl_p[order], excl_c[order]
 
+        side = self._blocks(side)
+        self._local = threading.local()  # buffers live for this call only
         chunks = [(s, min(s + cfg.chunk_size, len(rows))) for s in range(0, len(rows), cfg.chunk_size)]
         out_idx = np.full((len(rows), width), -1, np.int64)
         out_val = np.full((len(rows), width), np.nan, np.float32)
@@ -481,6 +537,7 @@ class MatchModel(BaseEstimator):
         else:
             for bounds in chunks:
                 run(bounds)
+        self._local = None
         return Candidates(rows=rows, mentor_index=out_idx, scores=out_val, components=out_comp)
 
     def score_topk(
@@ -557,8 +614,8 @@ class MatchModel(BaseEstimator):
         alpha = self._alpha
         comp = np.zeros((len(a), N_COMPONENTS), np.float64)
         tfidf = np.asarray(side.skills_sparse[a].multiply(r.skills_sparse[b]).sum(axis=1)).ravel()
-        lsa = np.maximum((side.skills_dense[a] * r.skills_dense[b]).sum(axis=1), 0) if alpha > 0 else 0.0
-        comp[:, SKILLS] = (1 - alpha) * tfidf + alpha * lsa
+        lsa = (side.skills_dense[a] * r.skills_dense[b]).sum(axis=1) if alpha > 0 else 0.0
+        comp[:, SKILLS] = np.clip((1 - alpha) * tfidf + alpha * lsa, 0, 1)
         comp[:, GOALS] = np.asarray(side.goals[a].multiply(r.goals[b]).sum(axis=1)).ravel()
         comp[:, SENIORITY] = C.seniority(side.years[a], r.years[b], cfg)
         comp[:, CONTEXT] = C.context(side.industry[a], r.industry[b], side.group[a], r.group[b], cfg)
