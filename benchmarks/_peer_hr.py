@@ -53,4 +53,11 @@ def main(src: str, dst: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    # The package deep-copies the linked player graph recursively; give it room.
+    import threading
+
+    sys.setrecursionlimit(10_000_000)
+    threading.stack_size(1 << 30)
+    worker = threading.Thread(target=main, args=(sys.argv[1], sys.argv[2]))
+    worker.start()
+    worker.join()
