@@ -18,8 +18,9 @@ warnings.simplefilter("ignore")
 def main(src: str, dst: str) -> None:
     data = np.load(src)
     idx, scores, capacity = data["idx"], data["scores"], data["capacity"]
-    import matching
     from matching.games import HospitalResident
+
+    import matching
 
     t0 = time.perf_counter()
     resident_prefs = {}

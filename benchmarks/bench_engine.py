@@ -38,7 +38,13 @@ def instance(scale: str):
     mentees, mentors, categories = community(n, m, seed=SEED)
     rng = np.random.default_rng(SEED)
     # two excluded pairs per mentee (declines, blocks, active mentorships)
-    pairs = set(zip(rng.choice(mentees.ids, 2 * n).tolist(), rng.choice(mentors.ids, 2 * n).tolist(), strict=True))
+    pairs = set(
+        zip(
+            rng.choice(mentees.ids, 2 * n).tolist(),
+            rng.choice(mentors.ids, 2 * n).tolist(),
+            strict=True,
+        )
+    )
     return mentees, mentors, categories, Exclusions(pairs)
 
 
@@ -60,8 +66,12 @@ def _plain_skill_vectors(model: MatchModel):
     """Skills-only TF-IDF (no categories, no LSA): what the floor multiplies."""
     cfg = model.config_
     idf = model.skill_idf_
-    a = normalize(model._raw_skills(model.mentees_.skills, cfg.skill_priority_max).multiply(idf).tocsr())
-    b = normalize(model._raw_skills(model.mentors_.skills, cfg.skill_level_max).multiply(idf).tocsr())
+    a = normalize(
+        model._raw_skills(model.mentees_.skills, cfg.skill_priority_max).multiply(idf).tocsr()
+    )
+    b = normalize(
+        model._raw_skills(model.mentors_.skills, cfg.skill_level_max).multiply(idf).tocsr()
+    )
     return a.astype(np.float32), b.astype(np.float32)
 
 
@@ -81,7 +91,11 @@ def engine_floor(scale: str) -> dict:
     a, b = _plain_skill_vectors(model)
     b_t = b.T.tocsr()
     seconds, _, _ = median_time(lambda: floor_topk(a, b_t, model.config_.chunk_size), RUNS)
-    return {"params": _params(scale, what="skills TF-IDF sparse product + argpartition, 1 thread"), "seconds": round(seconds, 4), "runs": RUNS}
+    return {
+        "params": _params(scale, what="skills TF-IDF sparse product + argpartition, 1 thread"),
+        "seconds": round(seconds, 4),
+        "runs": RUNS,
+    }
 
 
 @bench("engine_score_topk")
@@ -132,7 +146,11 @@ def cohort_stable(scale: str) -> dict:
     cands = _candidates(scale, 50)
     seconds, res, _ = median_time(lambda: stable_assignment(cands, mentors.capacity_left), RUNS)
     return {
-        "params": _params(scale, candidate_width=50, capacity_total=int(np.maximum(mentors.capacity_left, 0).sum())),
+        "params": _params(
+            scale,
+            candidate_width=50,
+            capacity_total=int(np.maximum(mentors.capacity_left, 0).sum()),
+        ),
         "seconds": round(seconds, 4),
         "runs": RUNS,
         "blocking_pairs": count_blocking_pairs(cands, mentors.capacity_left, res.mentor_index),
@@ -154,7 +172,9 @@ def cohort_optimal(scale: str) -> dict:
     )
     opt, st = results["optimal"], results["stable"]
     return {
-        "params": _params(scale, candidate_width=50, solver="scipy min_weight_full_bipartite_matching"),
+        "params": _params(
+            scale, candidate_width=50, solver="scipy min_weight_full_bipartite_matching"
+        ),
         "seconds": round(times["optimal"], 4),
         "runs": RUNS,
         "ratio_to": "cohort_stable",
@@ -182,14 +202,18 @@ def peer_matching_package(scale: str) -> dict:
         np.savez(src, idx=cands.mentor_index, scores=cands.scores, capacity=mentors.capacity_left)
         for _ in range(runs):
             # -P and cwd=tmp: the project's ``matching`` app must not shadow the package
-            subprocess.run([sys.executable, "-P", str(script), str(src), str(dst)], cwd=tmp, check=True)
+            subprocess.run(
+                [sys.executable, "-P", str(script), str(src), str(dst)], cwd=tmp, check=True
+            )
             out = json.loads(dst.read_text())
             peer_times.append(out["build_seconds"] + out["solve_seconds"])
             peer_build.append(out["build_seconds"])
             version, peer_match = out["version"], np.array(out["match"])
     peer = float(np.median(peer_times))
     return {
-        "params": _params(scale, candidate_width=width, package=f"matching {version}", peer_runs=runs),
+        "params": _params(
+            scale, candidate_width=width, package=f"matching {version}", peer_runs=runs
+        ),
         "seconds": round(peer, 4),
         "runs": runs,
         "peer_build_seconds": round(float(np.median(peer_build)), 4),
@@ -221,7 +245,12 @@ def peer_sklearn_neighbors(scale: str) -> dict:
         },
         RUNS,
     )
-    same = np.mean([len(set(x) & set(y)) / K for x, y in zip(results["sklearn"], results["floor"], strict=True)])
+    same = np.mean(
+        [
+            len(set(x) & set(y)) / K
+            for x, y in zip(results["sklearn"], results["floor"], strict=True)
+        ]
+    )
     return {
         "params": _params(scale, vectors="skills TF-IDF", algorithm="brute"),
         "seconds": round(times["sklearn"], 4),
@@ -262,12 +291,16 @@ def quality_onet(scale: str) -> dict:
 
     mentees, mentors, categories, _ = quality_instance(False, n_occupations=n_occ)
     model = MatchModel(skill_categories=categories, random_state=0).fit(mentees, mentors)
-    top = select_topk(model.candidates(), mentors.capacity_left, K, strength=model.config_.exposure_strength)
+    top = select_topk(
+        model.candidates(), mentors.capacity_left, K, strength=model.config_.exposure_strength
+    )
     seconds = time.perf_counter() - t0
     return {
         "params": {"scale": scale, "occupations": n, "k": K, "tools_per_person": 4, "min_tools": 6},
         "seconds": round(seconds, 4),
         "runs": 1,
         **figures,
-        "balancing": {key: round(v, 4) if isinstance(v, float) else v for key, v in top.stats.items()},
+        "balancing": {
+            key: round(v, 4) if isinstance(v, float) else v for key, v in top.stats.items()
+        },
     }

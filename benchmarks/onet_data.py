@@ -129,7 +129,9 @@ def _industry(rng: np.random.Generator, group: str) -> str:
     return INDUSTRIES[home] if rng.random() < 0.6 else INDUSTRIES[rng.integers(len(INDUSTRIES))]
 
 
-def community(n_mentees: int, n_mentors: int, seed: int = 0) -> tuple[Mentees, Mentors, dict[str, str]]:
+def community(
+    n_mentees: int, n_mentors: int, seed: int = 0
+) -> tuple[Mentees, Mentors, dict[str, str]]:
     """A synthetic community: mentees want tools of an occupation, mentors offer theirs.
 
     About 5% of mentors are also mentees (same user id), so the self filter matters.
@@ -143,14 +145,20 @@ def community(n_mentees: int, n_mentors: int, seed: int = 0) -> tuple[Mentees, M
         skills, text, industry, groups = [], [], [], []
         for i in occ_idx:
             o = occupations[i]
-            tools = _sample_tools(rng, o, int(rng.integers(4, 13) if mentor else rng.integers(3, 9)))
+            tools = _sample_tools(
+                rng, o, int(rng.integers(4, 13) if mentor else rng.integers(3, 9))
+            )
             if mentor:
                 skills.append({t: float(rng.integers(2, 6)) for t in tools})
-                text.append(f"{o.title}. {o.description} Strengths: {categories[tools[0]]}. Offers: {', '.join(tools)}.")
+                text.append(
+                    f"{o.title}. {o.description} Strengths: {categories[tools[0]]}. Offers: {', '.join(tools)}."
+                )
             else:
                 skills.append({t: float(rng.integers(1, 4)) for t in tools})
                 first = o.description.split(". ")[0]
-                text.append(f"Grow as {o.title.lower()}. {first}. Growth areas: {categories[tools[-1]]}.")
+                text.append(
+                    f"Grow as {o.title.lower()}. {first}. Growth areas: {categories[tools[-1]]}."
+                )
             industry.append(_industry(rng, o.group))
             groups.append(o.group if rng.random() > 0.05 else "")
         years = rng.gamma(3.0, 4.0, size=n) + (4 if mentor else 0)
@@ -210,8 +218,8 @@ def quality_instance(
             e_skills.append({o.tools[i]: 2.0 for i in order[:s]})
             r_skills.append({o.tools[i]: 4.0 for i in order[s : 2 * s]})
         else:
-            e_skills.append({t: 2.0 for t in rng.choice(o.tools, size=sample, replace=False)})
-            r_skills.append({t: 4.0 for t in rng.choice(o.tools, size=sample, replace=False)})
+            e_skills.append(dict.fromkeys(rng.choice(o.tools, size=sample, replace=False), 2.0))
+            r_skills.append(dict.fromkeys(rng.choice(o.tools, size=sample, replace=False), 4.0))
     n = len(occupations)
     common = {
         "text": [""] * n,
@@ -232,5 +240,5 @@ def quality_instance(
         requests_received=np.zeros(n, int),
         requests_answered_in_time=np.zeros(n, int),
     )
-    taxonomy = [{t: 1.0 for t in o.tools} for o in load_onet()[0]]
+    taxonomy = [dict.fromkeys(o.tools, 1.0) for o in load_onet()[0]]
     return mentees, mentors, categories, taxonomy

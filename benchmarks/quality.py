@@ -23,8 +23,12 @@ def recall_at_k(
 
     Mentee i and mentor i come from the same occupation; random ranking gives k / N.
     """
-    mentees, mentors, categories, taxonomy = quality_instance(disjoint, seed=seed, n_occupations=n_occupations)
-    cfg = EngineConfig.from_dict({"k": k, "candidate_width": k, "exposure_strength": 0.0, **(settings or {})})
+    mentees, mentors, categories, taxonomy = quality_instance(
+        disjoint, seed=seed, n_occupations=n_occupations
+    )
+    cfg = EngineConfig.from_dict(
+        {"k": k, "candidate_width": k, "exposure_strength": 0.0, **(settings or {})}
+    )
     model = MatchModel(config=cfg, skill_categories=categories, random_state=seed)
     model.fit(mentees, mentors, skill_documents=taxonomy if use_taxonomy else None)
     top = model.score_topk(balance=False)

@@ -37,7 +37,9 @@ def median_time(fn: Callable[[], Any], runs: int) -> tuple[float, Any, list[floa
     return statistics.median(times), result, times
 
 
-def interleaved(fns: dict[str, Callable[[], Any]], runs: int) -> tuple[dict[str, float], dict[str, Any]]:
+def interleaved(
+    fns: dict[str, Callable[[], Any]], runs: int
+) -> tuple[dict[str, float], dict[str, Any]]:
     """Median times of several functions measured alternately (fair on a noisy machine)."""
     times: dict[str, list[float]] = {k: [] for k in fns}
     results: dict[str, Any] = {}

@@ -52,7 +52,9 @@ def main() -> int:
         print(json.dumps(run_child(sys.argv[2], scale)), flush=True)
         return 0
     errors = discover()
-    wanted = [b.strip() for b in os.environ.get("BENCH", "").split(",") if b.strip()] or list(REGISTRY)
+    wanted = [b.strip() for b in os.environ.get("BENCH", "").split(",") if b.strip()] or list(
+        REGISTRY
+    )
     for module, err in errors.items():
         print(json.dumps({"bench": module, "error": f"module not importable: {err}"}), flush=True)
     failed = False
@@ -71,7 +73,10 @@ def main() -> int:
         lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
         if proc.returncode or not lines:
             failed = True
-            print(json.dumps({"bench": name, "error": (proc.stderr or "no output")[-2000:]}), flush=True)
+            print(
+                json.dumps({"bench": name, "error": (proc.stderr or "no output")[-2000:]}),
+                flush=True,
+            )
             continue
         print(lines[-1], flush=True)
         failed |= "error" in json.loads(lines[-1])

@@ -66,13 +66,17 @@ def _result(match: np.ndarray, match_score: np.ndarray) -> Assignment:
     )
 
 
-def _unpack(candidates: Candidates | tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+def _unpack(
+    candidates: Candidates | tuple[np.ndarray, np.ndarray],
+) -> tuple[np.ndarray, np.ndarray]:
     if isinstance(candidates, Candidates):
         return candidates.mentor_index, candidates.scores
     return candidates
 
 
-def stable_assignment(candidates: Candidates | tuple[np.ndarray, np.ndarray], capacity: np.ndarray) -> Assignment:
+def stable_assignment(
+    candidates: Candidates | tuple[np.ndarray, np.ndarray], capacity: np.ndarray
+) -> Assignment:
     """Mentee-proposing deferred acceptance with mentor capacities.
 
     Vectorised in rounds: every free mentee proposes to their next candidate;

@@ -21,7 +21,9 @@ from .components import gini
 from .results import Candidates, TopK
 
 
-def _pick(base: np.ndarray, idx: np.ndarray, price: np.ndarray, k: int, ordered: bool = True) -> np.ndarray:
+def _pick(
+    base: np.ndarray, idx: np.ndarray, price: np.ndarray, k: int, ordered: bool = True
+) -> np.ndarray:
     """Positions (c, k) of the k best ``base - price`` columns, ordered by raw score."""
     c, w = base.shape
     adj = base - price[np.maximum(idx, 0)]
@@ -41,7 +43,9 @@ def _appearances(idx: np.ndarray, n_mentors: int) -> np.ndarray:
     return np.bincount(chosen, minlength=n_mentors).astype(np.float64)
 
 
-def exposure_gini(mentor_index: np.ndarray, capacity: np.ndarray, reachable: np.ndarray | None = None) -> float:
+def exposure_gini(
+    mentor_index: np.ndarray, capacity: np.ndarray, reachable: np.ndarray | None = None
+) -> float:
     """Gini of appearances per free place over mentors with free places.
 
     ``reachable`` restricts to mentors that appear in at least one candidate list.
@@ -115,7 +119,9 @@ def select_topk(
             counts = _appearances(np.take_along_axis(idx, pos, axis=1), n_mentors)
             # Step shrinks so the prices settle instead of oscillating.
             rate = step * (1.0 - 0.5 * it / max(iterations - 1, 1))
-            price = np.maximum(price + rate * np.clip(counts / quota - 1.0, -1.0, 1.0), 0.0).astype(np.float32)
+            price = np.maximum(price + rate * np.clip(counts / quota - 1.0, -1.0, 1.0), 0.0).astype(
+                np.float32
+            )
             price[~reachable] = 0.0
     pos = _pick(base, idx, price, k) if price is not zero else pos0
     mi, sc, comp = result(pos, price)

@@ -18,7 +18,9 @@ def smoothstep(t: np.ndarray) -> np.ndarray:
     return t * t * (3.0 - 2.0 * t)
 
 
-def seniority(mentee_years: np.ndarray, mentor_years: np.ndarray, config: EngineConfig) -> np.ndarray:
+def seniority(
+    mentee_years: np.ndarray, mentor_years: np.ndarray, config: EngineConfig
+) -> np.ndarray:
     """Fit of the experience gap ``mentor - mentee`` (broadcasting).
 
     0 when the mentor is behind or less than ``min_years_ahead`` ahead, rising
@@ -55,7 +57,9 @@ def context(
         return np.where((a < 0) | (b < 0), config.unknown_context, hit.astype(np.float64))
 
     share = config.context_industry_share
-    return share * part(mentee_industry, mentor_industry) + (1 - share) * part(mentee_group, mentor_group)
+    return share * part(mentee_industry, mentor_industry) + (1 - share) * part(
+        mentee_group, mentor_group
+    )
 
 
 def hours_score(overlap_hours: np.ndarray, known: np.ndarray, config: EngineConfig) -> np.ndarray:

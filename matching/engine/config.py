@@ -10,7 +10,14 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-COMPONENTS: tuple[str, ...] = ("skills", "goals", "seniority", "context", "availability", "responsiveness")
+COMPONENTS: tuple[str, ...] = (
+    "skills",
+    "goals",
+    "seniority",
+    "context",
+    "availability",
+    "responsiveness",
+)
 CONTEXT_PREFERENCES = ("same", "different", "any")
 
 

@@ -51,13 +51,18 @@ def explain_pair(
     for name in sorted(wanted, key=lambda s: (-wanted[s], s)):
         if name in offered or name not in categories:
             continue
-        for other in offered_by_cat.get(categories[name], [])[:1]:
-            related.append([name, other, categories[name]])
+        # each offered tool explains one wanted tool, so reasons do not repeat
+        pool = offered_by_cat.get(categories[name], [])
+        if pool:
+            related.append([name, pool.pop(0), categories[name]])
     overlap = int((mentee.available_hours[0] & mentor.available_hours[0]).sum())
     gap = float(mentor.years_experience[0] - mentee.years_experience[0])
     years_ahead = None if np.isnan(gap) else round(gap, 1)
     same_industry = bool(mentee.industry[0]) and mentee.industry[0] == mentor.industry[0]
-    same_group = bool(mentee.occupation_group[0]) and mentee.occupation_group[0] == mentor.occupation_group[0]
+    same_group = (
+        bool(mentee.occupation_group[0])
+        and mentee.occupation_group[0] == mentor.occupation_group[0]
+    )
     languages = sorted(mentee.languages[0] & mentor.languages[0])
     e_formats, r_formats = mentee.formats[0], mentor.formats[0]
     if e_formats and r_formats:
@@ -84,7 +89,9 @@ def explain_pair(
         reasons.append(f"Open to {_join([FORMAT_LABELS.get(f, f) for f in formats])}")
     return {
         "score": round(float(score), 4),
-        "components": {name: round(float(v), 4) for name, v in zip(COMPONENTS, components, strict=True)},
+        "components": {
+            name: round(float(v), 4) for name, v in zip(COMPONENTS, components, strict=True)
+        },
         "reasons": reasons,
         "shared_skills": shared,
         "related_skills": related,

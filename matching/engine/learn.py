@@ -113,7 +113,9 @@ def learn_weights(
             break
         active = [a for a, v in zip(active, c, strict=True) if v > 0]
     if coef.sum() <= 0:
-        return WeightLearningResult(reason="no component predicts acceptance (all coefficients <= 0)", **base)
+        return WeightLearningResult(
+            reason="no component predicts acceptance (all coefficients <= 0)", **base
+        )
     learned = {name: float(v / coef.sum()) for name, v in zip(COMPONENTS, coef, strict=True)}
     w_learned = np.array([learned[c] for c in COMPONENTS])
     w_conf = np.array([configured[c] for c in COMPONENTS])
@@ -127,14 +129,22 @@ def learn_weights(
         n_outcomes=n,
         n_train=len(y_train),
         n_test=len(y_test),
-        details={"dropped_components": [COMPONENTS[i] for i in range(len(COMPONENTS)) if coef[i] == 0]},
+        details={
+            "dropped_components": [COMPONENTS[i] for i in range(len(COMPONENTS)) if coef[i] == 0]
+        },
     )
 
 
 class WeightLearner:
     """Thin object form of :func:`learn_weights` (keeps the settings together)."""
 
-    def __init__(self, random_state: int | None = 0, test_size: float = 0.3, min_outcomes: int = 60, min_per_class: int = 15):
+    def __init__(
+        self,
+        random_state: int | None = 0,
+        test_size: float = 0.3,
+        min_outcomes: int = 60,
+        min_per_class: int = 15,
+    ):
         self.random_state = random_state
         self.test_size = test_size
         self.min_outcomes = min_outcomes

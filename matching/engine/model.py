@@ -119,13 +119,23 @@ class MatchModel(BaseEstimator):
         The mentees the model was fitted with (default for scoring).
     """
 
-    def __init__(self, config: EngineConfig | Mapping[str, Any] | None = None, skill_categories=None, random_state=None):
+    def __init__(
+        self,
+        config: EngineConfig | Mapping[str, Any] | None = None,
+        skill_categories=None,
+        random_state=None,
+    ):
         self.config = config
         self.skill_categories = skill_categories
         self.random_state = random_state
 
     # ------------------------------------------------------------------ fit
-    def fit(self, mentees: Mentees, mentors: Mentors, skill_documents: Sequence[Mapping[str, float]] | None = None):
+    def fit(
+        self,
+        mentees: Mentees,
+        mentors: Mentors,
+        skill_documents: Sequence[Mapping[str, float]] | None = None,
+    ):
         """Learn vocabularies, IDF weights and the skill relation model.
 
         Parameters
@@ -153,7 +163,9 @@ class MatchModel(BaseEstimator):
         for doc in (*mentees.skills, *mentors.skills, *extra):
             names.update(doc)
         self.skill_vocabulary_ = {name: j for j, name in enumerate(sorted(names))}
-        self.category_vocabulary_ = {c: j for j, c in enumerate(sorted({categories[n] for n in names if n in categories}))}
+        self.category_vocabulary_ = {
+            c: j for j, c in enumerate(sorted({categories[n] for n in names if n in categories}))
+        }
         self._categories = categories
 
         raw_e = self._raw_skills(mentees.skills, cfg.skill_priority_max)
@@ -171,7 +183,9 @@ class MatchModel(BaseEstimator):
         n_comp = min(cfg.skill_lsa_components, len(self.skill_vocabulary_) - 1, n_docs - 1)
         if cfg.skill_lsa_weight > 0 and n_comp >= 2:
             tfidf = normalize(population @ sp.diags(self.skill_idf_))
-            self.skill_svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state).fit(tfidf)
+            self.skill_svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state).fit(
+                tfidf
+            )
 
         self.goals_vectorizer_ = TfidfVectorizer(
             stop_words="english",
@@ -187,8 +201,12 @@ class MatchModel(BaseEstimator):
             goals = sp.csr_matrix((len(mentees) + len(mentors), 1), dtype=np.float32)
         n = len(mentees)
 
-        self.industry_vocabulary_ = {v: j for j, v in enumerate(sorted({x for x in mentors.industry if x}))}
-        self.group_vocabulary_ = {v: j for j, v in enumerate(sorted({x for x in mentors.occupation_group if x}))}
+        self.industry_vocabulary_ = {
+            v: j for j, v in enumerate(sorted({x for x in mentors.industry if x}))
+        }
+        self.group_vocabulary_ = {
+            v: j for j, v in enumerate(sorted({x for x in mentors.occupation_group if x}))
+        }
         self.mentors_ = mentors
         self.mentees_ = mentees
         self._mentor_side = self._transform(mentors, raw_r, goals[n:])
@@ -218,7 +236,10 @@ class MatchModel(BaseEstimator):
                     indices.append(j)
                     data.append(float(weight) / scale)
             indptr.append(len(indices))
-        m = sp.csr_matrix((np.array(data, np.float32), np.array(indices, np.int32), np.array(indptr, np.int64)), shape=(len(docs), len(vocab)))
+        m = sp.csr_matrix(
+            (np.array(data, np.float32), np.array(indices, np.int32), np.array(indptr, np.int64)),
+            shape=(len(docs), len(vocab)),
+        )
         m.sum_duplicates()
         return m
 
@@ -227,7 +248,9 @@ class MatchModel(BaseEstimator):
         tfidf = raw @ sp.diags(self.skill_idf_)
         parts = [tfidf]
         if cfg.skill_category_weight > 0 and self.category_vocabulary_:
-            cats = (raw @ self._category_projection()) @ sp.diags(self.category_idf_ * cfg.skill_category_weight)
+            cats = (raw @ self._category_projection()) @ sp.diags(
+                self.category_idf_ * cfg.skill_category_weight
+            )
             parts.append(cats)
         sparse = normalize(sp.hstack(parts).tocsr()).astype(np.float32)
         if self.skill_svd_ is not None:
@@ -241,7 +264,8 @@ class MatchModel(BaseEstimator):
         cfg = self.config_
         if raw is None:
             raw = self._raw_skills(
-                people.skills, cfg.skill_level_max if isinstance(people, Mentors) else cfg.skill_priority_max
+                people.skills,
+                cfg.skill_level_max if isinstance(people, Mentors) else cfg.skill_priority_max,
             )
         if goals is None and self.goals_vectorizer_ is None:
             goals = sp.csr_matrix((len(people), 1), dtype=np.float32)
@@ -272,11 +296,18 @@ class MatchModel(BaseEstimator):
         self._alpha = alpha
         self._weights = np.array(w, dtype=np.float64)
         e = self._mentee_side
-        self._skills_cols = _dense_columns(e.skills_sparse, r.skills_sparse, cfg.dense_skill_features)
+        self._skills_cols = _dense_columns(
+            e.skills_sparse, r.skills_sparse, cfg.dense_skill_features
+        )
         self._goals_cols = _dense_columns(e.goals, r.goals, cfg.dense_goal_words)
         self._blocks(r)
         self._skills_block_T = np.ascontiguousarray(
-            np.hstack([r.skills_block[:, : len(self._skills_cols)] * np.float32(1 - alpha), r.skills_dense * np.float32(alpha)]).T
+            np.hstack(
+                [
+                    r.skills_block[:, : len(self._skills_cols)] * np.float32(1 - alpha),
+                    r.skills_dense * np.float32(alpha),
+                ]
+            ).T
         )
         self._skills_rest_T = (r.skills_rest.T * np.float32(1 - alpha)).tocsr()
         self._goals_block_T = np.ascontiguousarray(r.goals_block.T)
@@ -304,7 +335,9 @@ class MatchModel(BaseEstimator):
     def _blocks(self, side: _Side) -> _Side:
         if side.skills_block is None:
             sk_dense, sk_rest = _split(side.skills_sparse, self._skills_cols)
-            side.skills_block = np.ascontiguousarray(np.hstack([sk_dense, side.skills_dense]), dtype=np.float32)
+            side.skills_block = np.ascontiguousarray(
+                np.hstack([sk_dense, side.skills_dense]), dtype=np.float32
+            )
             side.skills_rest = sk_rest
             side.goals_block, side.goals_rest = _split(side.goals, self._goals_cols)
         return side
@@ -333,7 +366,9 @@ class MatchModel(BaseEstimator):
             return self.mentees_, self._mentee_side
         return mentees, self._transform(mentees)
 
-    def _excluded_positions(self, mentees: Mentees, exclusions: Exclusions | None) -> tuple[np.ndarray, np.ndarray]:
+    def _excluded_positions(
+        self, mentees: Mentees, exclusions: Exclusions | None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(row, col) positions never to suggest: the person themself and excluded pairs."""
         rows = [np.arange(len(mentees))]
         cols = [self._mentor_columns(mentees.ids)]
@@ -359,7 +394,6 @@ class MatchModel(BaseEstimator):
         raw component tables) so that ``table[inverse]`` is the row block.
         """
         cfg = self.config_
-        w = self._weights
         r = self._mentor_side
         m = len(self.mentors_)
         out = []
@@ -375,13 +409,17 @@ class MatchModel(BaseEstimator):
         uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
         ind = side.industry[rows][first]
         grp = side.group[rows][first]
-        ctx = C.context(ind[:, None], r.industry[None, :], grp[:, None], r.group[None, :], cfg).astype(np.float32)
+        ctx = C.context(
+            ind[:, None], r.industry[None, :], grp[:, None], r.group[None, :], cfg
+        ).astype(np.float32)
         ctx = np.broadcast_to(ctx, (len(uniq), m))
         out.append(("context", ctx, inv))
         # formats + languages (filters) + mentor bias
         langs = [side.languages[i] for i in rows]
         lang_codes: dict[frozenset[str], int] = {}
-        lang_key = np.array([lang_codes.setdefault(s, len(lang_codes)) for s in langs], dtype=np.int64)
+        lang_key = np.array(
+            [lang_codes.setdefault(s, len(lang_codes)) for s in langs], dtype=np.int64
+        )
         key = lang_key * 4 + side.format_bits[rows]
         uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
         fmt = C.format_compatible(side.format_bits[rows][first][:, None], r.format_bits[None, :])
@@ -399,18 +437,28 @@ class MatchModel(BaseEstimator):
         ws = getattr(local, "ws", None)
         if ws is None or ws["total"].shape[0] < c or ws["total"].shape[1] != m:
             size = max(c, self.config_.chunk_size)
-            ws = {name: np.empty((size, m), np.float32) for name in ("skills", "goals", "hours", "total", "buf")}
+            ws = {
+                name: np.empty((size, m), np.float32)
+                for name in ("skills", "goals", "hours", "total", "buf")
+            }
             local.ws = ws
         return {name: a[:c] for name, a in ws.items()}
 
-    def _score_chunk(self, side: _Side, rows: np.ndarray, width: int, excl_r: np.ndarray, excl_c: np.ndarray):
+    def _score_chunk(
+        self, side: _Side, rows: np.ndarray, width: int, excl_r: np.ndarray, excl_c: np.ndarray
+    ):
         cfg = self.config_
         w = self._weights
-        alpha = self._alpha
         m = len(self.mentors_)
         c = len(rows)
         ws = self._workspace(c)
-        skills, goals, hours, total, buf = ws["skills"], ws["goals"], ws["hours"], ws["total"], ws["buf"]
+        skills, goals, hours, total, buf = (
+            ws["skills"],
+            ws["goals"],
+            ws["hours"],
+            ws["total"],
+            ws["buf"],
+        )
         # skills = clip((1-a) * tfidf cosine + a * LSA cosine, 0, 1): dense block + sparse tail
         np.matmul(side.skills_block[rows], self._skills_block_T, out=skills)
         _add_sparse(skills, side.skills_rest[rows] @ self._skills_rest_T)
@@ -516,7 +564,9 @@ class MatchModel(BaseEstimator):
 
         side = self._blocks(side)
         self._local = threading.local()  # buffers live for this call only
-        chunks = [(s, min(s + cfg.chunk_size, len(rows))) for s in range(0, len(rows), cfg.chunk_size)]
+        chunks = [
+            (s, min(s + cfg.chunk_size, len(rows))) for s in range(0, len(rows), cfg.chunk_size)
+        ]
         out_idx = np.full((len(rows), width), -1, np.int64)
         out_val = np.full((len(rows), width), np.nan, np.float32)
         out_comp = np.full((len(rows), width, N_COMPONENTS), np.nan, np.float32)
@@ -526,13 +576,19 @@ class MatchModel(BaseEstimator):
         def run(bounds: tuple[int, int]) -> None:
             a, b = bounds
             lo, hi = np.searchsorted(excl_p, [a, b])
-            idx, val, comp = self._score_chunk(side, rows[a:b], width, excl_p[lo:hi] - a, excl_c[lo:hi])
+            idx, val, comp = self._score_chunk(
+                side, rows[a:b], width, excl_p[lo:hi] - a, excl_c[lo:hi]
+            )
             out_idx[a:b], out_val[a:b], out_comp[a:b] = idx, val, comp
 
         if cfg.n_jobs > 1 and len(chunks) > 1:
             # Chunks run in threads (sparse products, BLAS and numpy release the
             # GIL); BLAS itself is pinned to one thread so they do not oversubscribe.
-            with _BLAS_LOCK, threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(cfg.n_jobs) as pool:
+            with (
+                _BLAS_LOCK,
+                threadpool_limits(limits=1, user_api="blas"),
+                ThreadPoolExecutor(cfg.n_jobs) as pool,
+            ):
                 list(pool.map(run, chunks))
         else:
             for bounds in chunks:
@@ -585,7 +641,9 @@ class MatchModel(BaseEstimator):
             step=cfg.exposure_step,
             prices=exposure_prices if balance else None,
         )
-        result.mentor_ids = np.where(result.mentor_index >= 0, self.mentors_.ids[result.mentor_index], -1)
+        result.mentor_ids = np.where(
+            result.mentor_index >= 0, self.mentors_.ids[result.mentor_index], -1
+        )
         return result
 
     # ------------------------------------------------------------- pairs
@@ -618,7 +676,9 @@ class MatchModel(BaseEstimator):
         comp[:, SKILLS] = np.clip((1 - alpha) * tfidf + alpha * lsa, 0, 1)
         comp[:, GOALS] = np.asarray(side.goals[a].multiply(r.goals[b]).sum(axis=1)).ravel()
         comp[:, SENIORITY] = C.seniority(side.years[a], r.years[b], cfg)
-        comp[:, CONTEXT] = C.context(side.industry[a], r.industry[b], side.group[a], r.group[b], cfg)
+        comp[:, CONTEXT] = C.context(
+            side.industry[a], r.industry[b], side.group[a], r.group[b], cfg
+        )
         overlap = (side.hours[a] * r.hours[b]).sum(axis=1)
         hours = C.hours_score(overlap, side.hours_known[a] & r.hours_known[b], cfg)
         fmt = C.format_compatible(side.format_bits[a], r.format_bits[b])
@@ -634,16 +694,22 @@ class MatchModel(BaseEstimator):
         excl_r, excl_c = self._excluded_positions(mentees, exclusions)
         if len(excl_r):
             forbidden = set(zip(excl_r.tolist(), excl_c.tolist(), strict=True))
-            allowed &= np.array([(i, j) not in forbidden for i, j in zip(a.tolist(), b.tolist(), strict=True)], bool)
+            allowed &= np.array(
+                [(i, j) not in forbidden for i, j in zip(a.tolist(), b.tolist(), strict=True)], bool
+            )
         return comp, scores, allowed
 
     # -------------------------------------------------------- explanations
-    def explain_pair(self, mentee_row: int, mentor_row: int, mentees: Mentees | None = None) -> dict[str, Any]:
+    def explain_pair(
+        self, mentee_row: int, mentor_row: int, mentees: Mentees | None = None
+    ) -> dict[str, Any]:
         """Components and human-readable reasons for one suggestion."""
         from .explain import explain_pair
 
         mentees, _ = self._side_for(mentees)
-        comp, score, allowed = self.score_pairs(np.array([mentee_row]), np.array([mentor_row]), mentees)
+        comp, score, allowed = self.score_pairs(
+            np.array([mentee_row]), np.array([mentor_row]), mentees
+        )
         return explain_pair(
             mentee=mentees.subset([mentee_row]),
             mentor=self.mentors_.subset([mentor_row]),
@@ -652,7 +718,9 @@ class MatchModel(BaseEstimator):
             categories=self._categories,
         )
 
-    def explain_topk(self, result: TopK, mentees: Mentees | None = None) -> list[list[dict[str, Any]]]:
+    def explain_topk(
+        self, result: TopK, mentees: Mentees | None = None
+    ) -> list[list[dict[str, Any]]]:
         """Explanations for every (mentee, suggestion) of a :class:`TopK`, using its components."""
         from .explain import explain_pair
 

@@ -38,10 +38,15 @@ def _people_kwargs(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     n = len(records)
     return {
         "ids": np.array([r["id"] for r in records], dtype=np.int64),
-        "skills": [{str(k): float(v) for k, v in dict(r.get("skills") or {}).items()} for r in records],
+        "skills": [
+            {str(k): float(v) for k, v in dict(r.get("skills") or {}).items()} for r in records
+        ],
         "text": [str(r.get("text") or "") for r in records],
         "years_experience": np.array(
-            [np.nan if r.get("years_experience") is None else float(r["years_experience"]) for r in records],
+            [
+                np.nan if r.get("years_experience") is None else float(r["years_experience"])
+                for r in records
+            ],
             dtype=np.float64,
         ),
         "industry": [str(r.get("industry") or "") for r in records],
@@ -94,7 +99,9 @@ class Mentees:
         for f in fields(self):
             value = getattr(self, f.name)
             if len(value) != n:
-                raise ValueError(f"{type(self).__name__}.{f.name} has {len(value)} rows, expected {n}")
+                raise ValueError(
+                    f"{type(self).__name__}.{f.name} has {len(value)} rows, expected {n}"
+                )
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -114,7 +121,9 @@ class Mentees:
         kwargs = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            kwargs[f.name] = value[rows] if isinstance(value, np.ndarray) else [value[i] for i in rows]
+            kwargs[f.name] = (
+                value[rows] if isinstance(value, np.ndarray) else [value[i] for i in rows]
+            )
         return type(self)(**kwargs)
 
 
@@ -137,7 +146,9 @@ class Mentors(Mentees):
     capacity_left: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     accepting: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     requests_received: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    requests_answered_in_time: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    requests_answered_in_time: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, dtype=np.int64)
+    )
 
     def __post_init__(self) -> None:
         self.capacity_left = np.asarray(self.capacity_left, dtype=np.int64)
@@ -153,9 +164,15 @@ class Mentors(Mentees):
         ``requests_answered_in_time`` (default 0)."""
         records = list(records)
         kwargs = _people_kwargs(records)
-        kwargs["capacity_left"] = np.array([int(r.get("capacity_left", 1)) for r in records], dtype=np.int64)
-        kwargs["accepting"] = np.array([bool(r.get("accepting", True)) for r in records], dtype=bool)
-        kwargs["requests_received"] = np.array([int(r.get("requests_received", 0)) for r in records], dtype=np.int64)
+        kwargs["capacity_left"] = np.array(
+            [int(r.get("capacity_left", 1)) for r in records], dtype=np.int64
+        )
+        kwargs["accepting"] = np.array(
+            [bool(r.get("accepting", True)) for r in records], dtype=bool
+        )
+        kwargs["requests_received"] = np.array(
+            [int(r.get("requests_received", 0)) for r in records], dtype=np.int64
+        )
         kwargs["requests_answered_in_time"] = np.array(
             [int(r.get("requests_answered_in_time", 0)) for r in records], dtype=np.int64
         )

@@ -19,7 +19,9 @@ def random_lists(n, m, w, seed):
         order = np.lexsort((cols, -s))
         idx[i, :k], sc[i, :k] = cols[order], s[order]
     cap = rng.integers(0, 3, size=m)
-    return Candidates(rows=np.arange(n), mentor_index=idx, scores=sc, components=np.zeros((n, w, 6), np.float32)), cap
+    return Candidates(
+        rows=np.arange(n), mentor_index=idx, scores=sc, components=np.zeros((n, w, 6), np.float32)
+    ), cap
 
 
 def brute_force(cands, cap):
@@ -32,7 +34,11 @@ def brute_force(cands, cap):
         load = np.bincount(choice[choice >= 0], minlength=len(cap))
         if (load > cap).any():
             continue
-        total = sum(float(cands.scores[i][list(cands.mentor_index[i]).index(j)]) for i, j in enumerate(choice) if j >= 0)
+        total = sum(
+            float(cands.scores[i][list(cands.mentor_index[i]).index(j)])
+            for i, j in enumerate(choice)
+            if j >= 0
+        )
         best = max(best, total)
         if count_blocking_pairs(cands, cap, choice) == 0:
             stable.append(choice)

@@ -4,7 +4,14 @@ import numpy as np
 
 from matching.engine import COMPONENTS, WeightLearner, learn_weights
 
-CONFIGURED = {"skills": 1, "goals": 1, "seniority": 1, "context": 1, "availability": 1, "responsiveness": 1}
+CONFIGURED = {
+    "skills": 1,
+    "goals": 1,
+    "seniority": 1,
+    "context": 1,
+    "availability": 1,
+    "responsiveness": 1,
+}
 
 
 def outcomes(n, true_w, seed=0):

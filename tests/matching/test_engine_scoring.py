@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from matching.engine import COMPONENTS, EngineConfig, Exclusions, MatchModel, Mentees, Mentors, select_topk
+from matching.engine import (
+    COMPONENTS,
+    EngineConfig,
+    Exclusions,
+    MatchModel,
+    Mentees,
+    Mentors,
+    select_topk,
+)
 from matching.engine import components as C
 
 EVENINGS = [d * 24 + h for d in range(5) for h in (18, 19, 20)]  # 15 hours
@@ -42,8 +50,12 @@ def small():
     )
     mentors = Mentors.from_records(
         [
-            mentor(10, {"Python": 5, "SQL": 4}, text="data engineering lead, pipelines and warehouses"),
-            mentor(11, {"Figma": 5, "Sketch": 3}, text="product designer", industry="Media", group="27"),
+            mentor(
+                10, {"Python": 5, "SQL": 4}, text="data engineering lead, pipelines and warehouses"
+            ),
+            mentor(
+                11, {"Figma": 5, "Sketch": 3}, text="product designer", industry="Media", group="27"
+            ),
             mentor(12, {"Python": 3}, accepting=False),
             mentor(13, {"Python": 4}, capacity_left=0),
             mentor(14, {"Python": 4}, languages={"de"}),
@@ -121,14 +133,17 @@ def test_availability_and_responsiveness():
     assert C.availability(np.array([1.0]), np.array([False]), cfg)[0] == pytest.approx(0.7)
     r = C.responsiveness(np.array([0, 10, 10]), np.array([0, 10, 0]), cfg)
     assert r[0] == pytest.approx(cfg.responsiveness_prior_rate)
-    assert r[1] > r[0] > r[2] and 0 <= r[2] and r[1] <= 1
+    assert r[1] > r[0] > r[2] and r[2] >= 0 and r[1] <= 1
 
 
 def test_hard_filters(small):
     mentees, mentors = small
     model = fit(mentees, mentors)
     top = model.score_topk(exclusions=Exclusions({(2, 11)}), balance=False)
-    ids = {int(mentees.ids[r]): set(top.mentor_ids[p][top.mentor_ids[p] >= 0].tolist()) for p, r in enumerate(top.rows)}
+    ids = {
+        int(mentees.ids[r]): set(top.mentor_ids[p][top.mentor_ids[p] >= 0].tolist())
+        for p, r in enumerate(top.rows)
+    }
     for suggested in ids.values():
         assert not suggested & {12, 13}  # not accepting, no capacity
         assert 15 not in suggested or False  # flash-only mentor vs long-term mentees
@@ -146,17 +161,33 @@ def test_padding_when_few_candidates(small):
     mentees, mentors = small
     top = fit(mentees, mentors).score_topk(balance=False)
     row3 = top.mentor_index[2]
-    assert (row3 == -1).all() and np.isnan(top.scores[2]).all() and np.isnan(top.components[2]).all()
+    assert (
+        (row3 == -1).all() and np.isnan(top.scores[2]).all() and np.isnan(top.components[2]).all()
+    )
     assert top.mentor_index.shape == (3, 5) and top.components.shape == (3, 5, 6)
 
 
 def random_people(n, m, seed):
     rng = np.random.default_rng(seed)
     vocab = [f"skill{i}" for i in range(30)]
-    words = "data design python cloud sales finance leadership teaching health security".split()
+    words = [
+        "data",
+        "design",
+        "python",
+        "cloud",
+        "sales",
+        "finance",
+        "leadership",
+        "teaching",
+        "health",
+        "security",
+    ]
 
     def rec(i, is_mentor):
-        sk = {vocab[j]: float(rng.integers(1, 6 if is_mentor else 4)) for j in rng.choice(30, rng.integers(1, 6), replace=False)}
+        sk = {
+            vocab[j]: float(rng.integers(1, 6 if is_mentor else 4))
+            for j in rng.choice(30, rng.integers(1, 6), replace=False)
+        }
         return {
             "id": i,
             "skills": sk,
@@ -174,7 +205,9 @@ def random_people(n, m, seed):
         }
 
     mentees = Mentees.from_records([rec(i, False) for i in range(1, n + 1)])
-    mentors = Mentors.from_records([rec(i, True) for i in range(n - 5, n - 5 + m)])  # a few are both
+    mentors = Mentors.from_records(
+        [rec(i, True) for i in range(n - 5, n - 5 + m)]
+    )  # a few are both
     cats = {v: f"cat{int(v[5:]) % 5}" for v in vocab}
     return mentees, mentors, cats
 
@@ -183,20 +216,32 @@ def test_topk_equals_brute_force_and_chunking_does_not_matter():
     mentees, mentors, cats = random_people(60, 40, seed=1)
     excl = Exclusions({(3, 60), (4, 61), (10, 70)})
     cfg = {"k": 5, "candidate_width": 5, "exposure_strength": 0.0}
-    model = MatchModel(config=EngineConfig.from_dict({**cfg, "chunk_size": 1000}), skill_categories=cats, random_state=0)
+    model = MatchModel(
+        config=EngineConfig.from_dict({**cfg, "chunk_size": 1000}),
+        skill_categories=cats,
+        random_state=0,
+    )
     top = model.fit(mentees, mentors).score_topk(exclusions=excl)
     a, b = np.meshgrid(np.arange(60), np.arange(40), indexing="ij")
     _, scores, allowed = model.score_pairs(a.ravel(), b.ravel(), exclusions=excl)
-    scores = np.where(allowed & (mentees.ids[a.ravel()] != mentors.ids[b.ravel()]), scores, -np.inf).reshape(60, 40)
+    scores = np.where(
+        allowed & (mentees.ids[a.ravel()] != mentors.ids[b.ravel()]), scores, -np.inf
+    ).reshape(60, 40)
     for i in range(60):
         expected = np.sort(scores[i])[::-1][:5]
         got = np.where(top.mentor_index[i] >= 0, top.scores[i], -np.inf)
-        assert np.allclose(np.nan_to_num(got, neginf=-9), np.nan_to_num(expected, neginf=-9), atol=1e-5)
+        assert np.allclose(
+            np.nan_to_num(got, neginf=-9), np.nan_to_num(expected, neginf=-9), atol=1e-5
+        )
         for j, s in zip(top.mentor_index[i], top.scores[i], strict=True):
             if j >= 0:
                 assert scores[i, j] == pytest.approx(s, abs=1e-5)
     for chunk, jobs in ((7, 1), (13, 2), (1, 1)):
-        other = MatchModel(config=EngineConfig.from_dict({**cfg, "chunk_size": chunk, "n_jobs": jobs}), skill_categories=cats, random_state=0)
+        other = MatchModel(
+            config=EngineConfig.from_dict({**cfg, "chunk_size": chunk, "n_jobs": jobs}),
+            skill_categories=cats,
+            random_state=0,
+        )
         res = other.fit(mentees, mentors).score_topk(exclusions=excl)
         assert np.array_equal(res.mentor_index, top.mentor_index)
         assert np.allclose(res.scores, top.scores, equal_nan=True, atol=1e-6)
@@ -204,7 +249,9 @@ def test_topk_equals_brute_force_and_chunking_does_not_matter():
 
 def test_incremental_single_mentee_matches_full_run():
     mentees, mentors, cats = random_people(40, 30, seed=2)
-    model = MatchModel(config={"k": 5, "exposure_strength": 0.0}, skill_categories=cats, random_state=0).fit(mentees, mentors)
+    model = MatchModel(
+        config={"k": 5, "exposure_strength": 0.0}, skill_categories=cats, random_state=0
+    ).fit(mentees, mentors)
     full = model.score_topk()
     one = model.score_topk(mentees=mentees.subset([7]))
     assert np.array_equal(one.mentor_index[0], full.mentor_index[7])
@@ -217,25 +264,47 @@ def test_balancing_reduces_gini_of_a_popular_mentor():
     # all three and only 2 places.
     rng = np.random.default_rng(0)
     mentees = Mentees.from_records(
-        [person(i, dict(zip(["Python", "SQL", "Go"], rng.permutation([3, 2, 1]).tolist(), strict=True))) for i in range(1, 41)]
+        [
+            person(
+                i,
+                dict(
+                    zip(["Python", "SQL", "Go"], rng.permutation([3, 2, 1]).tolist(), strict=True)
+                ),
+            )
+            for i in range(1, 41)
+        ]
     )
     mentors = Mentors.from_records(
         [mentor(100, {"Python": 5, "SQL": 5, "Go": 5}, capacity_left=2)]
-        + [mentor(100 + j, {["Python", "SQL", "Go"][j % 3]: 3}, capacity_left=2) for j in range(1, 12)]
+        + [
+            mentor(100 + j, {["Python", "SQL", "Go"][j % 3]: 3}, capacity_left=2)
+            for j in range(1, 12)
+        ]
     )
-    model = MatchModel(config={"k": 3, "candidate_width": 12, "exposure_strength": 1.0}, random_state=0).fit(mentees, mentors)
+    model = MatchModel(
+        config={"k": 3, "candidate_width": 12, "exposure_strength": 1.0}, random_state=0
+    ).fit(mentees, mentors)
     balanced = model.score_topk()
     assert balanced.stats["gini_after"] < balanced.stats["gini_before"]
     assert balanced.stats["max_appearances_after"] < balanced.stats["max_appearances_before"] == 40
     assert balanced.stats["mean_score_cost"] >= 0
     assert (balanced.mentor_ids == 100).sum() < 40
-    again = select_topk(model.candidates(), mentors.capacity_left, 3, prices=balanced.exposure_prices)
+    again = select_topk(
+        model.candidates(), mentors.capacity_left, 3, prices=balanced.exposure_prices
+    )
     assert np.array_equal(again.mentor_index, balanced.mentor_index)
 
 
 def test_explanations_name_shared_and_related_skills(small):
     mentees, mentors = small
-    model = MatchModel(config={"k": 3}, skill_categories={"Figma": "Graphics software", "Sketch": "Graphics software", "Inkscape": "Graphics software"}).fit(mentees, mentors)
+    model = MatchModel(
+        config={"k": 3},
+        skill_categories={
+            "Figma": "Graphics software",
+            "Sketch": "Graphics software",
+            "Inkscape": "Graphics software",
+        },
+    ).fit(mentees, mentors)
     ex = model.explain_pair(0, 0)
     assert ex["shared_skills"] == ["Python", "SQL"]
     assert any("Python and SQL" in r for r in ex["reasons"])
@@ -253,7 +322,11 @@ def test_explanations_name_shared_and_related_skills(small):
 def test_estimator_conventions(small):
     mentees, mentors = small
     model = MatchModel(config={"k": 4}, skill_categories={"Python": "Languages"}, random_state=3)
-    assert model.get_params() == {"config": {"k": 4}, "skill_categories": {"Python": "Languages"}, "random_state": 3}
+    assert model.get_params() == {
+        "config": {"k": 4},
+        "skill_categories": {"Python": "Languages"},
+        "random_state": 3,
+    }
     assert not hasattr(model, "config_")
     assert model.fit(mentees, mentors) is model and model.config_.k == 4
     twin = clone(model)
