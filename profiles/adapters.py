@@ -1,4 +1,5 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.urls import reverse
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -6,7 +7,29 @@ class AccountAdapter(DefaultAccountAdapter):
 
     Emails are stored lower-case so that ``Ann@x.org`` and ``ann@x.org`` are
     one account.
+
+    People who have not finished onboarding are sent to it after logging in,
+    including the automatic login that follows confirming one's email after
+    sign-up (allauth calls ``get_signup_redirect_url`` there). An explicit
+    ``?next=`` still wins: allauth only asks the adapter when there is none.
+    Onboarding can be skipped step by step, and finishing (or skipping) it
+    once stops the redirect.
     """
 
     def clean_email(self, email: str) -> str:
         return super().clean_email(email).strip().lower()
+
+    def _onboarding_url(self, request) -> str | None:
+        from .models import Profile
+
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        onboarded = Profile.objects.filter(user=user, onboarded_at__isnull=False).exists()
+        return None if onboarded else reverse("profiles:onboarding")
+
+    def get_login_redirect_url(self, request) -> str:
+        return self._onboarding_url(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        return self._onboarding_url(request) or super().get_signup_redirect_url(request)
