@@ -1,3 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import directory
+
+urlpatterns = [
+    path("mentors/", directory.mentor_directory, name="directory"),
+    path("mentors/skills/", directory.skill_options, name="directory_skill_options"),
+    path("people/<int:pk>/", directory.profile_detail, name="profile_detail"),
+]

@@ -1,0 +1,380 @@
+"""Reads for the mentor directory and the public profile page.
+
+Decisions (also in docs/demo-data.md, "Directory"):
+
+* The directory lists people who can be asked for mentoring: role mentor or
+  both, an active account, onboarding finished (``onboarded_at`` set) and
+  visibility "members". A person who chose "only people I am matched with"
+  is left out of the directory, since a card would show their name and
+  headline to every member.
+* **Time-zone overlap** is the overlap of two working days, 09:00–17:00 in
+  each person's own time zone, at today's UTC offsets (so daylight saving is
+  respected). Offsets differ by ``d`` hours on a 24-hour circle, so the
+  overlap is ``max(0, 8 - d)`` hours a day. The filter keeps mentors whose
+  zone overlaps the viewer's by at least N hours; the set of matching zones
+  is computed in Python over the IANA list and passed to the database as
+  ``timezone IN (...)``, which keeps the query indexable and cheap. The
+  availability slots are finer, but many people leave them empty, and the
+  matching engine already scores them.
+* **Has capacity now**: accepting requests, not away (``away_until`` is
+  unset or in the past; the person is away through that date) and free
+  long-term places left, see :func:`mentor_free_places_annotation`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from django.apps import apps
+from django.db import models
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
+from django.utils import timezone
+
+from .models import Goal, Language, Profile, ProfileSkill, Skill, User
+from .timezones import is_valid_timezone, timezone_names
+
+WORKDAY_START_HOUR = 9
+WORKDAY_END_HOUR = 17
+WORKDAY_HOURS = WORKDAY_END_HOUR - WORKDAY_START_HOUR
+MENTOR_ROLES = (Profile.Role.MENTOR, Profile.Role.BOTH)
+ACTIVE_MENTORSHIP_STATUS = "active"
+LONG_TERM_FORMAT = "long_term"
+
+
+# --- Mentorships (the matching app adds the model later) ----------------------
+
+
+def _mentorship_model():
+    """``matching.Mentorship`` when the matching app defines it, else ``None``."""
+    if not apps.is_installed("matching"):
+        return None
+    try:
+        return apps.get_model("matching", "Mentorship")
+    except LookupError:
+        return None
+
+
+def _user_link(model, side: str) -> tuple[str, str]:
+    """How ``model.<side>`` points at a person: ``(lookup to user id, profile outer ref)``.
+
+    The matching app may point ``mentor``/``mentee`` at the User or at the
+    Profile; either works here so that nothing needs changing when it lands.
+    """
+    related = model._meta.get_field(side).related_model
+    if related is Profile:
+        return f"{side}__user_id", "pk"
+    return f"{side}_id", "user_id"
+
+
+def _active_mentorships(model, *, long_term_only: bool = False) -> QuerySet:
+    names = {field.name for field in model._meta.get_fields()}
+    queryset = model._default_manager.all()
+    if "status" in names:
+        queryset = queryset.filter(status=ACTIVE_MENTORSHIP_STATUS)
+    if long_term_only and "format" in names:
+        # Flash mentorships take no capacity place.
+        queryset = queryset.filter(format=LONG_TERM_FORMAT)
+    return queryset
+
+
+def mentor_free_places_annotation() -> models.Expression:
+    """An expression for ``Profile`` rows: long-term places still free.
+
+    ``capacity`` minus the mentor's active long-term mentorships. Without
+    a ``matching.Mentorship`` model it is just ``capacity``. With it, one
+    correlated subquery counts rows whose ``status`` is ``"active"``, whose
+    ``format`` (when the model has one) is ``"long_term"`` (flash ones take
+    no place) and whose ``mentor`` is this person (a FK to User or Profile).
+    """
+    model = _mentorship_model()
+    if model is None:
+        return models.ExpressionWrapper(F("capacity"), output_field=models.IntegerField())
+    mentor_lookup, outer = _user_link(model, "mentor")
+    active = (
+        _active_mentorships(model, long_term_only=True)
+        .filter(**{mentor_lookup: OuterRef(outer)})
+        .order_by()
+        .values(mentor_lookup)
+        .annotate(active=Count("pk"))
+        .values("active")
+    )
+    return models.ExpressionWrapper(
+        F("capacity") - Coalesce(Subquery(active, output_field=models.IntegerField()), Value(0)),
+        output_field=models.IntegerField(),
+    )
+
+
+def users_are_matched(a: User | int | None, b: User | int | None) -> bool:
+    """Whether two people share an active mentorship, in either direction.
+
+    Contact details and "matches only" profiles depend on it. Returns
+    ``False`` while ``matching.Mentorship`` does not exist (nobody is matched
+    yet); once it does, an active row (``status == "active"``) with one of
+    them as ``mentor`` and the other as ``mentee`` counts. The matching app
+    may replace the body with its own selector; keep the signature.
+    """
+    a_id = getattr(a, "pk", a)
+    b_id = getattr(b, "pk", b)
+    if not a_id or not b_id or a_id == b_id:
+        return False
+    model = _mentorship_model()
+    if model is None:
+        return False
+    mentor_lookup, _ = _user_link(model, "mentor")
+    mentee_lookup, _ = _user_link(model, "mentee")
+    return (
+        _active_mentorships(model)
+        .filter(
+            Q(**{mentor_lookup: a_id, mentee_lookup: b_id})
+            | Q(**{mentor_lookup: b_id, mentee_lookup: a_id})
+        )
+        .exists()
+    )
+
+
+# --- Time zones ---------------------------------------------------------------
+
+
+def _offset_hours(name: str, at: datetime) -> float:
+    offset = at.astimezone(ZoneInfo(name)).utcoffset()
+    return offset.total_seconds() / 3600 if offset is not None else 0.0
+
+
+def working_hours_overlap(tz_a: str, tz_b: str, *, at: datetime | None = None) -> float:
+    """Hours a day that two 09:00–17:00 working days overlap (0 to 8)."""
+    moment = at or timezone.now()
+    diff = abs(_offset_hours(tz_a, moment) - _offset_hours(tz_b, moment)) % 24
+    diff = min(diff, 24 - diff)
+    return max(0.0, WORKDAY_HOURS - diff)
+
+
+@lru_cache(maxsize=256)
+def _zones_with_overlap(viewer_tz: str, min_hours: float, hour_key: str) -> tuple[str, ...]:
+    moment = datetime.fromisoformat(hour_key)
+    return tuple(
+        name
+        for name in timezone_names()
+        if working_hours_overlap(viewer_tz, name, at=moment) >= min_hours
+    )
+
+
+def timezones_overlapping(viewer_tz: str, min_hours: float, *, at: datetime | None = None) -> list:
+    """IANA zones whose working day overlaps ``viewer_tz``'s by ``min_hours`` or more."""
+    if not is_valid_timezone(viewer_tz):
+        viewer_tz = "UTC"
+    moment = (at or timezone.now()).replace(minute=0, second=0, microsecond=0)
+    # Offsets change at most on the hour: cache per (zone, hours, hour).
+    return list(_zones_with_overlap(viewer_tz, float(min_hours), moment.isoformat()))
+
+
+def viewer_timezone(user) -> str:
+    """The viewer's own time zone (from their profile), or UTC."""
+    profile = getattr(user, "profile", None) if getattr(user, "is_authenticated", False) else None
+    tz = getattr(profile, "timezone", "") or "UTC"
+    return tz if is_valid_timezone(tz) else "UTC"
+
+
+# --- Skills -------------------------------------------------------------------
+
+
+def skills_matching_term(term: str) -> QuerySet:
+    """Skills a typed term means: exact name or alias first, else names containing it.
+
+    Aliases are stored ``;``-separated in lower case, so ``"JS"`` finds
+    JavaScript through ``js;ecmascript``.
+    """
+    term = " ".join(term.split()).lower()
+    if not term:
+        return Skill.objects.none()
+    alias = (
+        Q(aliases__iexact=term)
+        | Q(aliases__istartswith=f"{term};")
+        | Q(aliases__iendswith=f";{term}")
+        | Q(aliases__icontains=f";{term};")
+    )
+    exact = Skill.objects.approved().filter(Q(name__iexact=term) | alias)
+    if exact.exists():
+        return exact
+    return Skill.objects.approved().filter(name__icontains=term)
+
+
+def skill_suggestions(term: str, *, limit: int = 12) -> list[Skill]:
+    """Skills for the directory's skill box: offered by mentors first, then by name."""
+    term = " ".join(term.split())
+    if len(term) < 2:
+        return []
+    lowered = term.lower()
+    return list(
+        Skill.objects.approved()
+        .filter(Q(name__icontains=term) | Q(aliases__icontains=lowered))
+        .annotate(
+            mentors=Count(
+                "profile_skills",
+                filter=Q(profile_skills__direction=ProfileSkill.Direction.OFFERS),
+            )
+        )
+        .order_by("-mentors", Lower("name"))[:limit]
+    )
+
+
+# --- Directory ----------------------------------------------------------------
+
+
+def offered_skills_prefetch() -> Prefetch:
+    return Prefetch(
+        "skills",
+        queryset=ProfileSkill.objects.filter(direction=ProfileSkill.Direction.OFFERS)
+        .select_related("skill")
+        .order_by("-level", "skill__name"),
+        to_attr="offered_skills",
+    )
+
+
+def directory_mentors() -> QuerySet:
+    """Every mentor the directory may list, with what a card needs, in name order.
+
+    The page is one query for the rows (user, occupation and free places
+    joined in), one for their offered skills and one for their languages,
+    whatever the number of mentors.
+    """
+    return (
+        Profile.objects.filter(
+            role__in=MENTOR_ROLES,
+            user__is_active=True,
+            onboarded_at__isnull=False,
+            visibility=Profile.Visibility.MEMBERS,
+        )
+        .select_related("user", "occupation")
+        .prefetch_related(offered_skills_prefetch(), "languages")
+        .annotate(
+            free_places=mentor_free_places_annotation(),
+            sort_name=Lower(Coalesce(NullIf("display_name", Value("")), "user__name")),
+        )
+        .order_by("sort_name", "pk")
+    )
+
+
+def available_now_q(*, today: date | None = None) -> Q:
+    """Accepting, not away today, and a free place (needs ``free_places``)."""
+    today = today or timezone.localdate()
+    return (
+        Q(accepting=True)
+        & (Q(away_until__isnull=True) | Q(away_until__lt=today))
+        & Q(free_places__gt=0)
+    )
+
+
+def directory_industries() -> list[str]:
+    """Industries that listed mentors name, for the industry filter."""
+    return list(
+        directory_mentors()
+        .exclude(industry="")
+        .order_by()
+        .values_list("industry", flat=True)
+        .distinct()
+        .order_by("industry")
+    )
+
+
+def directory_languages() -> QuerySet:
+    return Language.objects.all()
+
+
+def mentor_status(profile: Profile, *, today: date | None = None) -> tuple[str, str]:
+    """A short availability label and its Bootstrap colour for a mentor card.
+
+    Uses ``free_places`` when the row has it (directory), else capacity.
+    """
+    today = today or timezone.localdate()
+    free = getattr(profile, "free_places", profile.capacity)
+    if profile.away_until and profile.away_until >= today:
+        return f"Away until {profile.away_until:%-d %b}", "secondary"
+    if not profile.accepting:
+        return "Not taking requests", "secondary"
+    if not profile.format_long_term:
+        return "Flash sessions", "info"
+    if free <= 0:
+        return "Full for long-term", "warning"
+    return f"{free} place{'s' if free != 1 else ''} free", "success"
+
+
+# --- Profile page -------------------------------------------------------------
+
+
+def profile_for_viewer(*, viewer: User, pk: int) -> Profile | None:
+    """The profile ``pk`` if ``viewer`` may see it, else ``None`` (the view 404s).
+
+    The owner always sees their own profile. Others need an active account
+    behind it and either visibility "members" or an active mentorship with
+    its owner.
+    """
+    profile = (
+        Profile.objects.select_related("user", "occupation")
+        .prefetch_related(
+            offered_skills_prefetch(),
+            Prefetch(
+                "skills",
+                queryset=ProfileSkill.objects.filter(direction=ProfileSkill.Direction.WANTS)
+                .select_related("skill")
+                .order_by("-level", "skill__name"),
+                to_attr="wanted_skills",
+            ),
+            "languages",
+            "availability",
+        )
+        .annotate(free_places=mentor_free_places_annotation())
+        .filter(pk=pk)
+        .first()
+    )
+    if profile is None:
+        return None
+    if profile.user_id == viewer.pk:
+        return profile
+    if not profile.user.is_active:
+        return None
+    if profile.visibility == Profile.Visibility.MEMBERS:
+        return profile
+    if users_are_matched(viewer, profile.user):
+        return profile
+    return None
+
+
+def profile_contact_visible(*, viewer: User, profile: Profile) -> bool:
+    """Email and links are for the owner and people in an active mentorship with them."""
+    return profile.user_id == viewer.pk or users_are_matched(viewer, profile.user_id)
+
+
+def profile_goals(*, profile: Profile) -> list[Goal]:
+    """The owner's goals that are still open or in progress (what they want help with)."""
+    return list(
+        Goal.objects.filter(
+            owner_id=profile.user_id, status__in=[Goal.Status.OPEN, Goal.Status.IN_PROGRESS]
+        ).order_by("target_date", "pk")
+    )
+
+
+def availability_in_viewer_time(*, profile: Profile, viewer_tz: str) -> list[dict]:
+    """The owner's weekly slots, with the same slot in the viewer's time zone.
+
+    Converted at this week's offsets, so daylight saving is respected.
+    """
+    owner_zone = ZoneInfo(profile.timezone if is_valid_timezone(profile.timezone) else "UTC")
+    viewer_zone = ZoneInfo(viewer_tz)
+    today = timezone.now().astimezone(owner_zone).date()
+    monday = today.toordinal() - today.weekday()
+    names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+    rows = []
+    for slot in profile.availability.all():
+        day = date.fromordinal(monday + slot.weekday)
+        start = datetime.combine(day, slot.start_time, owner_zone).astimezone(viewer_zone)
+        end = datetime.combine(day, slot.end_time, owner_zone).astimezone(viewer_zone)
+        rows.append(
+            {
+                "owner": f"{names[slot.weekday]} {slot.start_time:%H:%M}–{slot.end_time:%H:%M}",
+                "viewer": f"{names[start.weekday()]} {start:%H:%M}–{end:%H:%M}",
+            }
+        )
+    return rows

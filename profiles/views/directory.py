@@ -1,0 +1,117 @@
+"""The mentor directory (/mentors/) and the public profile page (/people/<pk>/).
+
+Both are for signed-in members only. The directory answers htmx requests
+(a filter changed) with just the results fragment; without JavaScript the
+filter form is a plain GET form and the whole page renders.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ..directory_selectors import (
+    availability_in_viewer_time,
+    directory_mentors,
+    mentor_status,
+    profile_contact_visible,
+    profile_for_viewer,
+    profile_goals,
+    skill_suggestions,
+    viewer_timezone,
+    working_hours_overlap,
+)
+from ..filters import MentorDirectoryFilter
+from ..timezones import is_valid_timezone
+
+MENTORS_PER_PAGE = 20
+CARD_SKILLS = 5
+
+
+def _card(profile, *, viewer_tz: str, today) -> dict:
+    status, colour = mentor_status(profile, today=today)
+    skills = profile.offered_skills
+    return {
+        "profile": profile,
+        "skills": skills[:CARD_SKILLS],
+        "more_skills": max(0, len(skills) - CARD_SKILLS),
+        "languages": list(profile.languages.all()),
+        "status": status,
+        "status_colour": colour,
+        "overlap": working_hours_overlap(viewer_tz, profile.timezone),
+    }
+
+
+@require_GET
+@login_required
+def mentor_directory(request):
+    viewer_tz = viewer_timezone(request.user)
+    filterset = MentorDirectoryFilter(
+        request.GET or None,
+        queryset=directory_mentors(),
+        request=request,
+        viewer_timezone=viewer_tz,
+    )
+    page = Paginator(filterset.qs, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "cards": [_card(profile, viewer_tz=viewer_tz, today=today) for profile in page],
+        "viewer_tz": viewer_tz,
+        "filtered": bool(filterset.is_bound and any(request.GET.get(k) for k in filterset.filters)),
+    }
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "profiles/directory/_results.html", context)
+    return render(request, "profiles/directory/directory.html", context)
+
+
+@require_GET
+@login_required
+def skill_options(request):
+    """``<option>``s for the skill box's datalist (htmx), best known skills first."""
+    skills = skill_suggestions(request.GET.get("skill", ""))
+    return render(request, "profiles/directory/_skill_options.html", {"skills": skills})
+
+
+@require_GET
+@login_required
+def profile_detail(request, pk: int):
+    profile = profile_for_viewer(viewer=request.user, pk=pk)
+    if profile is None:
+        raise Http404("No such profile.")
+    viewer_tz = viewer_timezone(request.user)
+    today = timezone.localdate()
+    is_owner = profile.user_id == request.user.pk
+    status, colour = mentor_status(profile, today=today)
+    context = {
+        "profile": profile,
+        "is_owner": is_owner,
+        "show_contact": profile_contact_visible(viewer=request.user, profile=profile),
+        "links": _web_links(profile),
+        "goals": profile_goals(profile=profile) if profile.is_mentee else [],
+        "slots": availability_in_viewer_time(profile=profile, viewer_tz=viewer_tz),
+        "viewer_tz": viewer_tz,
+        "overlap": working_hours_overlap(viewer_tz, profile.timezone),
+        "status": status,
+        "status_colour": colour,
+        "local_time": timezone.now().astimezone(_zone(profile.timezone)),
+    }
+    return render(request, "profiles/directory/profile_detail.html", context)
+
+
+def _web_links(profile) -> list[tuple[str, str, str]]:
+    """(label, icon, url) for the profile's links; only http(s) URLs become links."""
+    links = [
+        ("LinkedIn", "linkedin", profile.linkedin_url),
+        ("Website", "globe", profile.website_url),
+    ]
+    return [link for link in links if link[2].lower().startswith(("https://", "http://"))]
+
+
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name if is_valid_timezone(name) else "UTC")
