@@ -195,6 +195,25 @@ def test_free_places_is_capacity_without_active_mentorships():
     assert Profile.objects.annotate(free=mentor_free_places_annotation()).get().free == 3
 
 
+def test_active_long_term_mentorships_use_up_places(client, viewer):
+    from profiles import directory_selectors
+
+    model = directory_selectors._mentorship_model()
+    if model is None:
+        pytest.skip("matching.Mentorship does not exist yet")
+    busy = mentor("Busy Mentor", capacity=1)
+    mentor("Free Mentor", capacity=1)
+    fields = {f.name for f in model._meta.get_fields()}
+    extra = {"slot": 1} if "slot" in fields else {}
+    model.objects.create(mentor=busy.user, mentee=UserFactory(), format="long_term", **extra)
+    model.objects.create(mentor=busy.user, mentee=UserFactory(), format="flash")
+
+    response = client.get(URL, {"available": "on"})
+
+    assert names(response) == ["Free Mentor"]
+    assert directory_mentors().get(pk=busy.pk).free_places == 0
+
+
 def test_filters_combine(client, viewer):
     mentor("Right One", offers=["Python"], languages=["en", "de"], industry="Technology")
     mentor("Wrong Language", offers=["Python"], languages=["en"], industry="Technology")
