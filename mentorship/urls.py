@@ -2,13 +2,24 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import views, views_notifications
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("about/", views.about, name="about"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("notifications/", views_notifications.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        views_notifications.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/",
+        views_notifications.notifications_read_all,
+        name="notifications_read_all",
+    ),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),

@@ -1,0 +1,67 @@
+"""Dashboard panels of matching: suggestions, requests waiting for a mentor, notifications.
+
+Registered when ``MatchingConfig.ready()`` imports this module.
+"""
+
+from mentorship.dashboard import register_panel
+from mentorship.models import Notification
+from profiles.models import Profile
+
+from .models import MatchRequest
+from .selectors_lifecycle import (
+    match_requests_received,
+    mentor_places,
+    pending_cap,
+    suggestions_visible_to,
+)
+
+
+def _profile(request) -> Profile | None:
+    return Profile.objects.filter(user=request.user).first()
+
+
+@register_panel
+def suggestions_panel(request) -> dict | None:
+    profile = _profile(request)
+    suggestions = suggestions_visible_to(user=request.user)
+    count = suggestions.count()
+    if not count and not (profile and profile.is_mentee):
+        return None
+    return {
+        "template": "matching/includes/_panel_suggestions.html",
+        "order": 10,
+        "context": {
+            "count": count,
+            "top": list(suggestions[:3]),
+            "cap": pending_cap(mentee=request.user),
+        },
+    }
+
+
+@register_panel
+def requests_panel(request) -> dict | None:
+    profile = _profile(request)
+    pending = match_requests_received(user=request.user, status=MatchRequest.Status.PENDING)
+    count = pending.count()
+    if not count and not (profile and profile.is_mentor):
+        return None
+    return {
+        "template": "matching/includes/_panel_requests.html",
+        "order": 20,
+        "context": {
+            "count": count,
+            "requests": list(pending[:3]),
+            "places": mentor_places(mentor=request.user),
+        },
+    }
+
+
+@register_panel
+def notifications_panel(request) -> dict | None:
+    notifications = Notification.objects.filter(user=request.user)
+    unread = notifications.filter(read_at__isnull=True)
+    return {
+        "template": "matching/includes/_panel_notifications.html",
+        "order": 30,
+        "context": {"unread": unread.count(), "latest": list(notifications[:5])},
+    }

@@ -1,0 +1,1 @@
+"""Matching services: scoring runs (scoring.py) and the request → mentorship lifecycle (lifecycle.py)."""

@@ -1,0 +1,59 @@
+"""Template helpers for the matching pages: score bars, component names, response rate."""
+
+from django import template
+
+from matching.selectors_lifecycle import mentor_response_stats
+
+register = template.Library()
+
+COMPONENT_LABELS = {
+    "skills": ("Skills", "tools"),
+    "goals": ("Goals", "bullseye"),
+    "seniority": ("Experience", "graph-up-arrow"),
+    "context": ("Field", "briefcase"),
+    "availability": ("Time & format", "clock"),
+    "responsiveness": ("Responsiveness", "reply"),
+}
+
+
+@register.filter
+def percent(value) -> int:
+    """A score in [0, 1] as a whole percentage (clamped; junk becomes 0)."""
+    try:
+        return max(0, min(100, round(float(value) * 100)))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.filter
+def component_rows(components) -> list[dict]:
+    """The explanation's components in a fixed order, with a label and an icon."""
+    if not isinstance(components, dict):
+        return []
+    rows = []
+    for key, (label, icon) in COMPONENT_LABELS.items():
+        if key in components:
+            rows.append({"key": key, "label": label, "icon": icon, "value": components[key]})
+    for key, value in components.items():
+        if key not in COMPONENT_LABELS and isinstance(value, int | float):
+            rows.append(
+                {
+                    "key": key,
+                    "label": key.replace("_", " ").capitalize(),
+                    "icon": "dot",
+                    "value": value,
+                }
+            )
+    return rows
+
+
+@register.filter
+def initials(name) -> str:
+    parts = [part for part in str(name).replace("@", " ").split() if part]
+    return "".join(part[0] for part in parts[:2]).upper() or "?"
+
+
+@register.simple_tag
+def response_stats(mentor):
+    """``{% response_stats mentor as stats %}``: how this mentor answers requests."""
+    return mentor_response_stats(mentor=mentor)

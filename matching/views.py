@@ -1,0 +1,431 @@
+"""Pages people see of matching: suggestions, requests, mentorships.
+
+Every view needs a signed-in user and finds objects only among those the
+user is a party to (a stranger gets 404). State changes are POST with CSRF
+and go through one service in ``matching.services.lifecycle``; a refusal
+(:class:`MatchingError`) is shown as a message, and a form keeps what the
+person typed.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from matching.forms import (
+    MatchRequestForm,
+    MentorshipEndForm,
+    MentorshipRenewForm,
+    RequestDeclineForm,
+    RequestQuestionForm,
+    SuggestionDeclineForm,
+    SuggestionFilterForm,
+)
+from matching.models import MatchRequest, Mentorship
+from matching.selectors_lifecycle import (
+    match_request_for_party,
+    match_request_reasons,
+    match_requests_received,
+    match_requests_sent,
+    mentee_active_goals,
+    mentor_places,
+    mentorship_for_party,
+    mentorships_for_user,
+    pending_cap,
+    suggestion_for_mentee,
+    suggestions_filtered,
+    suggestions_visible_to,
+)
+from matching.services import lifecycle
+from matching.services.lifecycle import MatchingError
+from profiles.models import Profile, User
+
+
+def _or_404(obj):
+    if obj is None:
+        raise Http404("Not found")
+    return obj
+
+
+# --- suggestions -----------------------------------------------------------------
+
+
+@login_required
+def suggestion_list(request: HttpRequest):
+    filter_form = SuggestionFilterForm(request.GET or None)
+    suggestions = suggestions_filtered(user=request.user, **filter_form.filters())
+    page = Paginator(suggestions, 10).get_page(request.GET.get("page"))
+    profile = Profile.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "matching/suggestion_list.html",
+        {
+            "page_obj": page,
+            "suggestions": page.object_list,
+            "filter_form": filter_form,
+            "filtered": any(filter_form.filters().values()),
+            "cap": pending_cap(mentee=request.user),
+            "decline_form": SuggestionDeclineForm(),
+            "profile": profile,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestion_decline(request: HttpRequest, pk: int):
+    """ "Not for me": htmx removes the card in place; without JS a small page does it."""
+    suggestion = _or_404(suggestion_for_mentee(user=request.user, pk=pk))
+    form = SuggestionDeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.suggestion_decline(
+                suggestion=suggestion, mentee=request.user, reason=form.reason_text()
+            )
+        except MatchingError as exc:
+            messages.error(request, exc.message)
+            return redirect("matching:suggestions")
+        name = suggestion.mentor.profile.name if hasattr(suggestion.mentor, "profile") else ""
+        if request.htmx:
+            # An empty body swaps the card out; the status line is read by screen readers.
+            return HttpResponse(
+                '<div class="visually-hidden" role="status">'
+                "Suggestion removed. We will not suggest this mentor again.</div>"
+            )
+        messages.success(request, f"Thanks: we will not suggest {name or 'this mentor'} again.")
+        return redirect("matching:suggestions")
+    if request.htmx:
+        # Invalid input: the card comes back with the form open and its errors.
+        card = suggestions_visible_to(user=request.user).filter(pk=pk).first() or suggestion
+        return render(
+            request,
+            "matching/includes/_suggestion_card.html",
+            {"suggestion": card, "decline_form": form, "decline_open": True},
+        )
+    return render(
+        request,
+        "matching/suggestion_decline.html",
+        {"suggestion": suggestion, "decline_form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- requests (mentee side) --------------------------------------------------------
+
+
+def _request_form_page(request: HttpRequest, mentor, suggestion=None):
+    mentor_profile = Profile.objects.filter(user=mentor).first()
+    if mentor_profile is None or not mentor_profile.is_mentor:
+        raise Http404("Not a mentor")
+    mentee_profile = Profile.objects.filter(user=request.user).first()
+    formats = [
+        value
+        for value in mentor_profile.formats
+        if mentee_profile is None or value in mentee_profile.formats
+    ]
+    form = MatchRequestForm(request.POST or None, mentee=request.user, formats=formats)
+    if request.method == "POST" and form.is_valid():
+        try:
+            match_request = lifecycle.match_request_create(
+                mentee=request.user,
+                mentor=mentor,
+                format=form.cleaned_data["format"],
+                message=form.cleaned_data["message"],
+                goal=form.cleaned_data["goal"],
+                suggestion=suggestion,
+            )
+        except MatchingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Your request is on its way to {mentor_profile.name}. "
+                "We will tell you when they answer.",
+            )
+            return redirect("matching:request_detail", pk=match_request.pk)
+    return render(
+        request,
+        "matching/request_form.html",
+        {
+            "form": form,
+            "mentor": mentor,
+            "mentor_profile": mentor_profile,
+            "suggestion": suggestion,
+            "cap": pending_cap(mentee=request.user),
+            "places": mentor_places(mentor=mentor),
+            "has_goals": mentee_active_goals(mentee=request.user).exists(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestion_request(request: HttpRequest, pk: int):
+    suggestion = _or_404(suggestion_for_mentee(user=request.user, pk=pk))
+    return _request_form_page(request, suggestion.mentor, suggestion)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mentor_request(request: HttpRequest, user_id: int):
+    """Request a mentor found elsewhere (directory, profile page), not through a suggestion."""
+    mentor = get_object_or_404(User, pk=user_id, is_active=True)
+    if mentor.pk == request.user.pk:
+        raise Http404("Cannot request yourself")
+    return _request_form_page(request, mentor)
+
+
+@login_required
+def requests_sent(request: HttpRequest):
+    page = Paginator(match_requests_sent(user=request.user), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "matching/requests_sent.html",
+        {"page_obj": page, "requests": page.object_list, "cap": pending_cap(mentee=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def request_withdraw(request: HttpRequest, pk: int):
+    match_request = _or_404(match_request_for_party(user=request.user, pk=pk))
+    if match_request.mentee_id != request.user.pk:
+        raise Http404("Not your request")
+    try:
+        lifecycle.match_request_withdraw(request=match_request, mentee=request.user)
+    except MatchingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Request withdrawn.")
+    return redirect("matching:requests_sent")
+
+
+@login_required
+@require_POST
+def request_reply(request: HttpRequest, pk: int):
+    match_request = _or_404(match_request_for_party(user=request.user, pk=pk))
+    if match_request.mentee_id != request.user.pk:
+        raise Http404("Not your request")
+    form = RequestQuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.match_request_reply(
+                request=match_request, mentee=request.user, answer=form.cleaned_data["body"]
+            )
+        except MatchingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Answer sent.")
+            return redirect("matching:request_detail", pk=pk)
+    return _request_detail_page(request, match_request, message_form=form)
+
+
+# --- requests (mentor side) ------------------------------------------------------
+
+
+@login_required
+def request_inbox(request: HttpRequest):
+    show = request.GET.get("show", "pending")
+    status = MatchRequest.Status.PENDING if show == "pending" else ""
+    requests = match_requests_received(user=request.user, status=status)
+    page = Paginator(requests, 20).get_page(request.GET.get("page"))
+    items = [
+        {
+            "request": match_request,
+            "reasons": match_request_reasons(request=match_request),
+            "goals": mentee_active_goals(mentee=match_request.mentee)[:3],
+        }
+        for match_request in page.object_list
+    ]
+    return render(
+        request,
+        "matching/request_inbox.html",
+        {
+            "page_obj": page,
+            "items": items,
+            "show": show,
+            "places": mentor_places(mentor=request.user),
+            "pending_count": match_requests_received(
+                user=request.user, status=MatchRequest.Status.PENDING
+            ).count(),
+        },
+    )
+
+
+def _request_detail_page(
+    request: HttpRequest, match_request, *, message_form=None, decline_form=None
+):
+    is_mentor = match_request.mentor_id == request.user.pk
+    status = (
+        400
+        if (message_form and message_form.errors) or (decline_form and decline_form.errors)
+        else 200
+    )
+    return render(
+        request,
+        "matching/request_detail.html",
+        {
+            "match_request": match_request,
+            "is_mentor": is_mentor,
+            "reasons": match_request_reasons(request=match_request),
+            "goals": mentee_active_goals(mentee=match_request.mentee),
+            "places": mentor_places(mentor=match_request.mentor),
+            "message_form": message_form or RequestQuestionForm(),
+            "decline_form": decline_form or RequestDeclineForm(),
+            "mentorship": Mentorship.objects.filter(request=match_request).first(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, pk: int):
+    match_request = _or_404(match_request_for_party(user=request.user, pk=pk))
+    return _request_detail_page(request, match_request)
+
+
+def _mentor_request_or_404(request: HttpRequest, pk: int) -> MatchRequest:
+    match_request = _or_404(match_request_for_party(user=request.user, pk=pk))
+    if match_request.mentor_id != request.user.pk:
+        raise Http404("Not a request to you")
+    return match_request
+
+
+@login_required
+@require_POST
+def request_accept(request: HttpRequest, pk: int):
+    match_request = _mentor_request_or_404(request, pk)
+    try:
+        mentorship = lifecycle.match_request_accept(request=match_request, mentor=request.user)
+    except MatchingError as exc:
+        messages.error(request, exc.message)
+        return redirect("matching:request_detail", pk=pk)
+    messages.success(
+        request, f"You accepted. {match_request.mentee} is now your mentee; say hello!"
+    )
+    return redirect("matching:mentorship_detail", pk=mentorship.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def request_decline(request: HttpRequest, pk: int):
+    match_request = _mentor_request_or_404(request, pk)
+    form = RequestDeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.match_request_decline(
+                request=match_request, mentor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except MatchingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Request declined. Thank you for answering.")
+        return redirect("matching:request_inbox")
+    return _request_detail_page(request, match_request, decline_form=form)
+
+
+@login_required
+@require_POST
+def request_ask(request: HttpRequest, pk: int):
+    match_request = _mentor_request_or_404(request, pk)
+    form = RequestQuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            lifecycle.match_request_ask(
+                request=match_request, mentor=request.user, question=form.cleaned_data["body"]
+            )
+        except MatchingError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "Question sent. The request stays open while you talk.")
+            return redirect("matching:request_detail", pk=pk)
+    return _request_detail_page(request, match_request, message_form=form)
+
+
+# --- mentorships -------------------------------------------------------------------
+
+
+@login_required
+def mentorship_list(request: HttpRequest):
+    mentorships = list(mentorships_for_user(user=request.user))
+    return render(
+        request,
+        "matching/mentorship_list.html",
+        {
+            "as_mentee": [m for m in mentorships if m.mentee_id == request.user.pk],
+            "as_mentor": [m for m in mentorships if m.mentor_id == request.user.pk],
+            "places": mentor_places(mentor=request.user),
+        },
+    )
+
+
+def _mentorship_page(request, mentorship, *, end_form=None, renew_form=None, status=200):
+    is_mentor = mentorship.mentor_id == request.user.pk
+    partner = mentorship.mentee if is_mentor else mentorship.mentor
+    return render(
+        request,
+        "matching/mentorship_detail.html",
+        {
+            "mentorship": mentorship,
+            "is_mentor": is_mentor,
+            "partner": partner,
+            "partner_profile": Profile.objects.filter(user=partner).first(),
+            "end_form": end_form or MentorshipEndForm(),
+            "renew_form": renew_form or MentorshipRenewForm(),
+            "history": Mentorship.objects.filter(
+                mentee_id=mentorship.mentee_id, mentor_id=mentorship.mentor_id
+            ).exclude(pk=mentorship.pk),
+        },
+        status=status,
+    )
+
+
+@login_required
+def mentorship_detail(request: HttpRequest, pk: int):
+    mentorship = _or_404(mentorship_for_party(user=request.user, pk=pk))
+    return _mentorship_page(request, mentorship)
+
+
+@login_required
+@require_POST
+def mentorship_end(request: HttpRequest, pk: int):
+    mentorship = _or_404(mentorship_for_party(user=request.user, pk=pk))
+    form = MentorshipEndForm(request.POST)
+    if not form.is_valid():
+        return _mentorship_page(request, mentorship, end_form=form, status=400)
+    completed = form.cleaned_data["outcome"] == "completed"
+    try:
+        lifecycle.mentorship_end(
+            mentorship=mentorship,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            completed=completed,
+        )
+    except MatchingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, "Mentorship completed. Well done!" if completed else "Mentorship ended."
+        )
+    return redirect("matching:mentorship_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def mentorship_renew(request: HttpRequest, pk: int):
+    mentorship = _or_404(mentorship_for_party(user=request.user, pk=pk))
+    form = MentorshipRenewForm(request.POST)
+    if not form.is_valid():
+        return _mentorship_page(request, mentorship, renew_form=form, status=400)
+    try:
+        renewed = lifecycle.mentorship_renew(
+            mentorship=mentorship, by=request.user, ends_on=form.cleaned_data["ends_on"]
+        )
+    except MatchingError as exc:
+        messages.error(request, exc.message)
+        return redirect("matching:mentorship_detail", pk=pk)
+    messages.success(request, "Mentorship renewed.")
+    return redirect(reverse("matching:mentorship_detail", args=[renewed.pk]))

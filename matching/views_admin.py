@@ -1,0 +1,253 @@
+"""Staff pages to run the matching programme.
+
+The Django admin edits rows (settings, exclusions, runs); these pages are
+for running the programme: a settings summary, scoring runs with live
+progress (htmx polls a small fragment while a run is active), starting a
+full run, a whole-cohort preview to publish or discard, a manual match and
+"do not match". Non-staff get a 404, as for any object they may not see.
+"""
+
+from collections import Counter
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from matching.forms import CohortPreviewForm, ManualMatchForm, PairExcludeForm
+from matching.models import MatchingConfig, MatchRun, Mentorship, PairExclusion, Suggestion
+from matching.services import lifecycle
+from matching.services.lifecycle import MatchingError
+from profiles.models import Profile
+
+
+def staff_required(view):
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise Http404("Staff only")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _scoring():
+    # Imported on use: the scoring services load the engine (numpy, scipy,
+    # scikit-learn), which the people-facing pages never need.
+    from matching.services import scoring
+
+    return scoring
+
+
+ACTIVE_STATUSES = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
+
+
+@staff_required
+def overview(request: HttpRequest):
+    config = MatchingConfig.load()
+    weights = [
+        {
+            "name": name,
+            "configured": value,
+            "learned": (config.learned_weights or {}).get(name),
+        }
+        for name, value in config.configured_weights.items()
+    ]
+    return render(
+        request,
+        "matching/staff/overview.html",
+        {
+            "config": config,
+            "weights": weights,
+            "runs": MatchRun.objects.all()[:5],
+            "active_mentorships": Mentorship.objects.filter(
+                status=Mentorship.Status.ACTIVE
+            ).count(),
+            "current_suggestions": Suggestion.objects.filter(is_current=True).count(),
+            "exclusions": PairExclusion.objects.count(),
+        },
+    )
+
+
+@staff_required
+def run_list(request: HttpRequest):
+    page = Paginator(MatchRun.objects.select_related("triggered_by", "subject"), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "matching/staff/run_list.html",
+        {
+            "page_obj": page,
+            "runs": page.object_list,
+            "full_run_active": MatchRun.objects.filter(
+                kind=MatchRun.Kind.FULL, status__in=ACTIVE_STATUSES
+            ).exists(),
+        },
+    )
+
+
+@staff_required
+def run_progress(request: HttpRequest, pk: int):
+    """The progress fragment of one run; htmx re-fetches it every two seconds while active."""
+    run = get_object_or_404(MatchRun, pk=pk)
+    return render(request, "matching/staff/_run_row.html", {"run": run})
+
+
+@staff_required
+@require_POST
+def run_start(request: HttpRequest):
+    try:
+        run = _scoring().match_run_start(triggered_by=request.user)
+    except MatchingError as exc:
+        messages.error(request, exc.message)
+    except IntegrityError:
+        # The one-active-full-run constraint: someone started one a moment ago.
+        messages.error(request, "A full run is already queued or running; wait for it to finish.")
+    else:
+        messages.success(request, f"Full run #{run.pk} queued. Progress updates below.")
+    return redirect("matching:staff_runs")
+
+
+def _cohort_summary(run: MatchRun) -> dict:
+    """Pairs, scores, unmatched mentees and mentor load of a cohort run's rows."""
+    pairs = list(
+        Suggestion.objects.filter(run=run)
+        .select_related("mentee", "mentee__profile", "mentor", "mentor__profile")
+        .order_by("-score")
+    )
+    matched = {pair.mentee_id for pair in pairs}
+    load = Counter(pair.mentor_id for pair in pairs)
+    mentors = {pair.mentor_id: pair.mentor for pair in pairs}
+    mentor_load = sorted(
+        (
+            {
+                "mentor": mentors[mentor_id],
+                "assigned": count,
+                "capacity": getattr(getattr(mentors[mentor_id], "profile", None), "capacity", 0),
+            }
+            for mentor_id, count in load.items()
+        ),
+        key=lambda row: (-row["assigned"], str(row["mentor"])),
+    )
+    unmatched = (
+        Profile.objects.filter(
+            role__in=[Profile.Role.MENTEE, Profile.Role.BOTH], user__is_active=True
+        )
+        .exclude(user_id__in=matched)
+        .select_related("user")
+        .order_by("user__email")
+    )
+    scores = [pair.score for pair in pairs]
+    return {
+        "pairs": pairs,
+        "mentor_load": mentor_load,
+        "unmatched": unmatched[:200],
+        "unmatched_count": unmatched.count(),
+        "mean_score": sum(scores) / len(scores) if scores else None,
+    }
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def cohort_preview(request: HttpRequest):
+    form = CohortPreviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = _scoring().match_cohort_preview(mode=form.cleaned_data["mode"])
+        except MatchingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return redirect("matching:staff_cohort_detail", pk=run.pk)
+    previews = MatchRun.objects.filter(kind=MatchRun.Kind.COHORT)[:10]
+    return render(request, "matching/staff/cohort.html", {"form": form, "previews": previews})
+
+
+@staff_required
+def cohort_detail(request: HttpRequest, pk: int):
+    run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
+    return render(
+        request, "matching/staff/cohort_detail.html", {"run": run, **_cohort_summary(run)}
+    )
+
+
+@staff_required
+@require_POST
+def cohort_publish(request: HttpRequest, pk: int):
+    run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
+    try:
+        _scoring().match_cohort_publish(run=run)
+    except MatchingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Published: each mentee now sees their cohort match first.")
+    return redirect("matching:staff_cohort_detail", pk=pk)
+
+
+@staff_required
+@require_POST
+def cohort_discard(request: HttpRequest, pk: int):
+    run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
+    try:
+        _scoring().match_cohort_discard(run=run)
+    except MatchingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, "Preview discarded.")
+    return redirect("matching:staff_cohort")
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def manual_match(request: HttpRequest):
+    form = ManualMatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mentorship = lifecycle.manual_match(
+                admin=request.user,
+                mentee=form.cleaned_data["mentee"],
+                mentor=form.cleaned_data["mentor"],
+                format=form.cleaned_data["format"],
+            )
+        except MatchingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, f"Matched: {mentorship}. Both were notified.")
+            return redirect("matching:staff_manual_match")
+    recent = Mentorship.objects.filter(request__isnull=True).select_related("mentee", "mentor")[:10]
+    return render(request, "matching/staff/manual_match.html", {"form": form, "recent": recent})
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def exclusions(request: HttpRequest):
+    form = PairExcludeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.pair_exclude(
+                admin=request.user,
+                mentee=form.cleaned_data["mentee"],
+                mentor=form.cleaned_data["mentor"],
+                note=form.cleaned_data["note"],
+            )
+        except MatchingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Saved: this pair will not be matched.")
+            return redirect("matching:staff_exclusions")
+    query = request.GET.get("q", "").strip()
+    rows = PairExclusion.objects.select_related("mentee", "mentor", "created_by")
+    if query:
+        rows = rows.filter(Q(mentee__email__icontains=query) | Q(mentor__email__icontains=query))
+    page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "matching/staff/exclusions.html",
+        {"form": form, "page_obj": page, "exclusions": page.object_list, "query": query},
+    )
