@@ -1,7 +1,59 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+"""Admin for people, profiles, the skill taxonomy, goals and reference data.
 
-from .models import User
+Custom admin pages (all behind ``admin_site.admin_view``, so staff only, plus
+the model permission each needs):
+
+* Profiles → "Import CSV": upload → preview (counts and every row, or every bad
+  row with its line number) → confirm → result. The uploaded bytes are kept
+  server-side under ``VAR_DIR/imports/`` named by the uploader and the SHA-256
+  of the content; the confirm form only carries that hash, which must also be
+  the one remembered in the uploader's session, and the file is validated
+  again before anything is written.
+* Profiles → "Export CSV" (all) and the "Export selected as CSV" action.
+* Skills → "Merge selected into…" action and page; "Approve" action; renaming
+  in the change form keeps every link, updates the slug and keeps the old name
+  as an alias.
+* Users → "Send set-password invitation" action; deleting a user goes through
+  ``account_data.user_account_delete`` so rows shared with others are
+  anonymised exactly as when people delete their own account.
+"""
+
+import hashlib
+import io
+import time
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from . import account_data, skill_curation
+from .exporting import profiles_export_csv, profiles_for_export
+from .importing import COLUMNS, REQUIRED_COLUMNS, import_apply, import_plan, invitations_send
+from .models import (
+    AvailabilitySlot,
+    Goal,
+    Language,
+    Milestone,
+    Occupation,
+    Profile,
+    ProfileSkill,
+    Skill,
+    User,
+)
+
+IMPORT_MAX_BYTES = 2 * 1024 * 1024
+IMPORT_SESSION_KEY = "profiles_import_pending"
+IMPORT_DIR = settings.VAR_DIR / "imports"
+IMPORT_KEEP_SECONDS = 24 * 3600
 
 
 @admin.register(User)
@@ -19,3 +71,399 @@ class UserAdmin(BaseUserAdmin):
         ("Important dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ["send_invitation"]
+
+    @admin.action(description="Send set-password invitation", permissions=["change"])
+    def send_invitation(self, request, queryset):
+        sent = invitations_send(user_ids=list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"Invitation sent to {sent} person(s).", messages.SUCCESS)
+
+    def delete_model(self, request, obj):
+        account_data.user_account_delete(user=obj)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            account_data.user_account_delete(user=user)
+
+
+# --- Reference data ------------------------------------------------------------
+
+
+@admin.register(Occupation)
+class OccupationAdmin(admin.ModelAdmin):
+    list_display = ["title", "soc_code"]
+    search_fields = ["title", "soc_code"]
+    ordering = ["title"]
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    list_display = ["name", "code"]
+    search_fields = ["name", "code"]
+
+
+# --- Skills --------------------------------------------------------------------
+
+
+class SkillAdminForm(forms.ModelForm):
+    class Meta:
+        model = Skill
+        fields = ["name", "category", "aliases", "status", "source", "is_hot"]
+        help_texts = {
+            "name": "Renaming keeps everyone's links; the old name becomes an alias.",
+            "aliases": "Lower-case, separated by “;” (js;ecmascript).",
+        }
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Skill.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if clash is not None:
+            raise ValidationError(
+                f"“{clash.name}” already exists: use “Merge selected into…” instead."
+            )
+        return name
+
+    def clean_aliases(self):
+        aliases = [a.strip().lower() for a in self.cleaned_data["aliases"].split(";")]
+        return ";".join(dict.fromkeys(a for a in aliases if a))
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    form = SkillAdminForm
+    list_display = ["name", "category", "status", "source", "people", "created_by", "created_at"]
+    list_filter = ["status", "source", "is_hot", "category"]
+    search_fields = ["name", "aliases"]
+    readonly_fields = ["slug", "created_by", "created_at"]
+    list_select_related = ["created_by"]
+    actions = ["approve", "merge"]
+    ordering = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(people_count=Count("profile_skills"))
+
+    @admin.display(description="People", ordering="people_count")
+    def people(self, obj):
+        return obj.people_count
+
+    @admin.action(description="Approve selected skills", permissions=["change"])
+    def approve(self, request, queryset):
+        count = skill_curation.skill_approve(skills=queryset)
+        self.message_user(request, f"Approved {count} skill(s).", messages.SUCCESS)
+
+    @admin.action(description="Merge selected into…", permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        ids = ",".join(str(pk) for pk in queryset.values_list("pk", flat=True))
+        return HttpResponseRedirect(f"{reverse('admin:profiles_skill_merge')}?ids={ids}")
+
+    def save_model(self, request, obj, form, change):
+        if change and "name" in form.changed_data:
+            skill_curation.skill_rename(
+                skill=obj, name=obj.name, previous_name=form.initial.get("name") or obj.name
+            )
+            return
+        if not obj.slug:
+            obj.slug = skill_curation.skill_slug_for_new(name=obj.name)
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        return [
+            path(
+                "merge/",
+                self.admin_site.admin_view(self.merge_view),
+                name="profiles_skill_merge",
+            ),
+            *super().get_urls(),
+        ]
+
+    def merge_view(self, request):
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        raw_ids = request.POST.get("ids") or request.GET.get("ids") or ""
+        ids = [int(part) for part in raw_ids.split(",") if part.strip().isdigit()]
+        sources = list(
+            Skill.objects.filter(pk__in=ids).annotate(people_count=Count("profile_skills"))
+        )
+        form = SkillMergeForm(request.POST or None, admin_site=self.admin_site, sources=sources)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = skill_curation.skill_merge(
+                    sources=sources, target=form.cleaned_data["target"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                message = (
+                    f"Merged {', '.join(result.merged_names)} into “{result.target.name}”: "
+                    f"{result.moved} profile skill(s) moved, {result.combined} combined "
+                    "(the higher level kept)."
+                )
+                if result.dropped_aliases:
+                    message += " Aliases that did not fit: " + ", ".join(result.dropped_aliases)
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:profiles_skill_change", args=[result.target.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Merge skills",
+            "sources": sources,
+            "ids": ",".join(str(s.pk) for s in sources),
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/profiles/skill/merge.html", context)
+
+
+class SkillMergeForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Skill.objects.all(),
+        label="Merge into",
+        help_text="Everyone's links move to this skill; the merged names become its aliases.",
+    )
+
+    def __init__(self, *args, admin_site, sources, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources = sources
+        self.fields["target"].widget = AutocompleteSelect(
+            ProfileSkill._meta.get_field("skill"), admin_site
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        target = cleaned.get("target")
+        if not self.sources:
+            raise ValidationError("No skills selected: go back and select the skills to merge.")
+        if target is not None and target in self.sources and len(self.sources) == 1:
+            raise ValidationError("Choose a target other than the skill being merged.")
+        return cleaned
+
+
+# --- Profiles ------------------------------------------------------------------
+
+
+class ProfileSkillInline(admin.TabularInline):
+    model = ProfileSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+
+
+class AvailabilitySlotInline(admin.TabularInline):
+    model = AvailabilitySlot
+    extra = 0
+
+
+class ProfileImportForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text=f"UTF-8 CSV, at most {IMPORT_MAX_BYTES // (1024 * 1024)} MB, "
+        "header on the first line.",
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".csv"):
+            raise ValidationError("Upload a .csv file (in Excel: Save as “CSV UTF-8”).")
+        if upload.size > IMPORT_MAX_BYTES:
+            raise ValidationError(
+                f"The file is {upload.size / 1024 / 1024:.1f} MB; the limit is "
+                f"{IMPORT_MAX_BYTES // (1024 * 1024)} MB. Split the cohort into several files."
+            )
+        data = upload.read(IMPORT_MAX_BYTES + 1)
+        if len(data) > IMPORT_MAX_BYTES:
+            raise ValidationError("The file is too large.")
+        if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise ValidationError("This is not a text file; upload a CSV.")
+        self.cleaned_data["data"] = data
+        return upload
+
+
+class ImportConfirmForm(forms.Form):
+    token = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+
+def _pending_path(user_id: int, digest: str):
+    return IMPORT_DIR / f"{user_id}-{digest}.csv"
+
+
+def _store_pending(request, data: bytes) -> str:
+    IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - IMPORT_KEEP_SECONDS
+    for old in IMPORT_DIR.glob("*.csv"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    digest = hashlib.sha256(data).hexdigest()
+    _pending_path(request.user.pk, digest).write_bytes(data)
+    request.session[IMPORT_SESSION_KEY] = digest
+    return digest
+
+
+def _load_pending(request, digest: str) -> bytes | None:
+    if request.session.get(IMPORT_SESSION_KEY) != digest:
+        return None
+    path = _pending_path(request.user.pk, digest)
+    if not path.exists():
+        return None
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != digest:
+        return None
+    return data
+
+
+def _drop_pending(request, digest: str) -> None:
+    _pending_path(request.user.pk, digest).unlink(missing_ok=True)
+    request.session.pop(IMPORT_SESSION_KEY, None)
+
+
+@admin.register(Profile)
+class ProfileAdmin(admin.ModelAdmin):
+    change_list_template = "admin/profiles/profile/change_list.html"
+    list_display = ["user", "display_name", "role", "capacity", "accepting", "timezone", "updated"]
+    list_filter = ["role", "accepting", "format_flash", "format_long_term", "visibility"]
+    search_fields = ["user__email", "user__name", "display_name", "job_title", "industry"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user", "occupation"]
+    filter_horizontal = ["languages"]
+    readonly_fields = ["created_at", "updated_at", "onboarded_at"]
+    inlines = [ProfileSkillInline, AvailabilitySlotInline]
+    actions = ["export_selected"]
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated(self, obj):
+        return obj.updated_at
+
+    @admin.action(description="Export selected as CSV", permissions=["view"])
+    def export_selected(self, request, queryset):
+        return self._csv_response(profiles_for_export(ids=queryset.values_list("pk", flat=True)))
+
+    def _csv_response(self, profiles):
+        out = io.StringIO(newline="")
+        profiles_export_csv(out=out, profiles=profiles)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.now().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="profiles-{stamp}.csv"'
+        return response
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="profiles_profile_import"),
+            path(
+                "import/confirm/",
+                view(self.import_confirm_view),
+                name="profiles_profile_import_confirm",
+            ),
+            path("export/", view(self.export_view), name="profiles_profile_export"),
+            *super().get_urls(),
+        ]
+
+    def _check_import_permission(self, request):
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+
+    def _context(self, request, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            "columns": COLUMNS,
+            "required_columns": REQUIRED_COLUMNS,
+            "max_mb": IMPORT_MAX_BYTES // (1024 * 1024),
+            **extra,
+        }
+
+    def import_view(self, request):
+        """Upload (GET/POST) → the preview, or the form again with every bad row."""
+        self._check_import_permission(request)
+        form = ProfileImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data["data"]
+            report = import_plan(data=data)
+            token = _store_pending(request, data) if report.ok else ""
+            context = self._context(
+                request,
+                "Import preview" if report.ok else "Import: fix these rows",
+                report=report,
+                confirm_form=ImportConfirmForm(initial={"token": token}),
+                file_name=form.cleaned_data["file"].name,
+            )
+            return TemplateResponse(
+                request,
+                "admin/profiles/profile/import_preview.html",
+                context,
+                status=200 if report.ok else 400,
+            )
+        context = self._context(request, "Import profiles from CSV", form=form)
+        return TemplateResponse(request, "admin/profiles/profile/import.html", context)
+
+    def import_confirm_view(self, request):
+        self._check_import_permission(request)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:profiles_profile_import"))
+        form = ImportConfirmForm(request.POST)
+        data = _load_pending(request, form.cleaned_data["token"]) if form.is_valid() else None
+        if data is None:
+            self.message_user(
+                request,
+                "That import is no longer available (it was applied, expired or belongs to "
+                "another session). Upload the file again.",
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(reverse("admin:profiles_profile_import"))
+        report = import_apply(data=data)
+        if report.ok:
+            _drop_pending(request, form.cleaned_data["token"])
+        context = self._context(
+            request,
+            "Import done" if report.ok else "Import: fix these rows",
+            report=report,
+            confirm_form=None,
+        )
+        return TemplateResponse(
+            request,
+            "admin/profiles/profile/import_result.html"
+            if report.ok
+            else "admin/profiles/profile/import_preview.html",
+            context,
+            status=200 if report.ok else 400,
+        )
+
+    def export_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return self._csv_response(profiles_for_export())
+
+
+# --- Goals ---------------------------------------------------------------------
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+
+
+@admin.register(Goal)
+class GoalAdmin(admin.ModelAdmin):
+    list_display = ["title", "owner", "status", "target_date", "milestone_progress"]
+    list_filter = ["status"]
+    search_fields = ["title", "owner__email", "owner__name"]
+    list_select_related = ["owner"]
+    autocomplete_fields = ["owner"]
+    inlines = [MilestoneInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                milestone_total=Count("milestones"),
+                milestone_done=Count("milestones", filter=Q(milestones__done_at__isnull=False)),
+            )
+        )
+
+    @admin.display(description="Milestones done", ordering="milestone_done")
+    def milestone_progress(self, obj):
+        return format_html("{} / {}", obj.milestone_done, obj.milestone_total)

@@ -650,11 +650,10 @@ def import_apply(*, data: bytes, dry_run: bool = False, invite: bool = True) -> 
     """
     report = ImportReport()
     rows = _parse(data, report)
-    if not rows or report.errors:
-        report.rows = []
-        return report
     with transaction.atomic():
-        stored = _plan(rows, report)
+        # Rows that parsed are still compared with the database (stored
+        # capacity, addresses of other accounts) so every problem is reported.
+        stored = _plan(rows, report) if rows else {}
         if report.errors:
             report.rows, report.new_skills = [], []
             return report
