@@ -417,3 +417,32 @@ class RequestMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on request #{self.request_id}"
+
+
+class MatchRunChunk(models.Model):
+    """One chunk task of a full run: its mentees, and whether it has written them.
+
+    The chunk plan is stored when the run is prepared, so a resumed run (after
+    a worker died) scores exactly the same chunks. A chunk marks itself done in
+    the same transaction that writes its suggestions (a conditional update on
+    ``done_at``), so a chunk task delivered twice writes nothing twice and
+    counts once.
+    """
+
+    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    mentee_ids = models.JSONField(default=list)
+    suggestions_count = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict, blank=True)
+    worker = models.CharField(max_length=200, blank=True)
+    seconds = models.FloatField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["run", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "index"], name="matchrunchunk_unique_index"),
+        ]
+
+    def __str__(self) -> str:
+        return f"chunk {self.index} of run #{self.run_id}"

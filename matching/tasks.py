@@ -1,0 +1,120 @@
+"""Celery tasks of matching: thin wrappers around ``matching.services``.
+
+Every task takes ids, re-reads rows and is safe to run twice (see
+``docs/matching-runs.md``). Transient database errors (a lost connection, a
+locked SQLite file, a deadlock) are retried with exponential backoff; a run
+task that finally fails marks its ``MatchRun`` failed with the error.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import Task, chord, shared_task
+from django.core.cache import cache
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from matching.services import scoring
+
+logger = logging.getLogger(__name__)
+
+TRANSIENT = (OperationalError, InterfaceError)
+RETRY = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+def rescore_token_key(user_id: int) -> str:
+    return f"matching:rescore:{user_id}"
+
+
+class RunTask(Task):
+    """A task whose first argument is a ``MatchRun`` id: its final failure fails the run."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        run_id = args[0] if args else kwargs.get("run_id")
+        if run_id is not None:
+            scoring.match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        super().on_failure(exc, task_id, args, kwargs, einfo)
+
+
+@shared_task(base=RunTask, **RETRY)
+def run_full_scoring(run_id: int) -> int:
+    """Prepare a full run, then fan its chunks out as a chord ending in ``finish_run``.
+
+    Returns the number of chunk tasks queued. Running it again (redelivery,
+    resume) queues only the chunks not yet written.
+    """
+    todo = scoring.match_run_prepare(run_id=run_id)
+    if todo:
+        chord(score_chunk.si(run_id, index) for index in todo)(finish_run.si(run_id))
+    else:
+        finish_run.delay(run_id)
+    return len(todo)
+
+
+@shared_task(base=RunTask, **RETRY)
+def score_chunk(run_id: int, index: int) -> int:
+    return scoring.match_run_score_chunk(run_id=run_id, index=index)
+
+
+@shared_task(base=RunTask, **RETRY)
+def finish_run(run_id: int) -> str:
+    return scoring.match_run_finish(run_id=run_id).status
+
+
+@shared_task(**RETRY)
+def start_full_run() -> int | None:
+    """Beat's nightly entry point: start a full run unless one is active."""
+    try:
+        run = scoring.match_run_start()
+    except scoring.RunAlreadyActive as exc:
+        logger.info("nightly run skipped: %s", exc)
+        return None
+    return run.pk
+
+
+@shared_task(**RETRY)
+def rescore_user(user_id: int, token: str | None = None) -> int | None:
+    """Incremental re-score of one person; a superseded (debounced) call does nothing.
+
+    ``token`` is the value the receiver stored in the cache when it queued
+    this call; a later profile change stores a new one, so only the last
+    change of a burst does the work. A missing key (cache cleared) runs.
+    """
+    if token is not None:
+        current = cache.get(rescore_token_key(user_id))
+        if current is not None and current != token:
+            return None
+    run = scoring.match_rescore_user(user_id=user_id)
+    return run.pk if run else None
+
+
+@shared_task(**RETRY)
+def expire_requests() -> dict:
+    """Hourly: nudge mentors about waiting requests, expire overdue ones."""
+    from matching.services.lifecycle import match_requests_expire
+
+    return match_requests_expire(now=timezone.now())
+
+
+@shared_task(**RETRY)
+def learn_weights() -> dict:
+    """Weekly: learn weights from outcomes (stored for the admin to choose)."""
+    try:
+        result = scoring.matching_learn_weights()
+    except scoring.LearningRefused as exc:
+        logger.info("%s", exc)
+        return {"ok": False, "reason": str(exc)}
+    return {"ok": True, "auc_learned": result.auc_learned, "auc_configured": result.auc_configured}
+
+
+@shared_task(base=RunTask, **RETRY)
+def cohort_preview(run_id: int) -> str:
+    """Compute a queued cohort preview (for admin pages that should not block)."""
+    return scoring.match_cohort_compute(run_id=run_id).status
