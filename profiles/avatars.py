@@ -19,6 +19,7 @@ transparency). Animated images keep their first frame.
 """
 
 import io
+import struct
 import uuid
 import warnings
 from dataclasses import dataclass
@@ -85,6 +86,9 @@ def process_avatar(upload) -> ProcessedAvatar:
             raise _refuse("This file is not a JPEG, PNG or WebP image.", "invalid_type")
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise _refuse(_pixels_message(), "too_many_pixels")
+        except (OSError, SyntaxError, ValueError, struct.error):
+            # A known signature with a broken header.
+            raise _refuse("The image could not be read; it may be damaged.", "corrupt")
         fmt = image.format
         if fmt not in ALLOWED_FORMATS:
             raise _refuse(
