@@ -25,6 +25,8 @@ from matching.models import (
 )
 from profiles.models import Goal, Profile
 
+from .selectors import suggestions_for_mentee
+
 
 def _places_taken_subquery():
     return (
@@ -41,7 +43,8 @@ def _places_taken_subquery():
 
 
 def suggestions_visible_to(*, user) -> QuerySet[Suggestion]:
-    """The mentee's current, open suggestions, best first, without excluded pairs.
+    """The mentee's current, open suggestions (``matching.selectors``), best first,
+    without excluded pairs.
 
     A pair excluded after the run (a decline, an admin "do not match") or
     that became a mentorship disappears at once, not at the next run.
@@ -51,13 +54,12 @@ def suggestions_visible_to(*, user) -> QuerySet[Suggestion]:
         mentee=OuterRef("mentee"), mentor=OuterRef("mentor"), status=Mentorship.Status.ACTIVE
     )
     return (
-        Suggestion.objects.filter(mentee=user, is_current=True, status=Suggestion.Status.OPEN)
+        suggestions_for_mentee(user=user)
         .exclude(Exists(excluded))
         .exclude(Exists(active))
         .annotate(places_taken=Coalesce(Subquery(_places_taken_subquery()), 0))
-        .select_related("mentor", "mentor__profile", "mentor__profile__occupation")
+        .select_related("mentor")
         .prefetch_related("mentor__profile__languages")
-        .order_by("rank", "-score")
     )
 
 

@@ -7,13 +7,11 @@ full run, a whole-cohort preview to publish or discard, a manual match and
 "do not match". Non-staff get a 404, as for any object they may not see.
 """
 
-from collections import Counter
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,9 +19,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from matching.forms import CohortPreviewForm, ManualMatchForm, PairExcludeForm
 from matching.models import MatchingConfig, MatchRun, Mentorship, PairExclusion, Suggestion
-from matching.services import lifecycle
+from matching.selectors import cohort_pairs, match_runs_for_admin
+from matching.services import lifecycle, scoring
 from matching.services.lifecycle import MatchingError
-from profiles.models import Profile
+from profiles.models import User
 
 
 def staff_required(view):
@@ -35,14 +34,6 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _scoring():
-    # Imported on use: the scoring services load the engine (numpy, scipy,
-    # scikit-learn), which the people-facing pages never need.
-    from matching.services import scoring
-
-    return scoring
 
 
 ACTIVE_STATUSES = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
@@ -77,9 +68,7 @@ def overview(request: HttpRequest):
 
 @staff_required
 def run_list(request: HttpRequest):
-    page = Paginator(MatchRun.objects.select_related("triggered_by", "subject"), 25).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(match_runs_for_admin(), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "matching/staff/run_list.html",
@@ -104,53 +93,47 @@ def run_progress(request: HttpRequest, pk: int):
 @require_POST
 def run_start(request: HttpRequest):
     try:
-        run = _scoring().match_run_start(triggered_by=request.user)
-    except MatchingError as exc:
-        messages.error(request, exc.message)
-    except IntegrityError:
-        # The one-active-full-run constraint: someone started one a moment ago.
-        messages.error(request, "A full run is already queued or running; wait for it to finish.")
+        run = scoring.match_run_start(triggered_by=request.user)
+    except scoring.MatchingRunError as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, f"Full run #{run.pk} queued. Progress updates below.")
     return redirect("matching:staff_runs")
 
 
 def _cohort_summary(run: MatchRun) -> dict:
-    """Pairs, scores, unmatched mentees and mentor load of a cohort run's rows."""
-    pairs = list(
-        Suggestion.objects.filter(run=run)
-        .select_related("mentee", "mentee__profile", "mentor", "mentor__profile")
-        .order_by("-score")
-    )
-    matched = {pair.mentee_id for pair in pairs}
-    load = Counter(pair.mentor_id for pair in pairs)
-    mentors = {pair.mentor_id: pair.mentor for pair in pairs}
+    """Pairs, scores, unmatched mentees and mentor load of a cohort preview.
+
+    The load and the unmatched mentees come from the run's figures (the
+    engine's view at preview time: free places, the mentees it considered).
+    """
+    pairs = list(cohort_pairs(run=run))
+    figures = run.figures or {}
+    people = {
+        user.pk: user
+        for user in User.objects.filter(
+            pk__in=[int(pk) for pk in figures.get("mentor_load", {})]
+            + list(figures.get("unmatched_mentee_ids", [])[:200])
+        ).select_related("profile")
+    }
     mentor_load = sorted(
         (
-            {
-                "mentor": mentors[mentor_id],
-                "assigned": count,
-                "capacity": getattr(getattr(mentors[mentor_id], "profile", None), "capacity", 0),
-            }
-            for mentor_id, count in load.items()
+            {"mentor": people.get(int(pk), pk), "assigned": load, "capacity": free}
+            for pk, (load, free) in figures.get("mentor_load", {}).items()
+            if load
         ),
         key=lambda row: (-row["assigned"], str(row["mentor"])),
     )
-    unmatched = (
-        Profile.objects.filter(
-            role__in=[Profile.Role.MENTEE, Profile.Role.BOTH], user__is_active=True
-        )
-        .exclude(user_id__in=matched)
-        .select_related("user")
-        .order_by("user__email")
-    )
-    scores = [pair.score for pair in pairs]
+    unmatched_ids = figures.get("unmatched_mentee_ids", [])
     return {
         "pairs": pairs,
         "mentor_load": mentor_load,
-        "unmatched": unmatched[:200],
-        "unmatched_count": unmatched.count(),
-        "mean_score": sum(scores) / len(scores) if scores else None,
+        "idle_mentors": sum(
+            1 for load, free in figures.get("mentor_load", {}).values() if not load and free
+        ),
+        "unmatched": [people[pk] for pk in unmatched_ids[:200] if pk in people],
+        "unmatched_count": len(unmatched_ids),
+        "mean_score": figures.get("mean_score"),
     }
 
 
@@ -160,9 +143,11 @@ def cohort_preview(request: HttpRequest):
     form = CohortPreviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            run = _scoring().match_cohort_preview(mode=form.cleaned_data["mode"])
-        except MatchingError as exc:
-            form.add_error(None, exc.message)
+            run = scoring.match_cohort_preview(
+                mode=form.cleaned_data["mode"], triggered_by=request.user
+            )
+        except scoring.MatchingRunError as exc:
+            form.add_error(None, str(exc))
         else:
             return redirect("matching:staff_cohort_detail", pk=run.pk)
     previews = MatchRun.objects.filter(kind=MatchRun.Kind.COHORT)[:10]
@@ -182,9 +167,9 @@ def cohort_detail(request: HttpRequest, pk: int):
 def cohort_publish(request: HttpRequest, pk: int):
     run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
     try:
-        _scoring().match_cohort_publish(run=run)
-    except MatchingError as exc:
-        messages.error(request, exc.message)
+        scoring.match_cohort_publish(run=run)
+    except scoring.MatchingRunError as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, "Published: each mentee now sees their cohort match first.")
     return redirect("matching:staff_cohort_detail", pk=pk)
@@ -195,9 +180,9 @@ def cohort_publish(request: HttpRequest, pk: int):
 def cohort_discard(request: HttpRequest, pk: int):
     run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
     try:
-        _scoring().match_cohort_discard(run=run)
-    except MatchingError as exc:
-        messages.error(request, exc.message)
+        scoring.match_cohort_discard(run=run)
+    except scoring.MatchingRunError as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, "Preview discarded.")
     return redirect("matching:staff_cohort")
