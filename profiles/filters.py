@@ -39,9 +39,7 @@ class MentorDirectoryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search",
         method="filter_text",
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Name, headline or job title"}
-        ),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Name, headline, job"}),
     )
     skill = django_filters.CharFilter(
         label="Skill",

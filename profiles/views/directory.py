@@ -63,7 +63,7 @@ def mentor_directory(request):
         "page_obj": page,
         "cards": [_card(profile, viewer_tz=viewer_tz, today=today) for profile in page],
         "viewer_tz": viewer_tz,
-        "filtered": bool(filterset.is_bound and any(request.GET.get(k) for k in filterset.filters)),
+        "active_filters": sum(1 for name in filterset.filters if request.GET.get(name)),
     }
     if request.htmx and not request.htmx.boosted:
         return render(request, "profiles/directory/_results.html", context)
