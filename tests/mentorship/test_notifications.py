@@ -40,11 +40,13 @@ def test_notify_writes_the_row_and_emails_after_commit(
 
 def test_a_rolled_back_change_sends_nothing(django_capture_on_commit_callbacks, mailoutbox):
     user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError):
-            with transaction.atomic():
-                notify(user=user, kind="x", title="Accepted")
-                raise RuntimeError("the accept failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        notify(user=user, kind="x", title="Accepted")
+        raise RuntimeError("the accept failed")
     assert not Notification.objects.exists()
     assert mailoutbox == []
 
