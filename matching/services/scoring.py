@@ -421,7 +421,10 @@ def population_load(
     )
 
 
-def model_fit(population: Population, engine_config: EngineConfig) -> MatchModel:
+def model_fit(population: Population, engine_config: EngineConfig) -> MatchModel | None:
+    """The engine's model fitted on everyone; None when there is nobody to match."""
+    if not len(population.mentees) or not len(population.mentors):
+        return None
     return MatchModel(
         config=engine_config,
         skill_categories=population.skill_categories,
@@ -443,7 +446,7 @@ class _ScoredRows:
 
 def _score_rows(
     *,
-    model: MatchModel,
+    model: MatchModel | None,
     population: Population,
     rows: np.ndarray,
     exclusions: Exclusions,
@@ -451,11 +454,11 @@ def _score_rows(
     prices: np.ndarray | None = None,
 ) -> _ScoredRows:
     """Top-k (exposure-balanced over ``rows``) with explanations, as unsaved rows."""
-    cfg = model.config_
     mentees, mentors = population.mentees, population.mentors
     result = _ScoredRows(mentee_ids=mentees.ids[rows].tolist())
-    if not len(rows):
+    if not len(rows) or model is None:
         return result
+    cfg = model.config_
     cands = model.candidates(exclusions=exclusions, rows=rows)
     top = select_topk(
         cands,
@@ -848,6 +851,16 @@ def _exposure_figures(chunks: list[dict], capacity: dict[int, int]) -> dict[str,
     }
 
 
+def _mentor_capacity_left() -> dict[int, int]:
+    taken = active_long_term_counts()
+    return {
+        user_id: max(capacity - taken.get(user_id, 0), 0)
+        for user_id, capacity in Profile.objects.filter(role__in=MENTOR_ROLES).values_list(
+            "user_id", "capacity"
+        )
+    }
+
+
 def match_run_finish(*, run_id: int) -> MatchRun:
     """Aggregate the chunks' figures and mark the run succeeded (once)."""
     run = MatchRun.objects.get(pk=run_id)
@@ -859,10 +872,7 @@ def match_run_finish(*, run_id: int) -> MatchRun:
         match_run_fail(run_id=run.pk, error=f"Chunks {missing[:20]} were never written.")
         run.refresh_from_db()
         return run
-    _, population = _snapshot_load(run)
-    capacity = dict(
-        zip(population.mentors.ids.tolist(), population.mentors.capacity_left.tolist(), strict=True)
-    )
+    capacity = _mentor_capacity_left()
     figures = [c.figures for c in chunks]
     prices: dict[str, float] = defaultdict(float)
     total = sum(f.get("mentees", 0) for f in figures) or 1
@@ -1047,6 +1057,10 @@ def _cohort_compute(run: MatchRun) -> MatchRun:
     population = population_load(config=config)
     model = model_fit(population, engine_config)
     mentees, mentors = population.mentees, population.mentors
+    if model is None:
+        raise CohortError(
+            f"Nobody to match: {len(mentees)} matchable mentees and {len(mentors)} mentors."
+        )
     cands = model.candidates(exclusions=population.exclusions)
     capacity = mentors.capacity_left
     if run.mode == "stable":
