@@ -228,9 +228,9 @@ class SkillMergeForm(forms.Form):
     def __init__(self, *args, admin_site, sources, **kwargs):
         super().__init__(*args, **kwargs)
         self.sources = sources
-        self.fields["target"].widget = AutocompleteSelect(
-            ProfileSkill._meta.get_field("skill"), admin_site
-        )
+        target = self.fields["target"]
+        target.widget = AutocompleteSelect(ProfileSkill._meta.get_field("skill"), admin_site)
+        target.widget.choices = target.choices
 
     def clean(self):
         cleaned = super().clean()
