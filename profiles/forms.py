@@ -253,7 +253,9 @@ class SkillListForm(forms.Form):
                 "autocomplete": "off",
                 "placeholder": "e.g. Python, public speaking, JS",
                 "hx-get": reverse_lazy("profiles:skill_search"),
-                "hx-trigger": "input changed delay:200ms, focus",
+                "hx-trigger": "input changed delay:200ms",
+                # The latest keystroke wins: an older search in flight is aborted.
+                "hx-sync": "this:replace",
                 "hx-target": f"#{self.direction.value}-suggestions",
                 "hx-vals": f'{{"direction": "{self.direction.value}"}}',
                 "role": "combobox",
