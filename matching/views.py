@@ -53,11 +53,18 @@ def _or_404(obj):
 # --- suggestions -----------------------------------------------------------------
 
 
+def _decline_form(pk: int, data=None) -> SuggestionDeclineForm:
+    return SuggestionDeclineForm(data, auto_id=f"decline-{pk}-%s")
+
+
 @login_required
 def suggestion_list(request: HttpRequest):
     filter_form = SuggestionFilterForm(request.GET or None)
     suggestions = suggestions_filtered(user=request.user, **filter_form.filters())
     page = Paginator(suggestions, 10).get_page(request.GET.get("page"))
+    for suggestion in page.object_list:
+        # One form per card, with ids of its own so each label finds its field.
+        suggestion.decline_form = _decline_form(suggestion.pk)
     profile = Profile.objects.filter(user=request.user).first()
     return render(
         request,
@@ -68,7 +75,6 @@ def suggestion_list(request: HttpRequest):
             "filter_form": filter_form,
             "filtered": any(filter_form.filters().values()),
             "cap": pending_cap(mentee=request.user),
-            "decline_form": SuggestionDeclineForm(),
             "profile": profile,
         },
     )
@@ -79,7 +85,7 @@ def suggestion_list(request: HttpRequest):
 def suggestion_decline(request: HttpRequest, pk: int):
     """ "Not for me": htmx removes the card in place; without JS a small page does it."""
     suggestion = _or_404(suggestion_for_mentee(user=request.user, pk=pk))
-    form = SuggestionDeclineForm(request.POST or None)
+    form = _decline_form(pk, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             lifecycle.suggestion_decline(
@@ -100,15 +106,17 @@ def suggestion_decline(request: HttpRequest, pk: int):
     if request.htmx:
         # Invalid input: the card comes back with the form open and its errors.
         card = suggestions_visible_to(user=request.user).filter(pk=pk).first() or suggestion
+        card.decline_form = form
         return render(
             request,
             "matching/includes/_suggestion_card.html",
-            {"suggestion": card, "decline_form": form, "decline_open": True},
+            {"suggestion": card, "decline_open": True},
         )
+    suggestion.decline_form = form
     return render(
         request,
         "matching/suggestion_decline.html",
-        {"suggestion": suggestion, "decline_form": form},
+        {"suggestion": suggestion},
         status=400 if form.errors else 200,
     )
 
