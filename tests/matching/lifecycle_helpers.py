@@ -9,20 +9,27 @@ import datetime
 from django.utils import timezone
 
 from matching.models import Format, MatchRequest, MatchRun, Mentorship, Suggestion
-from tests.factories import MentorProfileFactory, ProfileFactory, UserFactory, language
+from profiles.models import Language
+from tests.factories import MentorProfileFactory, ProfileFactory, UserFactory
+
+
+def english() -> Language:
+    # get_or_create: a transactional test before this one may have flushed
+    # the languages the data migration seeded.
+    return Language.objects.get_or_create(code="en", defaults={"name": "English"})[0]
 
 
 def make_mentee(*, verified: bool = False, **profile):
     user = UserFactory(verified=verified)
     ProfileFactory(user=user, **profile)
-    user.profile.languages.add(language("en"))
+    user.profile.languages.add(english())
     return user
 
 
 def make_mentor(*, capacity: int = 2, verified: bool = False, **profile):
     user = UserFactory(verified=verified)
     MentorProfileFactory(user=user, capacity=capacity, **profile)
-    user.profile.languages.add(language("en"))
+    user.profile.languages.add(english())
     return user
 
 

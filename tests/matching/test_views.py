@@ -13,7 +13,8 @@ from matching.models import (
     Suggestion,
 )
 from mentorship.models import Notification
-from tests.factories import GoalFactory, UserFactory, language
+from profiles.models import Language
+from tests.factories import GoalFactory, UserFactory
 
 from .lifecycle_helpers import (
     make_mentee,
@@ -168,7 +169,9 @@ def test_suggestion_filters(client, world):
     make_mentorship(mentee=make_mentee(), mentor=world["mentor"])
     with_place = client.get(url, {"has_capacity": "on"}).content.decode()
     assert world["mentor"].profile.name not in with_place
-    full_flash_only.profile.languages.add(language("de"))
+    full_flash_only.profile.languages.add(
+        Language.objects.get_or_create(code="de", defaults={"name": "German"})[0]
+    )
     german = client.get(url, {"language": "de"}).context["suggestions"]
     assert [s.mentor for s in german] == [full_flash_only]
 
