@@ -68,6 +68,7 @@ from mentorship.context_processors import site as site_context
 
 from . import selectors, services
 from .models import Goal, Language, Profile, ProfileSkill, User
+from .signals import profile_changed
 from .timezones import timezone_names
 
 COLUMNS: tuple[str, ...] = (
@@ -649,6 +650,7 @@ def import_apply(*, data: bytes, dry_run: bool = False, invite: bool = True) -> 
     Invitations go out after the commit, only to people this run created.
     """
     report = ImportReport()
+    _occupation_cache.clear()  # per import: reference data may have changed since the last
     rows = _parse(data, report)
     with transaction.atomic():
         # Rows that parsed are still compared with the database (stored
@@ -694,6 +696,9 @@ def _write_person(row: _Row, current: _Stored, *, is_new: bool, changes: set[str
         user.name = values["name"]
         user.full_clean(exclude=["password"])
         user.save(update_fields=["name"])
+    if is_new:
+        _create_person_fast(row, user)
+        return
     profile = current.profile or services.profile_get_or_create(user=user)
     fields = {}
     for column in ("role", "headline", "bio", "job_title", "industry", "years_experience"):
@@ -723,6 +728,66 @@ def _write_person(row: _Row, current: _Stored, *, is_new: bool, changes: set[str
             if key not in current.goals:
                 services.goal_create(owner=user, title=title)
                 current.goals.add(key)
+
+
+def _create_person_fast(row: _Row, user: User) -> None:
+    """A new person's profile, skills and goals in a few bulk writes.
+
+    Updates go through ``services`` one field group at a time; a brand-new
+    person has nothing to compare with, and a cohort has hundreds of them, so
+    their rows are validated (``full_clean``) and written in bulk, with one
+    ``profile_changed`` on commit, as the services would send.
+    """
+    values = row.values
+    profile = Profile(user=user)
+    for column in ("role", "headline", "bio", "job_title", "industry", "years_experience"):
+        if column in values:
+            setattr(profile, column, values[column])
+    for column in ("timezone", "capacity"):
+        if column in values:
+            setattr(profile, column, values[column])
+    if "formats" in values:
+        profile.format_flash = "flash" in values["formats"]
+        profile.format_long_term = "long_term" in values["formats"]
+    if profile.job_title:
+        profile.occupation = _occupation_for(profile.job_title)
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    if values.get("languages"):
+        profile.languages.set(_language_ids(values["languages"]))
+    rows = []
+    for column, direction in SKILL_DIRECTIONS.items():
+        for key, (name, level) in values.get(column, {}).items():
+            if key.startswith("id:"):
+                skill_id = int(key[3:])
+            else:
+                skill_id = services.skill_get_or_create_pending(name=name, user=user).pk
+            rows.append(
+                ProfileSkill(profile=profile, skill_id=skill_id, direction=direction, level=level)
+            )
+    ProfileSkill.objects.bulk_create(rows)
+    goals = [Goal(owner=user, title=title) for title in values.get("goals", {}).values()]
+    for goal in goals:
+        goal.full_clean(exclude=["owner"])
+    Goal.objects.bulk_create(goals)
+    user_id = user.pk
+    transaction.on_commit(
+        lambda: profile_changed.send(sender=Profile, user_id=user_id), robust=True
+    )
+
+
+_occupation_cache: dict[str, object] = {}
+
+
+def _occupation_for(title: str):
+    key = " ".join(title.split()).casefold()
+    if key not in _occupation_cache:
+        _occupation_cache[key] = selectors.occupation_for_title(title=title)
+    return _occupation_cache[key]
+
+
+def _language_ids(codes: tuple[str, ...]) -> list[int]:
+    return list(Language.objects.filter(code__in=codes).values_list("pk", flat=True))
 
 
 def _skills_set(*, profile: Profile, direction: str, items: list) -> None:
