@@ -17,3 +17,14 @@ STORAGES = {
 }
 MEDIA_ROOT = VAR_DIR / "test-media"
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=False)
+
+# A file-based SQLite test database, so a real worker process started by a
+# test (tests/matching/test_worker_kill.py) can open the same database. One
+# file per pytest process: several engineers' runs must not share it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    import os as _os
+
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{_os.getpid()}.sqlite3")}
+# Worker tests give their worker a private queue, so another worker on the
+# same broker never takes their tasks (and the worker's chords stay on it).
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
