@@ -107,6 +107,7 @@ def test_owner_sees_everything_even_when_matches_only(client, mentor):
     body = client.get(url(mentor)).content.decode()
 
     assert "This is your profile" in body
+    assert f'href="{reverse("profiles:profile_edit")}"' in body
     assert "morgan@example.org" in body
     assert 'href="https://www.linkedin.com/in/morgan-example"' in body
     assert 'href="https://morgan.example.org"' in body
