@@ -291,7 +291,7 @@ def mentor_status(profile: Profile, *, today: date | None = None) -> tuple[str, 
     today = today or timezone.localdate()
     free = getattr(profile, "free_places", profile.capacity)
     if profile.away_until and profile.away_until >= today:
-        return f"Away until {profile.away_until:%-d %b}", "secondary"
+        return f"Away until {profile.away_until.day} {profile.away_until:%b}", "secondary"
     if not profile.accepting:
         return "Not taking requests", "secondary"
     if not profile.format_long_term:
