@@ -64,7 +64,7 @@ def test_signed_in_member_gets_dashboard_with_account_menu(client, member):
     assert response.status_code == 200
     html = response.content.decode()
     assert "Welcome, Ada" in html
-    assert "Your dashboard is getting ready" in html  # no panels registered yet
+    assert 'data-testid="completeness-panel"' in html  # the profiles app's panel
     for url_name in ("account_email", "account_change_password", "mfa_index"):
         assert f'href="{reverse(url_name)}"' in html
     # Logging out is a POST form, never a GET link.
