@@ -12,6 +12,16 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _reference_languages():
+    """A transactional test elsewhere may have flushed the seeded languages."""
+    from profiles.models import Language
+    from profiles.reference_data import LANGUAGES
+
+    for code, name in LANGUAGES:
+        Language.objects.get_or_create(code=code, defaults={"name": name})
+
+
 def log_in(page, live_server, email):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(email)
