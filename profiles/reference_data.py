@@ -196,3 +196,32 @@ def skill_seed_rows() -> list[dict]:
         row["aliases"] = ";".join(alias.lower() for alias in row["aliases"])
         result.append(row)
     return result
+
+
+def seed_reference_data(apps=None) -> None:
+    """Insert occupations, languages and the taxonomy; existing rows are kept.
+
+    Used by the data migration (with its historical ``apps``) and by the test
+    suite to restore the rows after a transactional test flushed them.
+    """
+    if apps is None:
+        from django.apps import apps
+    occupation_model = apps.get_model("profiles", "Occupation")
+    language_model = apps.get_model("profiles", "Language")
+    skill_model = apps.get_model("profiles", "Skill")
+    occupation_model.objects.bulk_create(
+        [
+            occupation_model(soc_code=o.soc_code, title=o.title, description=o.description)
+            for o in onet_occupations()
+        ],
+        ignore_conflicts=True,
+        batch_size=500,
+    )
+    language_model.objects.bulk_create(
+        [language_model(code=code, name=name) for code, name in LANGUAGES], ignore_conflicts=True
+    )
+    skill_model.objects.bulk_create(
+        [skill_model(status="approved", **row) for row in skill_seed_rows()],
+        ignore_conflicts=True,
+        batch_size=1000,
+    )

@@ -61,6 +61,32 @@ def _isolated_cache(settings, tmp_path):
     yield
 
 
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Give transactional tests the rows the data migrations seeded.
+
+    A transactional test ends by flushing every table, which also removes
+    the occupations, languages and skill taxonomy that migration
+    ``profiles.0003`` inserted. pytest-django runs transactional tests after
+    the others, so only they can see the flushed state: restore it first.
+    """
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        from profiles.models import Language
+        from profiles.reference_data import seed_reference_data
+
+        if not Language.objects.exists():
+            seed_reference_data()
+    yield
+
+
 @pytest.fixture
 def artifacts_dir() -> Path:
     path = ARTIFACTS / "screenshots"

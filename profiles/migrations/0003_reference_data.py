@@ -4,27 +4,9 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from profiles.reference_data import LANGUAGES, onet_occupations, skill_seed_rows
+    from profiles.reference_data import seed_reference_data
 
-    Occupation = apps.get_model("profiles", "Occupation")
-    Language = apps.get_model("profiles", "Language")
-    Skill = apps.get_model("profiles", "Skill")
-    Occupation.objects.bulk_create(
-        [
-            Occupation(soc_code=o.soc_code, title=o.title, description=o.description)
-            for o in onet_occupations()
-        ],
-        ignore_conflicts=True,
-        batch_size=500,
-    )
-    Language.objects.bulk_create(
-        [Language(code=code, name=name) for code, name in LANGUAGES], ignore_conflicts=True
-    )
-    Skill.objects.bulk_create(
-        [Skill(status="approved", **row) for row in skill_seed_rows()],
-        ignore_conflicts=True,
-        batch_size=1000,
-    )
+    seed_reference_data(apps)
 
 
 def unload(apps, schema_editor):

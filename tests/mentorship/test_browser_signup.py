@@ -44,6 +44,11 @@ def test_signup_verify_and_reach_dashboard(page, live_server, artifacts_dir):
     page.screenshot(path=artifacts_dir / "confirm.png", full_page=True)
     page.get_by_role("button", name="Confirm").click()
 
+    # Confirming logs the new member in and starts the guided onboarding;
+    # the dashboard is one click away in the navigation.
+    page.wait_for_url(re.compile(r"/onboarding/"))
+    page.screenshot(path=artifacts_dir / "signup-onboarding.png", full_page=True)
+    page.get_by_role("link", name="Dashboard").first.click()
     page.wait_for_url(re.compile(r"/dashboard/$"))
     assert page.get_by_role("heading", name="Welcome, grace@example.com").is_visible()
     page.screenshot(path=artifacts_dir / "dashboard.png", full_page=True)
@@ -106,7 +111,7 @@ def test_account_settings_pages(page, live_server, artifacts_dir):
     page.screenshot(path=artifacts_dir / "login-error.png", full_page=True)
     page.locator("#id_password").fill("correct-horse-battery")
     page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(re.compile(r"/dashboard/$"))
+    page.wait_for_url(re.compile(r"/onboarding/"))
 
     page.goto(f"{live_server.url}/accounts/email/")
     page.screenshot(path=artifacts_dir / "account-email.png", full_page=True)
