@@ -1,0 +1,350 @@
+"""Full scoring runs through PostgreSQL with real Celery workers on Redis.
+
+* ``run_db_1_worker``: a full run on 10,000 mentees x 2,000 mentors (``seed_demo``)
+  with one worker process; median wall time from ``match_run_start`` until
+  the run is seen succeeded.
+* ``run_db_2_workers``: the same with two worker processes, measured
+  interleaved with one worker in this same process, reported as a ratio.
+* ``profile_to_suggestions``: a mentee's profile is saved through the profile
+  service; latency until an incremental run's suggestions are current
+  (p50 / p95 over several saves). It includes the receiver's debounce
+  countdown (``params.debounce_seconds``).
+
+The data live in a scratch database ``mentorship_bench`` (``_small`` with
+``SCALE=small``, 10x less data), created and migrated when missing, seeded
+once. Needs PostgreSQL and Redis (``DATABASE_URL`` / ``REDIS_URL`` or the
+local services on 127.0.0.1); otherwise each prints a ``skipped`` line.
+Workers listen on a private queue so no other worker takes their tasks.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from .registry import bench
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = {"full": (10_000, 2_000), "small": (1_000, 200)}  # mentees, mentors
+RUNS = {"full": 3, "small": 3}
+SAVES = {"full": 7, "small": 7}
+SEED = 7
+DEFAULT_DB = "postgres://mentorship:mentorship@127.0.0.1:5432/mentorship"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+
+
+class Skip(Exception):
+    pass
+
+
+def _urls(scale: str) -> tuple[str, str]:
+    base = os.environ.get("DATABASE_URL") or DEFAULT_DB
+    parts = urlsplit(base)
+    if not parts.scheme.startswith("postgres"):
+        raise Skip(f"needs PostgreSQL, DATABASE_URL is {parts.scheme}")
+    name = "mentorship_bench" + ("_small" if scale == "small" else "")
+    return urlunsplit(parts._replace(path=f"/{name}")), os.environ.get("REDIS_URL") or DEFAULT_REDIS
+
+
+def _ensure_services(db_url: str, redis_url: str) -> None:
+    import psycopg2
+    import redis
+
+    try:
+        redis.Redis.from_url(redis_url, socket_connect_timeout=2).ping()
+    except Exception as exc:  # noqa: BLE001 - any failure means "no Redis here"
+        raise Skip(f"Redis unavailable at {redis_url}: {exc}")
+    parts = urlsplit(db_url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    try:
+        psycopg2.connect(db_url, connect_timeout=3).close()
+        return
+    except psycopg2.OperationalError as exc:
+        if "does not exist" not in str(exc):
+            raise Skip(f"PostgreSQL unavailable: {exc}".strip())
+    try:
+        conn = psycopg2.connect(admin, connect_timeout=3)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(f'CREATE DATABASE "{name}"')
+        conn.close()
+    except psycopg2.Error:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", "createdb", "-h", parts.hostname or "127.0.0.1"]
+            + ["-O", parts.username or "mentorship", name],
+            check=True,
+            capture_output=True,
+        )
+
+
+class Environment:
+    """A configured Django in this process plus worker processes on one private queue."""
+
+    def __init__(self, scale: str):
+        self.scale = scale
+        db_url, redis_url = _urls(scale)
+        _ensure_services(db_url, redis_url)
+        self.queue = f"bench-{uuid.uuid4().hex[:8]}"
+        self.var_dir = Path(tempfile.mkdtemp(prefix="bench-db-"))
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "mentorship.settings.test",
+            "DATABASE_URL": db_url,
+            "REDIS_URL": redis_url,
+            "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            "VAR_DIR": str(self.var_dir),
+            "LOG_LEVEL": "WARNING",
+        }
+        os.environ.update(self.env)  # this process's Django uses the same database and queue
+        self._manage("migrate", "--noinput")
+        import django
+
+        django.setup()
+        self._seed()
+        self.workers: list[subprocess.Popen] = []
+        self.pools: dict[int, str] = {}
+
+    def _manage(self, *args: str) -> str:
+        proc = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        if proc.returncode:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed: {proc.stderr[-2000:]}")
+        return proc.stdout
+
+    def _seed(self) -> None:
+        from matching.models import MatchRun, Suggestion
+        from profiles.models import Profile
+
+        mentees, mentors = SIZES[self.scale]
+        have = Profile.objects.count()
+        if have < mentees + mentors:
+            self._manage(
+                "seed_demo",
+                "--mentors",
+                str(mentors),
+                "--mentees",
+                str(mentees),
+                "--seed",
+                str(SEED),
+                "--no-password",
+            )
+        # Earlier bench runs leave runs and old suggestion rows: keep the tables small.
+        MatchRun.objects.filter(status__in=["queued", "running"]).update(status="failed")
+        Suggestion.objects.filter(is_current=False).delete()
+        MatchRun.objects.exclude(suggestions__is_current=True).delete()
+
+    def start_workers(self, n: int) -> str:
+        """A pool of ``n`` single-process workers on its own queue; returns the queue.
+
+        Pools stay up between runs, so alternating 1 and 2 workers measures
+        warm workers both times.
+        """
+        queue = f"{self.queue}-{n}w"
+        env = {**self.env, "CELERY_TASK_DEFAULT_QUEUE": queue}
+        logs = []
+        for i in range(n):
+            log = self.var_dir / f"{queue}-{i}.log"
+            logs.append(log)
+            self.workers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "celery", "-A", "mentorship", "worker"]
+                    + ["--pool", "solo", "--queues", queue, "--loglevel", "INFO"]
+                    + ["--hostname", f"w{i}-{queue}@%h", "--without-heartbeat"]
+                    + ["--without-gossip", "--without-mingle"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log.open("w"),
+                    stderr=subprocess.STDOUT,
+                )
+            )
+        deadline = time.monotonic() + 120
+        while not all(log.exists() and "ready." in log.read_text() for log in logs):
+            if time.monotonic() > deadline or any(w.poll() is not None for w in self.workers):
+                raise RuntimeError("workers did not start: " + logs[0].read_text()[-2000:])
+            time.sleep(0.2)
+        self.pools[n] = queue
+        return queue
+
+    def stop_workers(self) -> None:
+        for worker in self.workers:
+            if worker.poll() is None:
+                worker.terminate()
+        for worker in self.workers:
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        self.workers = []
+
+    def full_run(self, workers: int) -> tuple[float, dict]:
+        from matching.models import MatchRun
+        from matching.services import scoring
+        from matching.tasks import run_full_scoring
+
+        mentees = SIZES[self.scale][0]
+        t0 = time.perf_counter()
+        run = scoring.match_run_start(chunk_size=max(100, mentees // 10), enqueue=False)
+        run_full_scoring.apply_async(args=[run.pk], queue=self.pools[workers])
+        while True:
+            run.refresh_from_db()
+            if run.status not in ("queued", "running"):
+                break
+            if time.perf_counter() - t0 > 1800:
+                raise RuntimeError(f"run #{run.pk} still {run.status} after 30 min")
+            time.sleep(0.05)
+        seconds = time.perf_counter() - t0
+        if run.status != MatchRun.Status.SUCCEEDED:
+            raise RuntimeError(f"run #{run.pk} {run.status}: {run.error}")
+        return seconds, {
+            "mentees": run.mentees_count,
+            "mentors": run.mentors_count,
+            "suggestions": run.suggestions_count,
+            "chunks": run.chunks_total,
+            "chunk_size": run.parameters.get("chunk_size"),
+            "worker_processes": run.figures.get("worker_processes"),
+            "load_seconds": run.figures.get("load_seconds"),
+            "fit_seconds": run.figures.get("fit_seconds"),
+            "gini_before": run.figures.get("gini_before"),
+            "gini_after": run.figures.get("gini_after"),
+            "mean_score_cost": run.figures.get("mean_score_cost"),
+        }
+
+    def close(self) -> None:
+        self.stop_workers()
+        import shutil
+
+        shutil.rmtree(self.var_dir, ignore_errors=True)
+
+
+def _with_environment(name: str, scale: str, body) -> dict:
+    mentees, mentors = SIZES[scale]
+    params = {"mentees": mentees, "mentors": mentors, "scale": scale, "broker": "redis"}
+    try:
+        env = Environment(scale)
+    except Skip as exc:
+        return {"params": params, "skipped": str(exc)}
+    try:
+        return body(env, params)
+    finally:
+        env.close()
+
+
+@bench("run_db_1_worker")
+def run_db_1_worker(scale: str) -> dict:
+    def body(env: Environment, params: dict) -> dict:
+        env.start_workers(1)
+        env.full_run(1)  # warm-up: first queries, page cache
+        times, figures = [], {}
+        for _ in range(RUNS[scale]):
+            seconds, figures = env.full_run(1)
+            times.append(seconds)
+        return {
+            "params": {**params, "workers": 1},
+            "seconds": round(statistics.median(times), 3),
+            "runs": len(times),
+            "times": [round(t, 3) for t in times],
+            **figures,
+        }
+
+    return _with_environment("run_db_1_worker", scale, body)
+
+
+@bench("run_db_2_workers")
+def run_db_2_workers(scale: str) -> dict:
+    """Two workers against one, alternately, so the ratio is from the same moment."""
+
+    def body(env: Environment, params: dict) -> dict:
+        times: dict[int, list[float]] = {1: [], 2: []}
+        figures: dict = {}
+        for n in (1, 2):
+            env.start_workers(n)
+            env.full_run(n)  # warm-up
+        for _ in range(RUNS[scale]):
+            for n in (1, 2):
+                seconds, f = env.full_run(n)
+                times[n].append(seconds)
+                if n == 2:
+                    figures = f
+        one, two = statistics.median(times[1]), statistics.median(times[2])
+        return {
+            "params": {**params, "workers": 2},
+            "seconds": round(two, 3),
+            "runs": len(times[2]),
+            "ratio_to": "run_db_1_worker",
+            "ratio": round(two / one, 3),
+            "seconds_1_worker": round(one, 3),
+            "times": [round(t, 3) for t in times[2]],
+            **figures,
+        }
+
+    return _with_environment("run_db_2_workers", scale, body)
+
+
+@bench("profile_to_suggestions")
+def profile_to_suggestions(scale: str) -> dict:
+    """Latency from a profile save to that mentee's new suggestions being current."""
+
+    def body(env: Environment, params: dict) -> dict:
+        from matching import receivers
+        from matching.models import MatchRun, Suggestion
+        from matching.services import scoring
+        from profiles.models import Profile
+        from profiles.services import profile_update
+
+        os.environ["CELERY_TASK_DEFAULT_QUEUE"] = env.start_workers(1)
+        from mentorship.celery import app
+
+        app.conf.task_default_queue = os.environ["CELERY_TASK_DEFAULT_QUEUE"]
+        mentee_ids = scoring.population_load().mentees.ids[: SAVES[scale] + 1].tolist()
+        latencies, work = [], []
+        for i, user_id in enumerate(mentee_ids):
+            profile = Profile.objects.get(user_id=user_id)
+            since = MatchRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+            t0 = time.perf_counter()
+            profile_update(profile=profile, years_experience=(profile.years_experience + 1) % 40)
+            while True:
+                run = (
+                    MatchRun.objects.filter(pk__gt=since, kind="incremental", subject_id=user_id)
+                    .exclude(status__in=["queued", "running"])
+                    .first()
+                )
+                if run is not None:
+                    if run.status != "succeeded":
+                        raise RuntimeError(f"re-score failed: {run.error}")
+                    if Suggestion.objects.filter(
+                        mentee_id=user_id, run=run, is_current=True
+                    ).exists():
+                        break
+                if time.perf_counter() - t0 > 300:
+                    raise RuntimeError("no re-score within 5 minutes")
+                time.sleep(0.02)
+            if i == 0:
+                continue  # warm-up: the worker's first task imports and connects
+            latencies.append(time.perf_counter() - t0)
+            work.append(run.duration_seconds)
+        latencies.sort()
+        p95 = latencies[min(len(latencies) - 1, round(0.95 * (len(latencies) - 1)))]
+        return {
+            "params": {**params, "workers": 1, "debounce_seconds": receivers.DEBOUNCE_SECONDS},
+            "seconds": round(statistics.median(latencies), 3),
+            "runs": len(latencies),
+            "p50_ms": round(1000 * statistics.median(latencies), 1),
+            "p95_ms": round(1000 * p95, 1),
+            "rescore_work_p50_ms": round(1000 * statistics.median(work), 1),
+        }
+
+    return _with_environment("profile_to_suggestions", scale, body)
