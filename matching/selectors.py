@@ -67,11 +67,16 @@ def mentor_response_rate(*, user) -> ResponseRate:
 
 
 def users_are_matched(a, b) -> bool:
-    """True when an active mentorship links the two people, in either direction."""
-    if a is None or b is None or a.pk is None or b.pk is None or a.pk == b.pk:
+    """True when an active mentorship links the two people, in either direction.
+
+    ``a`` and ``b`` are users or user ids; None (anonymous) is never matched.
+    """
+    a_id = a if isinstance(a, int) or a is None else a.pk
+    b_id = b if isinstance(b, int) or b is None else b.pk
+    if a_id is None or b_id is None or a_id == b_id:
         return False
     return Mentorship.objects.filter(
-        Q(mentee_id=a.pk, mentor_id=b.pk) | Q(mentee_id=b.pk, mentor_id=a.pk),
+        Q(mentee_id=a_id, mentor_id=b_id) | Q(mentee_id=b_id, mentor_id=a_id),
         status=Mentorship.Status.ACTIVE,
     ).exists()
 
