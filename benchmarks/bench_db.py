@@ -125,7 +125,7 @@ class Environment:
         return proc.stdout
 
     def _seed(self) -> None:
-        from matching.models import MatchRun, Suggestion
+        from matching.models import MatchRequest, MatchRun, MatchRunChunk, Suggestion
         from profiles.models import Profile
 
         mentees, mentors = SIZES[self.scale]
@@ -142,9 +142,23 @@ class Environment:
                 "--no-password",
             )
         # Earlier bench runs leave runs and old suggestion rows: keep the tables small.
+        # Plain SQL: the ORM's delete() would load every row to cascade in Python.
+        from django.db import connection
+
         MatchRun.objects.filter(status__in=["queued", "running"]).update(status="failed")
-        Suggestion.objects.filter(is_current=False).delete()
-        MatchRun.objects.exclude(suggestions__is_current=True).delete()
+        s, r, c = (m._meta.db_table for m in (Suggestion, MatchRun, MatchRunChunk))
+        q = MatchRequest._meta.db_table
+        with connection.cursor() as cur:
+            cur.execute(
+                f"DELETE FROM {s} WHERE NOT is_current AND NOT EXISTS "  # noqa: S608 - table names
+                f"(SELECT 1 FROM {q} WHERE {q}.suggestion_id = {s}.id)"
+            )
+            cur.execute(
+                f"DELETE FROM {c} WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE {s}.run_id = {c}.run_id)"  # noqa: S608
+            )
+            cur.execute(
+                f"DELETE FROM {r} WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE {s}.run_id = {r}.id)"  # noqa: S608
+            )
 
     def start_workers(self, n: int) -> str:
         """A pool of ``n`` single-process workers on its own queue; returns the queue.
