@@ -253,7 +253,7 @@ class SkillListForm(forms.Form):
                 "autocomplete": "off",
                 "placeholder": "e.g. Python, public speaking, JS",
                 "hx-get": reverse_lazy("profiles:skill_search"),
-                "hx-trigger": "input changed delay:200ms",
+                "hx-trigger": "input changed delay:200ms, skills:search",
                 # The latest keystroke wins: an older search in flight is aborted.
                 "hx-sync": "this:replace",
                 "hx-target": f"#{self.direction.value}-suggestions",

@@ -43,7 +43,7 @@ def test_mentee_onboarding_in_the_browser(page, live_server, artifacts_dir):
     expect(page.locator("#wants-rows .skill-row")).to_have_count(1)
     skill_input.press_sequentially("public spe", delay=30)
     expect(suggestions.first).to_contain_text("Public speaking")
-    skill_input.press("Enter")  # picks the first suggestion
+    skill_input.press("Enter")  # picks the first suggestion (once it is that of "public spe")
     expect(page.locator("#wants-rows .skill-row")).to_have_count(2)
     skill_input.press_sequentially("Negotiation", delay=20)
     expect(suggestions.first).to_contain_text("Negotiation")
