@@ -8,7 +8,8 @@ from profiles.models import User
 class Command(BaseCommand):
     help = (
         "Prepare a local demo: the demo logins, and the demo community "
-        "(seed_demo) when the database holds nobody but the demo logins."
+        "(seed_demo) when the database holds nobody but the demo logins, and a "
+        "first scoring run so the demo mentee opens the app to real suggestions."
     )
 
     def add_arguments(self, parser):
@@ -26,3 +27,14 @@ class Command(BaseCommand):
                 f"Seeding a demo community of {mentors} mentors and {mentees} mentees…"
             )
             call_command("seed_demo", mentors=mentors, mentees=mentees, seed=seed)
+        if "score_matches" in get_commands() and not self._has_suggestions():
+            # In-process, so suggestions are there before the web server starts;
+            # later runs (nightly, or after a profile change) go through the worker.
+            self.stdout.write("Scoring the demo community…")
+            call_command("score_matches", inline=True)
+
+    @staticmethod
+    def _has_suggestions() -> bool:
+        from django.apps import apps
+
+        return apps.get_model("matching", "Suggestion").objects.exists()
