@@ -14,6 +14,14 @@ stop() {
   echo
   echo "Stopping web, worker and beat..."
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  # Give each a moment for a warm shutdown, then make sure nothing is left.
+  for _ in $(seq 20); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.5
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap stop INT TERM EXIT
