@@ -328,7 +328,7 @@ def population_load(
         "skill__name",
         "skill__category",
     )
-    languages = _by_profile(Profile.languages.through.objects.all(), profile_ids, "language__code")
+    languages = _by_profile(Profile.languages.through.objects.all(), profile_ids, "language__name")
     slots = _by_profile(
         AvailabilitySlot.objects.all(), profile_ids, "weekday", "start_time", "end_time"
     )
@@ -363,7 +363,7 @@ def population_load(
         return out
 
     def langs(rows: list[dict]) -> list[frozenset[str]]:
-        return [frozenset(code for (code,) in languages.get(r["id"], ())) for r in rows]
+        return [frozenset(name for (name,) in languages.get(r["id"], ())) for r in rows]
 
     mentees = Mentees(
         **_people_fields(mentee_rows, now),

@@ -93,7 +93,9 @@ def test_population_maps_profiles_to_engine_arrays():
     # No slots: weekdays 09:00-18:00 in Kolkata = 03:30-12:30 UTC -> hours 4..12.
     assert hours(pop.mentees.available_hours[e])[:9] == list(range(4, 13))
     assert pop.mentees.available_hours[e].sum() == 5 * 9
-    assert pop.mentees.languages[e] == frozenset({"en"})
+    assert pop.mentees.languages[e] == frozenset(
+        {"English"}
+    )  # names, so reasons read "Speaks English"
 
     r = pop.mentors.ids.tolist().index(mentor.pk)
     assert pop.mentors.capacity_left[r] == 1
@@ -102,7 +104,7 @@ def test_population_maps_profiles_to_engine_arrays():
     assert pop.mentors.occupation_group[r] == dev.soc_code[:2]
     assert pop.mentors.industry[r] == "Software"
     assert pop.mentors.formats[r] == frozenset({"long_term"})
-    assert pop.mentors.languages[r] == frozenset({"en", "de"})
+    assert pop.mentors.languages[r] == frozenset({"English", "German"})
     offset = -4 if timezone.now().astimezone(datetime.UTC).month in range(4, 11) else -5
     assert hours(pop.mentors.available_hours[r]) == [9 - offset, 10 - offset]
     accepting = dict(zip(pop.mentors.ids.tolist(), pop.mentors.accepting.tolist(), strict=True))
