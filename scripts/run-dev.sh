@@ -34,6 +34,6 @@ pids+=($!)
 echo "Worker and beat started (logs in var/log/worker.log and var/log/beat.log)."
 $PY manage.py demo_logins
 echo "Open http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
-$PY manage.py runserver 127.0.0.1:8000 --noreload &
-pids+=($!)
-wait "${pids[-1]}"
+# In the foreground: background jobs of a script ignore SIGINT, so Ctrl-C
+# must reach the web server directly; the EXIT trap then stops worker and beat.
+$PY manage.py runserver 127.0.0.1:8000 --noreload
