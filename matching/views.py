@@ -199,9 +199,7 @@ def requests_sent(request: HttpRequest):
 @login_required
 @require_POST
 def request_withdraw(request: HttpRequest, pk: int):
-    match_request = _or_404(match_request_for_party(user=request.user, pk=pk))
-    if match_request.mentee_id != request.user.pk:
-        raise Http404("Not your request")
+    match_request = _mentee_request_or_404(request, pk)
     try:
         lifecycle.match_request_withdraw(request=match_request, mentee=request.user)
     except MatchingError as exc:
@@ -214,9 +212,7 @@ def request_withdraw(request: HttpRequest, pk: int):
 @login_required
 @require_POST
 def request_reply(request: HttpRequest, pk: int):
-    match_request = _or_404(match_request_for_party(user=request.user, pk=pk))
-    if match_request.mentee_id != request.user.pk:
-        raise Http404("Not your request")
+    match_request = _mentee_request_or_404(request, pk)
     form = RequestQuestionForm(request.POST)
     if form.is_valid():
         try:
@@ -293,6 +289,13 @@ def _request_detail_page(
 def request_detail(request: HttpRequest, pk: int):
     match_request = _or_404(match_request_for_party(user=request.user, pk=pk))
     return _request_detail_page(request, match_request)
+
+
+def _mentee_request_or_404(request: HttpRequest, pk: int) -> MatchRequest:
+    match_request = _or_404(match_request_for_party(user=request.user, pk=pk))
+    if match_request.mentee_id != request.user.pk:
+        raise Http404("Not your request")
+    return match_request
 
 
 def _mentor_request_or_404(request: HttpRequest, pk: int) -> MatchRequest:
