@@ -27,7 +27,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.apps import apps
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
@@ -40,64 +39,27 @@ WORKDAY_START_HOUR = 9
 WORKDAY_END_HOUR = 17
 WORKDAY_HOURS = WORKDAY_END_HOUR - WORKDAY_START_HOUR
 MENTOR_ROLES = (Profile.Role.MENTOR, Profile.Role.BOTH)
-ACTIVE_MENTORSHIP_STATUS = "active"
-LONG_TERM_FORMAT = "long_term"
 
 
-# --- Mentorships (the matching app adds the model later) ----------------------
-
-
-def _mentorship_model():
-    """``matching.Mentorship`` when the matching app defines it, else ``None``."""
-    if not apps.is_installed("matching"):
-        return None
-    try:
-        return apps.get_model("matching", "Mentorship")
-    except LookupError:
-        return None
-
-
-def _user_link(model, side: str) -> tuple[str, str]:
-    """How ``model.<side>`` points at a person: ``(lookup to user id, profile outer ref)``.
-
-    The matching app may point ``mentor``/``mentee`` at the User or at the
-    Profile; either works here so that nothing needs changing when it lands.
-    """
-    related = model._meta.get_field(side).related_model
-    if related is Profile:
-        return f"{side}__user_id", "pk"
-    return f"{side}_id", "user_id"
-
-
-def _active_mentorships(model, *, long_term_only: bool = False) -> QuerySet:
-    names = {field.name for field in model._meta.get_fields()}
-    queryset = model._default_manager.all()
-    if "status" in names:
-        queryset = queryset.filter(status=ACTIVE_MENTORSHIP_STATUS)
-    if long_term_only and "format" in names:
-        # Flash mentorships take no capacity place.
-        queryset = queryset.filter(format=LONG_TERM_FORMAT)
-    return queryset
+# --- Mentorships ---------------------------------------------------------------
 
 
 def mentor_free_places_annotation() -> models.Expression:
     """An expression for ``Profile`` rows: long-term places still free.
 
-    ``capacity`` minus the mentor's active long-term mentorships. Without
-    a ``matching.Mentorship`` model it is just ``capacity``. With it, one
-    correlated subquery counts rows whose ``status`` is ``"active"``, whose
-    ``format`` (when the model has one) is ``"long_term"`` (flash ones take
-    no place) and whose ``mentor`` is this person (a FK to User or Profile).
+    ``capacity`` minus the mentor's active long-term mentorships (flash
+    mentorships take no place), as one correlated subquery.
     """
-    model = _mentorship_model()
-    if model is None:
-        return models.ExpressionWrapper(F("capacity"), output_field=models.IntegerField())
-    mentor_lookup, outer = _user_link(model, "mentor")
+    from matching.models import Format, Mentorship
+
     active = (
-        _active_mentorships(model, long_term_only=True)
-        .filter(**{mentor_lookup: OuterRef(outer)})
+        Mentorship.objects.filter(
+            mentor_id=OuterRef("user_id"),
+            status=Mentorship.Status.ACTIVE,
+            format=Format.LONG_TERM,
+        )
         .order_by()
-        .values(mentor_lookup)
+        .values("mentor_id")
         .annotate(active=Count("pk"))
         .values("active")
     )
@@ -108,31 +70,11 @@ def mentor_free_places_annotation() -> models.Expression:
 
 
 def users_are_matched(a: User | int | None, b: User | int | None) -> bool:
-    """Whether two people share an active mentorship, in either direction.
+    """Whether two people share an active mentorship (contact details and
+    "matches only" profiles depend on it); the matching app owns the rule."""
+    from matching.selectors import users_are_matched as matched
 
-    Contact details and "matches only" profiles depend on it. Returns
-    ``False`` while ``matching.Mentorship`` does not exist (nobody is matched
-    yet); once it does, an active row (``status == "active"``) with one of
-    them as ``mentor`` and the other as ``mentee`` counts. The matching app
-    may replace the body with its own selector; keep the signature.
-    """
-    a_id = getattr(a, "pk", a)
-    b_id = getattr(b, "pk", b)
-    if not a_id or not b_id or a_id == b_id:
-        return False
-    model = _mentorship_model()
-    if model is None:
-        return False
-    mentor_lookup, _ = _user_link(model, "mentor")
-    mentee_lookup, _ = _user_link(model, "mentee")
-    return (
-        _active_mentorships(model)
-        .filter(
-            Q(**{mentor_lookup: a_id, mentee_lookup: b_id})
-            | Q(**{mentor_lookup: b_id, mentee_lookup: a_id})
-        )
-        .exists()
-    )
+    return matched(a, b)
 
 
 # --- Time zones ---------------------------------------------------------------
