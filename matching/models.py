@@ -337,6 +337,12 @@ class MatchRequest(models.Model):
         return f"{self.mentee} → {self.mentor} ({self.status})"
 
 
+class MentorshipQuerySet(models.QuerySet):
+    def holding_places(self):
+        """Active long-term mentorships: the ones that use up a mentor's capacity."""
+        return self.filter(status=Mentorship.Status.ACTIVE, format=Format.LONG_TERM)
+
+
 class Mentorship(models.Model):
     """An accepted request: a relationship between a mentee and a mentor.
 
@@ -371,6 +377,8 @@ class Mentorship(models.Model):
     renewed_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewals"
     )
+
+    objects = MentorshipQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at"]

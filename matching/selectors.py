@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from matching.models import MatchingConfig, MatchRun, Mentorship, Suggestion
@@ -64,6 +64,22 @@ def mentor_response_rate(*, user) -> ResponseRate:
     days = MatchingConfig.load().request_expiry_days
     received, answered = request_counts(mentor_ids=[user.pk], expiry_days=days).get(user.pk, (0, 0))
     return ResponseRate(received=received, answered_in_time=answered, window_days=days)
+
+
+def places_taken_subquery(mentor_ref: str) -> QuerySet:
+    """A correlated count of the long-term places a mentor uses.
+
+    ``mentor_ref`` names the outer query's column holding the mentor's user
+    id (``"user_id"`` on Profile, ``"mentor"`` on Suggestion).
+    """
+    return (
+        Mentorship.objects.holding_places()
+        .filter(mentor_id=OuterRef(mentor_ref))
+        .order_by()
+        .values("mentor_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
 
 
 def users_are_matched(a, b) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,21 +25,7 @@ from matching.models import (
 )
 from profiles.models import Goal, Profile
 
-from .selectors import suggestions_for_mentee
-
-
-def _places_taken_subquery():
-    return (
-        Mentorship.objects.filter(
-            mentor=OuterRef("mentor"),
-            status=Mentorship.Status.ACTIVE,
-            format=Format.LONG_TERM,
-        )
-        .order_by()
-        .values("mentor")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
+from .selectors import places_taken_subquery, suggestions_for_mentee
 
 
 def suggestions_visible_to(*, user) -> QuerySet[Suggestion]:
@@ -57,7 +43,7 @@ def suggestions_visible_to(*, user) -> QuerySet[Suggestion]:
         suggestions_for_mentee(user=user)
         .exclude(Exists(excluded))
         .exclude(Exists(active))
-        .annotate(places_taken=Coalesce(Subquery(_places_taken_subquery()), 0))
+        .annotate(places_taken=Coalesce(Subquery(places_taken_subquery("mentor")), 0))
         .select_related("mentor")
         .prefetch_related("mentor__profile__languages")
     )
@@ -180,9 +166,7 @@ class Places:
 
 def mentor_places(*, mentor) -> Places:
     profile = Profile.objects.filter(user=mentor).first()
-    taken = Mentorship.objects.filter(
-        mentor=mentor, status=Mentorship.Status.ACTIVE, format=Format.LONG_TERM
-    ).count()
+    taken = Mentorship.objects.holding_places().filter(mentor=mentor).count()
     return Places(taken=taken, capacity=profile.capacity if profile else 0)
 
 

@@ -28,7 +28,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.db import models
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
@@ -50,19 +50,9 @@ def mentor_free_places_annotation() -> models.Expression:
     ``capacity`` minus the mentor's active long-term mentorships (flash
     mentorships take no place), as one correlated subquery.
     """
-    from matching.models import Format, Mentorship
+    from matching.selectors import places_taken_subquery
 
-    active = (
-        Mentorship.objects.filter(
-            mentor_id=OuterRef("user_id"),
-            status=Mentorship.Status.ACTIVE,
-            format=Format.LONG_TERM,
-        )
-        .order_by()
-        .values("mentor_id")
-        .annotate(active=Count("pk"))
-        .values("active")
-    )
+    active = places_taken_subquery("user_id")
     return models.ExpressionWrapper(
         F("capacity") - Coalesce(Subquery(active, output_field=models.IntegerField()), Value(0)),
         output_field=models.IntegerField(),

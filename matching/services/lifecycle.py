@@ -82,9 +82,7 @@ def _mentorship_url(mentorship: Mentorship) -> str:
 
 
 def _places_taken(mentor) -> int:
-    return Mentorship.objects.filter(
-        mentor=mentor, status=Mentorship.Status.ACTIVE, format=Format.LONG_TERM
-    ).count()
+    return Mentorship.objects.holding_places().filter(mentor=mentor).count()
 
 
 def _lowest_free_slot(mentor, capacity: int) -> int | None:

@@ -256,7 +256,7 @@ def request_counts(
 
 
 def active_long_term_counts(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
-    qs = Mentorship.objects.filter(status=Mentorship.Status.ACTIVE, format=Format.LONG_TERM)
+    qs = Mentorship.objects.holding_places()
     if mentor_ids is not None:
         qs = qs.filter(mentor_id__in=list(mentor_ids))
     return dict(
