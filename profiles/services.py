@@ -19,6 +19,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from mentorship.errors import Refusal
+
 from . import selectors
 from .avatars import ProcessedAvatar
 from .models import (
@@ -271,12 +273,13 @@ def profile_skills_set(
     return list(selectors.profile_skills(profile=profile, direction=direction))
 
 
-class SkillsError(Exception):
-    """Validation errors of several directions at once: ``{direction: [message, ...]}``."""
+class SkillsError(Refusal):
+    """Refusals for several skill directions at once: ``errors = {direction: [message, ...]}``."""
+
+    default_code = "skills_invalid"
 
     def __init__(self, errors: dict[str, list[str]]):
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(errors=errors)
 
 
 @transaction.atomic

@@ -53,16 +53,15 @@ from matching.models import (
     RequestMessage,
     Suggestion,
 )
+from mentorship.errors import Refusal
 from mentorship.notifications import notify
 from profiles.models import Goal, Profile
 
 
-class MatchingError(Exception):
-    """A rule of the lifecycle refused the action; ``message`` says why and what to do."""
+class MatchingError(Refusal):
+    """A rule of the match lifecycle refused the action (the shared :class:`Refusal`)."""
 
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+    default_code = "match_refused"
 
 
 # --- helpers -------------------------------------------------------------------

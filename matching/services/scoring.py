@@ -78,6 +78,7 @@ from matching.models import (
     PairExclusion,
     Suggestion,
 )
+from mentorship.errors import Refusal
 from profiles.models import AvailabilitySlot, Goal, Profile, ProfileSkill
 
 logger = logging.getLogger(__name__)
@@ -100,20 +101,22 @@ ACTIVE_GOALS = (Goal.Status.OPEN, Goal.Status.IN_PROGRESS)
 ACTIVE_RUN_STATUSES = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
 
 
-class MatchingRunError(Exception):
+class MatchingRunError(Refusal):
     """A scoring operation refused, with a message meant for the admin."""
+
+    default_code = "run_refused"
 
 
 class RunAlreadyActive(MatchingRunError):
-    pass
+    default_code = "run_active"
 
 
 class LearningRefused(MatchingRunError):
-    pass
+    default_code = "learning_refused"
 
 
 class CohortError(MatchingRunError):
-    pass
+    default_code = "cohort_refused"
 
 
 # --- rows -> engine arrays ---------------------------------------------------
