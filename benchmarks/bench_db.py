@@ -205,13 +205,15 @@ class Environment:
         self.workers = []
 
     def full_run(self, workers: int) -> tuple[float, dict]:
+        from matching import services
         from matching.models import MatchRun
-        from matching.services import scoring
         from matching.tasks import run_full_scoring
 
         mentees = SIZES[self.scale][0]
         t0 = time.perf_counter()
-        run = scoring.match_run_start(chunk_size=max(100, mentees // 10), enqueue=False)
+        run = services.match_run_start(
+            chunk_size=max(100, mentees // 10),
+        )
         run_full_scoring.apply_async(args=[run.pk], queue=self.pools[workers])
         while True:
             run.refresh_from_db()
@@ -313,9 +315,8 @@ def profile_to_suggestions(scale: str) -> dict:
     """Latency from a profile save to that mentee's new suggestions being current."""
 
     def body(env: Environment, params: dict) -> dict:
-        from matching import receivers
+        from matching import receivers, services
         from matching.models import MatchRun, Suggestion
-        from matching.services import scoring
         from profiles.models import Profile
         from profiles.services import profile_update
 
@@ -323,7 +324,7 @@ def profile_to_suggestions(scale: str) -> dict:
         from mentorship.celery import app
 
         app.conf.task_default_queue = os.environ["CELERY_TASK_DEFAULT_QUEUE"]
-        mentee_ids = scoring.population_load().mentees.ids[: SAVES[scale] + 1].tolist()
+        mentee_ids = services.population_load().mentees.ids[: SAVES[scale] + 1].tolist()
         latencies, work = [], []
         for i, user_id in enumerate(mentee_ids):
             profile = Profile.objects.get(user_id=user_id)

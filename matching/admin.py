@@ -11,6 +11,9 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from mentorship.views_helpers import refusals_shown
+
+from . import services
 from .models import (
     MatchingConfig,
     MatchRequest,
@@ -20,8 +23,21 @@ from .models import (
     RequestMessage,
     Suggestion,
 )
-from .services import lifecycle
-from .services.lifecycle import MatchingError
+
+
+class ReadOnlyAdminMixin:
+    """Rows that only the product's services write: staff look, they do not edit.
+
+    A request's or mentorship's status changes through its flow (accept,
+    decline, end...), which notifies people and keeps capacity right; editing
+    the column would skip all of that.
+    """
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(MatchingConfig)
@@ -148,7 +164,7 @@ class MatchRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
+class SuggestionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("mentee", "mentor", "rank", "score", "status", "is_current", "run")
     list_filter = ("status", "is_current")
     search_fields = ("mentee__email", "mentor__email")
@@ -170,26 +186,24 @@ class PairExclusionAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.reason == PairExclusion.Reason.ADMIN:
             # Through the service, so pending requests between the pair close too.
-            try:
-                excluded = lifecycle.pair_exclude(
+            with refusals_shown(request) as outcome:
+                excluded = services.pair_exclude(
                     admin=request.user, mentee=obj.mentee, mentor=obj.mentor, note=obj.note
                 )
-            except MatchingError as exc:
-                messages.error(request, exc.message)
-                return
-            obj.pk = excluded.pk
+            if outcome.ok:
+                obj.pk = excluded.pk
             return
         super().save_model(request, obj, form, change)
 
 
-class RequestMessageInline(admin.TabularInline):
+class RequestMessageInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = RequestMessage
     extra = 0
     raw_id_fields = ("author",)
 
 
 @admin.register(MatchRequest)
-class MatchRequestAdmin(admin.ModelAdmin):
+class MatchRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("mentee", "mentor", "format", "status", "created_at", "expires_at")
     list_filter = ("status", "format")
     search_fields = ("mentee__email", "mentor__email")
@@ -199,7 +213,7 @@ class MatchRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(admin.ModelAdmin):
+class MentorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("mentee", "mentor", "format", "slot", "status", "started_at", "ended_at")
     list_filter = ("status", "format")
     search_fields = ("mentee__email", "mentor__email")
@@ -214,19 +228,15 @@ class MentorshipAdmin(admin.ModelAdmin):
         )
         return super().changelist_view(request, extra_context)
 
-    @admin.action(description="End the selected mentorships (ended early)")
+    @admin.action(description="End the selected mentorships (ended early)", permissions=["view"])
     def end_selected(self, request, queryset):
         ended = 0
         for mentorship in queryset.filter(status=Mentorship.Status.ACTIVE):
-            try:
-                lifecycle.mentorship_end(
+            with refusals_shown(request) as outcome:
+                services.mentorship_end_by_programme(
                     mentorship=mentorship,
-                    by=mentorship.mentor,
-                    reason=f"Ended by the programme team ({request.user}).",
-                    completed=False,
+                    admin=request.user,
+                    reason="Ended by the programme team.",
                 )
-            except MatchingError as exc:
-                self.message_user(request, exc.message, messages.ERROR)
-            else:
-                ended += 1
+            ended += outcome.ok
         self.message_user(request, f"{ended} mentorship(s) ended.", messages.SUCCESS)

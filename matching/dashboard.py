@@ -8,7 +8,7 @@ from mentorship.models import Notification
 from profiles.models import Profile
 
 from .models import MatchRequest
-from .selectors_lifecycle import (
+from .selectors import (
     match_requests_received,
     mentor_places,
     pending_cap,

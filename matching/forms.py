@@ -6,7 +6,7 @@ from django.utils import timezone
 from matching.models import Format
 from profiles.models import Language, User
 
-from .selectors_lifecycle import mentee_active_goals
+from .selectors import mentee_active_goals
 
 MESSAGE_MAX = 2000
 

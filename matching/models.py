@@ -128,6 +128,16 @@ class MatchingConfig(models.Model):
         )
 
 
+class MatchRunQuerySet(models.QuerySet):
+    def unfinished(self):
+        """Queued or running."""
+        return self.filter(status__in=MatchRun.UNFINISHED)
+
+    def active_full(self):
+        """The full run that is queued or running (at most one: ``one_active_full_run``)."""
+        return self.unfinished().filter(kind=MatchRun.Kind.FULL).order_by("created_at")
+
+
 class MatchRun(models.Model):
     """One scoring run: full (everyone), incremental (one person) or cohort."""
 
@@ -173,6 +183,11 @@ class MatchRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    #: Statuses of a run that has not ended.
+    UNFINISHED = (Status.QUEUED, Status.RUNNING)
+
+    objects = MatchRunQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 
-from celery import Task, chord, shared_task
+from celery import chord, shared_task
+from celery.contrib.django.task import DjangoTask
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
-from matching.services import scoring
+from matching import services
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +34,13 @@ def rescore_token_key(user_id: int) -> str:
     return f"matching:rescore:{user_id}"
 
 
-class RunTask(Task):
+class RunTask(DjangoTask):
     """A task whose first argument is a ``MatchRun`` id: its final failure fails the run."""
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         run_id = args[0] if args else kwargs.get("run_id")
         if run_id is not None:
-            scoring.match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+            services.match_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
         super().on_failure(exc, task_id, args, kwargs, einfo)
 
 
@@ -50,7 +51,7 @@ def run_full_scoring(run_id: int) -> int:
     Returns the number of chunk tasks queued. Running it again (redelivery,
     resume) queues only the chunks not yet written.
     """
-    todo = scoring.match_run_prepare(run_id=run_id)
+    todo = services.match_run_prepare(run_id=run_id)
     if todo:
         chord(score_chunk.si(run_id, index) for index in todo)(finish_run.si(run_id))
     else:
@@ -60,22 +61,23 @@ def run_full_scoring(run_id: int) -> int:
 
 @shared_task(base=RunTask, **RETRY)
 def score_chunk(run_id: int, index: int) -> int:
-    return scoring.match_run_score_chunk(run_id=run_id, index=index)
+    return services.match_run_score_chunk(run_id=run_id, index=index)
 
 
 @shared_task(base=RunTask, **RETRY)
 def finish_run(run_id: int) -> str:
-    return scoring.match_run_finish(run_id=run_id).status
+    return services.match_run_finish(run_id=run_id).status
 
 
 @shared_task(**RETRY)
 def start_full_run() -> int | None:
     """Beat's nightly entry point: start a full run unless one is active."""
     try:
-        run = scoring.match_run_start()
-    except scoring.RunAlreadyActive as exc:
+        run = services.match_run_start()
+    except services.RunAlreadyActive as exc:
         logger.info("nightly run skipped: %s", exc)
         return None
+    run_full_scoring.delay_on_commit(run.pk)
     return run.pk
 
 
@@ -91,14 +93,14 @@ def rescore_user(user_id: int, token: str | None = None) -> int | None:
         current = cache.get(rescore_token_key(user_id))
         if current is not None and current != token:
             return None
-    run = scoring.match_rescore_user(user_id=user_id)
+    run = services.match_rescore_user(user_id=user_id)
     return run.pk if run else None
 
 
 @shared_task(**RETRY)
 def expire_requests() -> dict:
     """Hourly: nudge mentors about waiting requests, expire overdue ones."""
-    from matching.services.lifecycle import match_requests_expire
+    from matching.services import match_requests_expire
 
     return match_requests_expire(now=timezone.now())
 
@@ -107,8 +109,8 @@ def expire_requests() -> dict:
 def learn_weights() -> dict:
     """Weekly: learn weights from outcomes (stored for the admin to choose)."""
     try:
-        result = scoring.matching_learn_weights()
-    except scoring.LearningRefused as exc:
+        result = services.matching_learn_weights()
+    except services.LearningRefused as exc:
         logger.info("%s", exc)
         return {"ok": False, "reason": str(exc)}
     return {"ok": True, "auc_learned": result.auc_learned, "auc_configured": result.auc_configured}
@@ -117,4 +119,4 @@ def learn_weights() -> dict:
 @shared_task(base=RunTask, **RETRY)
 def cohort_preview(run_id: int) -> str:
     """Compute a queued cohort preview (for admin pages that should not block)."""
-    return scoring.match_cohort_compute(run_id=run_id).status
+    return services.match_cohort_compute(run_id=run_id).status

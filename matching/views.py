@@ -2,8 +2,8 @@
 
 Every view needs a signed-in user and finds objects only among those the
 user is a party to (a stranger gets 404). State changes are POST with CSRF
-and go through one service in ``matching.services.lifecycle``; a refusal
-(:class:`MatchingError`) is shown as a message, and a form keeps what the
+and go through one service in ``matching.services``; a refusal
+(:class:`mentorship.errors.Refusal`) is shown by ``refusals_shown``, and a form keeps what the
 person typed.
 """
 
@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from matching import services
 from matching.forms import (
     MatchRequestForm,
     MentorshipEndForm,
@@ -25,7 +26,7 @@ from matching.forms import (
     SuggestionFilterForm,
 )
 from matching.models import MatchRequest, Mentorship
-from matching.selectors_lifecycle import (
+from matching.selectors import (
     match_request_for_party,
     match_request_reasons,
     match_requests_received,
@@ -39,8 +40,7 @@ from matching.selectors_lifecycle import (
     suggestions_filtered,
     suggestions_visible_to,
 )
-from matching.services import lifecycle
-from matching.services.lifecycle import MatchingError
+from mentorship.views_helpers import refusals_shown
 from profiles.models import Profile, User
 
 
@@ -87,12 +87,11 @@ def suggestion_decline(request: HttpRequest, pk: int):
     suggestion = _or_404(suggestion_for_mentee(user=request.user, pk=pk))
     form = _decline_form(pk, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.suggestion_decline(
+        with refusals_shown(request) as outcome:
+            services.suggestion_decline(
                 suggestion=suggestion, mentee=request.user, reason=form.reason_text()
             )
-        except MatchingError as exc:
-            messages.error(request, exc.message)
+        if outcome.refused:
             return redirect("matching:suggestions")
         name = suggestion.mentor.profile.name if hasattr(suggestion.mentor, "profile") else ""
         if request.htmx:
@@ -136,8 +135,8 @@ def _request_form_page(request: HttpRequest, mentor, suggestion=None):
     ]
     form = MatchRequestForm(request.POST or None, mentee=request.user, formats=formats)
     if request.method == "POST" and form.is_valid():
-        try:
-            match_request = lifecycle.match_request_create(
+        with refusals_shown(request, form=form) as outcome:
+            match_request = services.match_request_create(
                 mentee=request.user,
                 mentor=mentor,
                 format=form.cleaned_data["format"],
@@ -145,9 +144,7 @@ def _request_form_page(request: HttpRequest, mentor, suggestion=None):
                 goal=form.cleaned_data["goal"],
                 suggestion=suggestion,
             )
-        except MatchingError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 f"Your request is on its way to {mentor_profile.name}. "
@@ -200,11 +197,9 @@ def requests_sent(request: HttpRequest):
 @require_POST
 def request_withdraw(request: HttpRequest, pk: int):
     match_request = _mentee_request_or_404(request, pk)
-    try:
-        lifecycle.match_request_withdraw(request=match_request, mentee=request.user)
-    except MatchingError as exc:
-        messages.error(request, exc.message)
-    else:
+    with refusals_shown(request) as outcome:
+        services.match_request_withdraw(request=match_request, mentee=request.user)
+    if outcome.ok:
         messages.success(request, "Request withdrawn.")
     return redirect("matching:requests_sent")
 
@@ -215,13 +210,11 @@ def request_reply(request: HttpRequest, pk: int):
     match_request = _mentee_request_or_404(request, pk)
     form = RequestQuestionForm(request.POST)
     if form.is_valid():
-        try:
-            lifecycle.match_request_reply(
+        with refusals_shown(request) as outcome:
+            services.match_request_reply(
                 request=match_request, mentee=request.user, answer=form.cleaned_data["body"]
             )
-        except MatchingError as exc:
-            messages.error(request, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, "Answer sent.")
             return redirect("matching:request_detail", pk=pk)
     return _request_detail_page(request, match_request, message_form=form)
@@ -309,10 +302,9 @@ def _mentor_request_or_404(request: HttpRequest, pk: int) -> MatchRequest:
 @require_POST
 def request_accept(request: HttpRequest, pk: int):
     match_request = _mentor_request_or_404(request, pk)
-    try:
-        mentorship = lifecycle.match_request_accept(request=match_request, mentor=request.user)
-    except MatchingError as exc:
-        messages.error(request, exc.message)
+    with refusals_shown(request) as outcome:
+        mentorship = services.match_request_accept(request=match_request, mentor=request.user)
+    if outcome.refused:
         return redirect("matching:request_detail", pk=pk)
     messages.success(
         request, f"You accepted. {match_request.mentee} is now your mentee; say hello!"
@@ -326,13 +318,11 @@ def request_decline(request: HttpRequest, pk: int):
     match_request = _mentor_request_or_404(request, pk)
     form = RequestDeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.match_request_decline(
+        with refusals_shown(request) as outcome:
+            services.match_request_decline(
                 request=match_request, mentor=request.user, reason=form.cleaned_data["reason"]
             )
-        except MatchingError as exc:
-            messages.error(request, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, "Request declined. Thank you for answering.")
         return redirect("matching:request_inbox")
     return _request_detail_page(request, match_request, decline_form=form)
@@ -344,13 +334,11 @@ def request_ask(request: HttpRequest, pk: int):
     match_request = _mentor_request_or_404(request, pk)
     form = RequestQuestionForm(request.POST)
     if form.is_valid():
-        try:
-            lifecycle.match_request_ask(
+        with refusals_shown(request) as outcome:
+            services.match_request_ask(
                 request=match_request, mentor=request.user, question=form.cleaned_data["body"]
             )
-        except MatchingError as exc:
-            messages.error(request, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, "Question sent. The request stays open while you talk.")
             return redirect("matching:request_detail", pk=pk)
     return _request_detail_page(request, match_request, message_form=form)
@@ -408,16 +396,14 @@ def mentorship_end(request: HttpRequest, pk: int):
     if not form.is_valid():
         return _mentorship_page(request, mentorship, end_form=form, status=400)
     completed = form.cleaned_data["outcome"] == "completed"
-    try:
-        lifecycle.mentorship_end(
+    with refusals_shown(request) as outcome:
+        services.mentorship_end(
             mentorship=mentorship,
             by=request.user,
             reason=form.cleaned_data["reason"],
             completed=completed,
         )
-    except MatchingError as exc:
-        messages.error(request, exc.message)
-    else:
+    if outcome.ok:
         messages.success(
             request, "Mentorship completed. Well done!" if completed else "Mentorship ended."
         )
@@ -431,12 +417,11 @@ def mentorship_renew(request: HttpRequest, pk: int):
     form = MentorshipRenewForm(request.POST)
     if not form.is_valid():
         return _mentorship_page(request, mentorship, renew_form=form, status=400)
-    try:
-        renewed = lifecycle.mentorship_renew(
+    with refusals_shown(request) as outcome:
+        renewed = services.mentorship_renew(
             mentorship=mentorship, by=request.user, ends_on=form.cleaned_data["ends_on"]
         )
-    except MatchingError as exc:
-        messages.error(request, exc.message)
+    if outcome.refused:
         return redirect("matching:mentorship_detail", pk=pk)
     messages.success(request, "Mentorship renewed.")
     return redirect(reverse("matching:mentorship_detail", args=[renewed.pk]))

@@ -17,11 +17,11 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from matching import services, tasks
 from matching.forms import CohortPreviewForm, ManualMatchForm, PairExcludeForm
 from matching.models import MatchingConfig, MatchRun, Mentorship, PairExclusion, Suggestion
-from matching.selectors import cohort_pairs, match_runs_for_admin
-from matching.services import lifecycle, scoring
-from matching.services.lifecycle import MatchingError
+from matching.selectors import cohort_pairs, match_run_active, match_runs_for_admin
+from mentorship.views_helpers import refusals_shown
 from profiles.models import User
 
 
@@ -34,9 +34,6 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-ACTIVE_STATUSES = (MatchRun.Status.QUEUED, MatchRun.Status.RUNNING)
 
 
 @staff_required
@@ -75,9 +72,7 @@ def run_list(request: HttpRequest):
         {
             "page_obj": page,
             "runs": page.object_list,
-            "full_run_active": MatchRun.objects.filter(
-                kind=MatchRun.Kind.FULL, status__in=ACTIVE_STATUSES
-            ).exists(),
+            "full_run_active": match_run_active() is not None,
         },
     )
 
@@ -92,11 +87,10 @@ def run_progress(request: HttpRequest, pk: int):
 @staff_required
 @require_POST
 def run_start(request: HttpRequest):
-    try:
-        run = scoring.match_run_start(triggered_by=request.user)
-    except scoring.MatchingRunError as exc:
-        messages.error(request, str(exc))
-    else:
+    with refusals_shown(request) as outcome:
+        run = services.match_run_start(triggered_by=request.user)
+        tasks.run_full_scoring.delay_on_commit(run.pk)
+    if outcome.ok:
         messages.success(request, f"Full run #{run.pk} queued. Progress updates below.")
     return redirect("matching:staff_runs")
 
@@ -142,13 +136,17 @@ def _cohort_summary(run: MatchRun) -> dict:
 def cohort_preview(request: HttpRequest):
     form = CohortPreviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            run = scoring.match_cohort_preview(
+        # Computing an assignment takes seconds on a large cohort: a worker does
+        # it and the preview page shows its progress.
+        with refusals_shown(request, form=form) as outcome:
+            run = services.match_cohort_create(
                 mode=form.cleaned_data["mode"], triggered_by=request.user
             )
-        except scoring.MatchingRunError as exc:
-            form.add_error(None, str(exc))
-        else:
+            tasks.cohort_preview.delay_on_commit(run.pk)
+        if outcome.ok:
+            messages.success(
+                request, f"Cohort preview #{run.pk} queued; it appears below when ready."
+            )
             return redirect("matching:staff_cohort_detail", pk=run.pk)
     previews = MatchRun.objects.filter(kind=MatchRun.Kind.COHORT)[:10]
     return render(request, "matching/staff/cohort.html", {"form": form, "previews": previews})
@@ -166,11 +164,9 @@ def cohort_detail(request: HttpRequest, pk: int):
 @require_POST
 def cohort_publish(request: HttpRequest, pk: int):
     run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
-    try:
-        scoring.match_cohort_publish(run=run)
-    except scoring.MatchingRunError as exc:
-        messages.error(request, str(exc))
-    else:
+    with refusals_shown(request) as outcome:
+        services.match_cohort_publish(run=run)
+    if outcome.ok:
         messages.success(request, "Published: each mentee now sees their cohort match first.")
     return redirect("matching:staff_cohort_detail", pk=pk)
 
@@ -179,11 +175,9 @@ def cohort_publish(request: HttpRequest, pk: int):
 @require_POST
 def cohort_discard(request: HttpRequest, pk: int):
     run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
-    try:
-        scoring.match_cohort_discard(run=run)
-    except scoring.MatchingRunError as exc:
-        messages.error(request, str(exc))
-    else:
+    with refusals_shown(request) as outcome:
+        services.match_cohort_discard(run=run)
+    if outcome.ok:
         messages.success(request, "Preview discarded.")
     return redirect("matching:staff_cohort")
 
@@ -193,16 +187,14 @@ def cohort_discard(request: HttpRequest, pk: int):
 def manual_match(request: HttpRequest):
     form = ManualMatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            mentorship = lifecycle.manual_match(
+        with refusals_shown(request, form=form) as outcome:
+            mentorship = services.manual_match(
                 admin=request.user,
                 mentee=form.cleaned_data["mentee"],
                 mentor=form.cleaned_data["mentor"],
                 format=form.cleaned_data["format"],
             )
-        except MatchingError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, f"Matched: {mentorship}. Both were notified.")
             return redirect("matching:staff_manual_match")
     recent = Mentorship.objects.filter(request__isnull=True).select_related("mentee", "mentor")[:10]
@@ -214,16 +206,14 @@ def manual_match(request: HttpRequest):
 def exclusions(request: HttpRequest):
     form = PairExcludeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            lifecycle.pair_exclude(
+        with refusals_shown(request, form=form) as outcome:
+            services.pair_exclude(
                 admin=request.user,
                 mentee=form.cleaned_data["mentee"],
                 mentor=form.cleaned_data["mentor"],
                 note=form.cleaned_data["note"],
             )
-        except MatchingError as exc:
-            form.add_error(None, exc.message)
-        else:
+        if outcome.ok:
             messages.success(request, "Saved: this pair will not be matched.")
             return redirect("matching:staff_exclusions")
     query = request.GET.get("q", "").strip()

@@ -12,7 +12,9 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings.base")
 
-app = Celery("mentorship")
+# DjangoTask gives every task ``delay_on_commit``: callers queue after their
+# transaction commits, so a worker never reads rows that are not there yet.
+app = Celery("mentorship", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

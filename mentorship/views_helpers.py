@@ -5,7 +5,7 @@ service into what a person sees: a form error when the view has a form, a
 flash message otherwise::
 
     with refusals_shown(request, form=form) as outcome:
-        lifecycle.match_request_accept(request=match_request, mentor=request.user)
+        services.match_request_accept(request=match_request, mentor=request.user)
     if outcome.refused:
         return redirect(...)
 """

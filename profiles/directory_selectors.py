@@ -32,13 +32,14 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
 from django.utils import timezone
 
+from . import hooks
 from .models import Goal, Language, Profile, ProfileSkill, Skill, User
 from .timezones import is_valid_timezone, timezone_names
 
 WORKDAY_START_HOUR = 9
 WORKDAY_END_HOUR = 17
 WORKDAY_HOURS = WORKDAY_END_HOUR - WORKDAY_START_HOUR
-MENTOR_ROLES = (Profile.Role.MENTOR, Profile.Role.BOTH)
+MENTOR_ROLES = Profile.MENTOR_ROLES
 
 
 # --- Mentorships ---------------------------------------------------------------
@@ -50,9 +51,9 @@ def mentor_free_places_annotation() -> models.Expression:
     ``capacity`` minus the mentor's active long-term mentorships (flash
     mentorships take no place), as one correlated subquery.
     """
-    from matching.selectors import places_taken_subquery
-
-    active = places_taken_subquery("user_id")
+    active = hooks.places_taken_subquery("user_id")
+    if active is None:
+        return models.ExpressionWrapper(F("capacity"), output_field=models.IntegerField())
     return models.ExpressionWrapper(
         F("capacity") - Coalesce(Subquery(active, output_field=models.IntegerField()), Value(0)),
         output_field=models.IntegerField(),
@@ -61,10 +62,13 @@ def mentor_free_places_annotation() -> models.Expression:
 
 def users_are_matched(a: User | int | None, b: User | int | None) -> bool:
     """Whether two people share an active mentorship (contact details and
-    "matches only" profiles depend on it); the matching app owns the rule."""
-    from matching.selectors import users_are_matched as matched
-
-    return matched(a, b)
+    "matches only" profiles depend on it); the matching app owns the rule
+    and registers it in :mod:`profiles.hooks`."""
+    a_id = a if isinstance(a, int) or a is None else a.pk
+    b_id = b if isinstance(b, int) or b is None else b.pk
+    if a_id is None or b_id is None or a_id == b_id:
+        return False
+    return hooks.users_are_matched(a_id, b_id)
 
 
 # --- Time zones ---------------------------------------------------------------

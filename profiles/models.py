@@ -175,6 +175,10 @@ class Profile(models.Model):
         MENTOR = "mentor", "Mentor"
         BOTH = "both", "Mentor and mentee"
 
+    #: The roles that offer mentoring, and those that seek it (one definition).
+    MENTOR_ROLES = (Role.MENTOR, Role.BOTH)
+    MENTEE_ROLES = (Role.MENTEE, Role.BOTH)
+
     class Visibility(models.TextChoices):
         MEMBERS = "members", "All members"
         MATCHES = "matches", "Only people I am matched with"
@@ -233,11 +237,11 @@ class Profile(models.Model):
 
     @property
     def is_mentor(self) -> bool:
-        return self.role in {self.Role.MENTOR, self.Role.BOTH}
+        return self.role in self.MENTOR_ROLES
 
     @property
     def is_mentee(self) -> bool:
-        return self.role in {self.Role.MENTEE, self.Role.BOTH}
+        return self.role in self.MENTEE_ROLES
 
     @property
     def formats(self) -> list[str]:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from matching.selectors_lifecycle import mentor_response_stats
+from matching.selectors import mentor_response_rate
 
 register = template.Library()
 
@@ -56,4 +56,4 @@ def initials(name) -> str:
 @register.simple_tag
 def response_stats(mentor):
     """``{% response_stats mentor as stats %}``: how this mentor answers requests."""
-    return mentor_response_stats(mentor=mentor)
+    return mentor_response_rate(user=mentor)

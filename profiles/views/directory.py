@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from .. import hooks
 from ..directory_selectors import (
     availability_in_viewer_time,
     directory_mentors,
@@ -100,6 +101,7 @@ def profile_detail(request, pk: int):
         "status": status,
         "status_colour": colour,
         "local_time": timezone.now().astimezone(_zone(profile.timezone)),
+        "panels": hooks.profile_panels(request, profile),
     }
     return render(request, "profiles/directory/profile_detail.html", context)
 

@@ -17,9 +17,9 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.db import connection
 
+from matching import services
 from matching.models import Format, MatchRequest, Mentorship
-from matching.services import lifecycle
-from matching.services.lifecycle import MatchingError
+from matching.services import MatchingError
 from profiles.models import Profile, User
 
 THREADS = 50
@@ -55,7 +55,7 @@ def test_fifty_accepts_for_one_free_place_make_one_mentorship():
             for number, (mentor, requests) in enumerate(rounds):
                 barrier.wait(timeout=60)
                 try:
-                    result: object = lifecycle.match_request_accept(
+                    result: object = services.match_request_accept(
                         request=requests[index], mentor=mentor
                     )
                 except Exception as exc:  # noqa: BLE001 - MatchingError expected; others fail below

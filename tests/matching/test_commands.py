@@ -5,10 +5,11 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 
+from matching import services
 from matching.engine import COMPONENTS
 from matching.models import MatchRun, Suggestion
-from matching.services import scoring
 
 from .scoring_helpers import community
 
@@ -42,7 +43,7 @@ def test_score_matches_inline_prints_the_figures():
 
 
 def test_score_matches_refuses_while_a_run_is_active():
-    active = scoring.match_run_start(enqueue=False)
+    active = services.match_run_start()
     with pytest.raises(CommandError, match=f"#{active.pk} is already queued"):
         run_command("score_matches", "--inline")
 
@@ -53,11 +54,11 @@ def test_score_matches_wait_reports_a_run_finished_by_a_worker(monkeypatch):
 
     # Stand in for a worker: run the whole thing when the task is queued.
     def worker(run_id):
-        scoring.match_run_execute_inline(run=MatchRun.objects.get(pk=run_id))
+        services.match_run_execute_inline(run=MatchRun.objects.get(pk=run_id))
 
     monkeypatch.setattr(tasks.run_full_scoring, "delay", worker)
     # The test runs inside a transaction: commit callbacks would wait for its end.
-    monkeypatch.setattr(scoring.transaction, "on_commit", lambda fn, **kwargs: fn())
+    monkeypatch.setattr(transaction, "on_commit", lambda fn, **kwargs: fn())
     out = run_command("score_matches", "--wait", "--timeout", "30")
     assert "queued" in out and "succeeded" in out
 

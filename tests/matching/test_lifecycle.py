@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from matching import services
 from matching.models import (
     Format,
     MatchingConfig,
@@ -14,9 +15,10 @@ from matching.models import (
     RequestMessage,
     Suggestion,
 )
-from matching.selectors_lifecycle import suggestions_visible_to
-from matching.services import lifecycle
-from matching.services.lifecycle import MatchingError
+from matching.selectors import suggestions_visible_to
+from matching.services import MatchingError
+from matching.services import mentorships as mentorship_services
+from matching.services import requests as request_services
 from mentorship.models import Notification
 from tests.factories import GoalFactory, UserFactory
 
@@ -42,9 +44,7 @@ def test_suggestion_decline_marks_declined_and_excludes_the_pair_for_good():
     mentee, mentor = make_mentee(), make_mentor()
     suggestion = make_suggestion(mentee=mentee, mentor=mentor)
 
-    result = lifecycle.suggestion_decline(
-        suggestion=suggestion, mentee=mentee, reason="Wrong field"
-    )
+    result = services.suggestion_decline(suggestion=suggestion, mentee=mentee, reason="Wrong field")
 
     assert result.status == Suggestion.Status.DECLINED
     exclusion = PairExclusion.objects.get(mentee=mentee, mentor=mentor)
@@ -61,7 +61,7 @@ def test_suggestion_decline_of_someone_elses_suggestion_is_refused():
     mentee, other, mentor = make_mentee(), make_mentee(), make_mentor()
     suggestion = make_suggestion(mentee=mentee, mentor=mentor)
     with pytest.raises(MatchingError, match="not yours"):
-        lifecycle.suggestion_decline(suggestion=suggestion, mentee=other, reason="")
+        services.suggestion_decline(suggestion=suggestion, mentee=other, reason="")
     assert not PairExclusion.objects.exists()
 
 
@@ -77,7 +77,7 @@ def test_request_create_writes_the_request_marks_the_suggestion_and_emails_the_m
     before = timezone.now()
 
     with django_capture_on_commit_callbacks(execute=True):
-        request = lifecycle.match_request_create(
+        request = services.match_request_create(
             mentee=mentee,
             mentor=mentor,
             format=Format.LONG_TERM,
@@ -102,7 +102,7 @@ def test_request_create_writes_the_request_marks_the_suggestion_and_emails_the_m
 def test_request_to_yourself_is_refused():
     person = make_mentor()
     with pytest.raises(MatchingError, match="yourself"):
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=person, mentor=person, format=Format.FLASH, message="hi there you"
         )
 
@@ -120,7 +120,7 @@ def test_request_to_yourself_is_refused():
 def test_request_to_an_unavailable_mentor_is_refused(profile, message):
     mentee, mentor = make_mentee(), make_mentor(**profile)
     with pytest.raises(MatchingError, match=message):
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=mentee, mentor=mentor, format=Format.LONG_TERM, message="Please help me."
         )
     assert not MatchRequest.objects.exists()
@@ -129,7 +129,7 @@ def test_request_to_an_unavailable_mentor_is_refused(profile, message):
 def test_request_for_a_format_the_mentee_does_not_want_is_refused():
     mentee, mentor = make_mentee(format_flash=False), make_mentor()
     with pytest.raises(MatchingError, match="do not want one-hour flash sessions"):
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=mentee, mentor=mentor, format=Format.FLASH, message="Quick question."
         )
 
@@ -138,10 +138,10 @@ def test_request_to_a_full_mentor_may_still_ask_for_a_flash_session():
     mentee, mentor = make_mentee(), make_mentor(capacity=1)
     make_mentorship(mentee=make_mentee(), mentor=mentor)
     with pytest.raises(MatchingError, match="ask for a flash session instead"):
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=mentee, mentor=mentor, format=Format.LONG_TERM, message="Please help me."
         )
-    request = lifecycle.match_request_create(
+    request = services.match_request_create(
         mentee=mentee, mentor=mentor, format=Format.FLASH, message="One hour, please."
     )
     assert request.format == Format.FLASH
@@ -152,7 +152,7 @@ def test_request_between_an_excluded_pair_is_refused(reason):
     mentee, mentor = make_mentee(), make_mentor()
     PairExclusion.objects.create(mentee=mentee, mentor=mentor, reason=reason)
     with pytest.raises(MatchingError, match="cannot send a request"):
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=mentee, mentor=mentor, format=Format.FLASH, message="Please help me."
         )
 
@@ -161,12 +161,12 @@ def test_request_to_your_current_mentor_or_a_second_pending_one_is_refused():
     mentee, mentor, other = make_mentee(), make_mentor(), make_mentor()
     make_mentorship(mentee=mentee, mentor=mentor)
     with pytest.raises(MatchingError, match="already your mentor"):
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=mentee, mentor=mentor, format=Format.FLASH, message="Please help me."
         )
     make_request(mentee=mentee, mentor=other)
     with pytest.raises(MatchingError, match="already have a pending request"):
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=mentee, mentor=other, format=Format.FLASH, message="Please help me."
         )
     assert MatchRequest.objects.filter(mentor=other).count() == 1
@@ -180,7 +180,7 @@ def test_the_cap_on_pending_requests_is_explained_when_reached():
     for _ in range(2):
         make_request(mentee=mentee, mentor=make_mentor())
     with pytest.raises(MatchingError) as caught:
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=mentee, mentor=make_mentor(), format=Format.FLASH, message="Please help."
         )
     assert caught.value.message == (
@@ -192,7 +192,7 @@ def test_the_cap_on_pending_requests_is_explained_when_reached():
 def test_request_with_someone_elses_goal_is_refused():
     mentee, mentor = make_mentee(), make_mentor()
     with pytest.raises(MatchingError, match="your own goals"):
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=mentee,
             mentor=mentor,
             format=Format.FLASH,
@@ -224,7 +224,7 @@ def test_request_create_turns_a_unique_violation_into_a_clear_error(monkeypatch)
 
     monkeypatch.setattr(MatchRequest.objects, "filter", blind_filter)
     with pytest.raises(MatchingError, match="already have a pending request"):
-        lifecycle.match_request_create(
+        services.match_request_create(
             mentee=mentee, mentor=mentor, format=Format.FLASH, message="Please help me."
         )
 
@@ -240,7 +240,7 @@ def test_withdraw_reopens_the_suggestion_and_tells_the_mentor_in_app_only(
     request = make_request(mentee=mentee, mentor=mentor, suggestion=suggestion)
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = lifecycle.match_request_withdraw(request=request, mentee=mentee)
+        result = services.match_request_withdraw(request=request, mentee=mentee)
 
     assert result.status == MatchRequest.Status.WITHDRAWN
     suggestion.refresh_from_db()
@@ -248,13 +248,13 @@ def test_withdraw_reopens_the_suggestion_and_tells_the_mentor_in_app_only(
     assert kinds(mentor) == ["request_withdrawn"]
     assert mailoutbox == []
     with pytest.raises(MatchingError, match="no longer pending: it was withdrawn"):
-        lifecycle.match_request_withdraw(request=request, mentee=mentee)
+        services.match_request_withdraw(request=request, mentee=mentee)
 
 
 def test_only_the_mentee_withdraws():
     request = make_request(mentee=make_mentee(), mentor=make_mentor())
     with pytest.raises(MatchingError, match="not yours"):
-        lifecycle.match_request_withdraw(request=request, mentee=request.mentor)
+        services.match_request_withdraw(request=request, mentee=request.mentor)
 
 
 def test_decline_records_the_reason_excludes_the_pair_and_emails_the_mentee(
@@ -264,7 +264,7 @@ def test_decline_records_the_reason_excludes_the_pair_and_emails_the_mentee(
     request = make_request(mentee=mentee, mentor=mentor)
 
     with django_capture_on_commit_callbacks(execute=True):
-        result = lifecycle.match_request_decline(
+        result = services.match_request_decline(
             request=request, mentor=mentor, reason="My schedule is full until June."
         )
 
@@ -283,11 +283,11 @@ def test_only_the_addressed_mentor_declines_or_accepts_or_asks():
     request = make_request(mentee=make_mentee(), mentor=make_mentor())
     stranger = make_mentor()
     with pytest.raises(MatchingError, match="not sent to you"):
-        lifecycle.match_request_decline(request=request, mentor=stranger, reason="no")
+        services.match_request_decline(request=request, mentor=stranger, reason="no")
     with pytest.raises(MatchingError, match="not sent to you"):
-        lifecycle.match_request_accept(request=request, mentor=stranger)
+        services.match_request_accept(request=request, mentor=stranger)
     with pytest.raises(MatchingError, match="not sent to you"):
-        lifecycle.match_request_ask(request=request, mentor=stranger, question="?")
+        services.match_request_ask(request=request, mentor=stranger, question="?")
     request.refresh_from_db()
     assert request.status == MatchRequest.Status.PENDING
 
@@ -296,10 +296,10 @@ def test_ask_and_reply_build_a_thread_and_keep_the_request_pending():
     mentee, mentor = make_mentee(), make_mentor()
     request = make_request(mentee=mentee, mentor=mentor)
 
-    question = lifecycle.match_request_ask(
+    question = services.match_request_ask(
         request=request, mentor=mentor, question="What do you want to reach in 3 months?"
     )
-    answer = lifecycle.match_request_reply(
+    answer = services.match_request_reply(
         request=request, mentee=mentee, answer="Run my team's planning on my own."
     )
 
@@ -310,7 +310,7 @@ def test_ask_and_reply_build_a_thread_and_keep_the_request_pending():
     assert kinds(mentee) == ["request_question"]
     assert kinds(mentor) == ["request_answer"]
     with pytest.raises(MatchingError, match="Write your question"):
-        lifecycle.match_request_ask(request=request, mentor=mentor, question="   ")
+        services.match_request_ask(request=request, mentor=mentor, question="   ")
 
 
 # --- accept ----------------------------------------------------------------------------
@@ -322,13 +322,13 @@ def test_accept_long_term_takes_the_lowest_free_slot_and_emails_the_mentee(
     mentor = make_mentor(capacity=3)
     first = make_mentorship(mentee=make_mentee(), mentor=mentor, slot=1)
     make_mentorship(mentee=make_mentee(), mentor=mentor, slot=2)
-    lifecycle.mentorship_end(mentorship=first, by=mentor, reason="", completed=True)
+    services.mentorship_end(mentorship=first, by=mentor, reason="", completed=True)
     mentee = make_mentee()
     request = make_request(mentee=mentee, mentor=mentor)
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        mentorship = lifecycle.match_request_accept(request=request, mentor=mentor)
+        mentorship = services.match_request_accept(request=request, mentor=mentor)
 
     assert mentorship.slot == 1  # freed by the completed mentorship
     assert mentorship.status == Mentorship.Status.ACTIVE
@@ -347,7 +347,7 @@ def test_accept_beyond_capacity_is_refused_with_a_clear_message():
     request = make_request(mentee=make_mentee(), mentor=mentor)
 
     with pytest.raises(MatchingError) as caught:
-        lifecycle.match_request_accept(request=request, mentor=mentor)
+        services.match_request_accept(request=request, mentor=mentor)
 
     assert caught.value.message == (
         "You have no free places: 3 of 3 taken. Raise your capacity or end a mentorship first."
@@ -361,7 +361,7 @@ def test_accept_flash_needs_no_free_place():
     mentor = make_mentor(capacity=1)
     make_mentorship(mentee=make_mentee(), mentor=mentor)
     request = make_request(mentee=make_mentee(), mentor=mentor, format=Format.FLASH)
-    mentorship = lifecycle.match_request_accept(request=request, mentor=mentor)
+    mentorship = services.match_request_accept(request=request, mentor=mentor)
     assert mentorship.slot is None
     assert mentorship.format == Format.FLASH
 
@@ -369,9 +369,9 @@ def test_accept_flash_needs_no_free_place():
 def test_accept_twice_is_refused():
     mentor = make_mentor()
     request = make_request(mentee=make_mentee(), mentor=mentor)
-    lifecycle.match_request_accept(request=request, mentor=mentor)
+    services.match_request_accept(request=request, mentor=mentor)
     with pytest.raises(MatchingError, match="no longer pending: it was accepted"):
-        lifecycle.match_request_accept(request=request, mentor=mentor)
+        services.match_request_accept(request=request, mentor=mentor)
     assert Mentorship.objects.count() == 1
 
 
@@ -380,11 +380,11 @@ def test_accept_turns_a_slot_collision_into_the_same_clear_refusal(monkeypatch):
     mentor = make_mentor(capacity=1)
     make_mentorship(mentee=make_mentee(), mentor=mentor, slot=1)
     request = make_request(mentee=make_mentee(), mentor=mentor)
-    monkeypatch.setattr(lifecycle, "_places_taken", lambda mentor: 0)
-    monkeypatch.setattr(lifecycle, "_lowest_free_slot", lambda mentor, capacity: 1)
+    monkeypatch.setattr(request_services, "_places_taken", lambda mentor: 0)
+    monkeypatch.setattr(mentorship_services, "_lowest_free_slot", lambda mentor, capacity: 1)
 
     with pytest.raises(MatchingError, match="You have no free places"):
-        lifecycle.match_request_accept(request=request, mentor=mentor)
+        services.match_request_accept(request=request, mentor=mentor)
     assert Mentorship.objects.filter(mentor=mentor).count() == 1
 
 
@@ -402,16 +402,16 @@ def test_expire_nudges_the_mentor_once_then_expires_and_tells_the_mentee(
 
     nudge_time = created + datetime.timedelta(days=config.request_nudge_days, hours=1)
     with django_capture_on_commit_callbacks(execute=True):
-        assert lifecycle.match_requests_expire(now=nudge_time) == {"nudged": 1, "expired": 0}
-    assert lifecycle.match_requests_expire(now=nudge_time) == {"nudged": 0, "expired": 0}
+        assert services.match_requests_expire(now=nudge_time) == {"nudged": 1, "expired": 0}
+    assert services.match_requests_expire(now=nudge_time) == {"nudged": 0, "expired": 0}
     request.refresh_from_db()
     assert request.nudged_at == nudge_time
     assert kinds(mentor) == ["request_expiring"]
     assert [m.to for m in mailoutbox] == [[mentor.email]]
 
     after = request.expires_at + datetime.timedelta(minutes=1)
-    assert lifecycle.match_requests_expire(now=after) == {"nudged": 0, "expired": 1}
-    assert lifecycle.match_requests_expire(now=after) == {"nudged": 0, "expired": 0}
+    assert services.match_requests_expire(now=after) == {"nudged": 0, "expired": 1}
+    assert services.match_requests_expire(now=after) == {"nudged": 0, "expired": 0}
     request.refresh_from_db()
     assert request.status == MatchRequest.Status.EXPIRED
     assert kinds(mentee) == ["request_expired"]
@@ -428,7 +428,7 @@ def test_expire_leaves_young_and_answered_requests_alone():
         status=MatchRequest.Status.DECLINED,
         expires_at=timezone.now() - datetime.timedelta(days=1),
     )
-    assert lifecycle.match_requests_expire(now=timezone.now()) == {"nudged": 0, "expired": 0}
+    assert services.match_requests_expire(now=timezone.now()) == {"nudged": 0, "expired": 0}
     young.refresh_from_db()
     answered.refresh_from_db()
     assert young.status == MatchRequest.Status.PENDING and young.nudged_at is None
@@ -446,7 +446,7 @@ def test_either_party_ends_a_mentorship_and_the_other_is_told(completed, status)
     mentee, mentor = make_mentee(), make_mentor()
     mentorship = make_mentorship(mentee=mentee, mentor=mentor)
 
-    result = lifecycle.mentorship_end(
+    result = services.mentorship_end(
         mentorship=mentorship, by=mentee, reason="We reached the goal", completed=completed
     )
 
@@ -455,15 +455,13 @@ def test_either_party_ends_a_mentorship_and_the_other_is_told(completed, status)
     assert result.end_reason == "We reached the goal"
     assert len(kinds(mentor)) == 1 and kinds(mentee) == []
     with pytest.raises(MatchingError, match="already ended"):
-        lifecycle.mentorship_end(mentorship=mentorship, by=mentor, reason="", completed=True)
+        services.mentorship_end(mentorship=mentorship, by=mentor, reason="", completed=True)
 
 
 def test_a_stranger_cannot_end_a_mentorship():
     mentorship = make_mentorship(mentee=make_mentee(), mentor=make_mentor())
     with pytest.raises(MatchingError, match="not yours"):
-        lifecycle.mentorship_end(
-            mentorship=mentorship, by=make_mentee(), reason="", completed=False
-        )
+        services.mentorship_end(mentorship=mentorship, by=make_mentee(), reason="", completed=False)
 
 
 def test_renew_an_active_mentorship_keeps_its_place():
@@ -471,7 +469,7 @@ def test_renew_an_active_mentorship_keeps_its_place():
     mentorship = make_mentorship(mentee=mentee, mentor=mentor)
     ends_on = timezone.localdate() + datetime.timedelta(days=180)
 
-    renewed = lifecycle.mentorship_renew(mentorship=mentorship, by=mentor, ends_on=ends_on)
+    renewed = services.mentorship_renew(mentorship=mentorship, by=mentor, ends_on=ends_on)
 
     mentorship.refresh_from_db()
     assert mentorship.status == Mentorship.Status.COMPLETED
@@ -486,11 +484,11 @@ def test_renew_is_the_mentors_and_restarting_needs_a_free_place():
     mentee, mentor = make_mentee(), make_mentor(capacity=1)
     mentorship = make_mentorship(mentee=mentee, mentor=mentor)
     with pytest.raises(MatchingError, match="Only the mentor"):
-        lifecycle.mentorship_renew(mentorship=mentorship, by=mentee)
-    lifecycle.mentorship_end(mentorship=mentorship, by=mentor, reason="", completed=True)
+        services.mentorship_renew(mentorship=mentorship, by=mentee)
+    services.mentorship_end(mentorship=mentorship, by=mentor, reason="", completed=True)
     make_mentorship(mentee=make_mentee(), mentor=mentor)
     with pytest.raises(MatchingError, match="You have no free places: 1 of 1 taken"):
-        lifecycle.mentorship_renew(mentorship=mentorship, by=mentor)
+        services.mentorship_renew(mentorship=mentorship, by=mentor)
 
 
 # --- admin --------------------------------------------------------------------------------
@@ -501,7 +499,7 @@ def test_manual_match_creates_the_mentorship_closes_the_request_and_tells_both()
     mentee, mentor = make_mentee(), make_mentor()
     request = make_request(mentee=mentee, mentor=mentor)
 
-    mentorship = lifecycle.manual_match(
+    mentorship = services.manual_match(
         admin=admin, mentee=mentee, mentor=mentor, format=Format.LONG_TERM
     )
 
@@ -516,13 +514,13 @@ def test_manual_match_respects_capacity_exclusions_and_staff_only():
     mentee, mentor = make_mentee(), make_mentor(capacity=1)
     make_mentorship(mentee=make_mentee(), mentor=mentor)
     with pytest.raises(MatchingError) as caught:
-        lifecycle.manual_match(admin=admin, mentee=mentee, mentor=mentor, format=Format.LONG_TERM)
+        services.manual_match(admin=admin, mentee=mentee, mentor=mentor, format=Format.LONG_TERM)
     assert caught.value.message.startswith(f"{mentor.profile.name} has no free places: 1 of 1")
-    lifecycle.pair_exclude(admin=admin, mentee=mentee, mentor=mentor, note="")
+    services.pair_exclude(admin=admin, mentee=mentee, mentor=mentor, note="")
     with pytest.raises(MatchingError, match="remove the exclusion first"):
-        lifecycle.manual_match(admin=admin, mentee=mentee, mentor=mentor, format=Format.FLASH)
+        services.manual_match(admin=admin, mentee=mentee, mentor=mentor, format=Format.FLASH)
     with pytest.raises(MatchingError, match="Only staff"):
-        lifecycle.manual_match(
+        services.manual_match(
             admin=mentee, mentee=mentee, mentor=make_mentor(), format=Format.FLASH
         )
 
@@ -532,8 +530,8 @@ def test_pair_exclude_closes_pending_requests_and_is_idempotent():
     mentee, mentor = make_mentee(), make_mentor()
     request = make_request(mentee=mentee, mentor=mentor)
 
-    first = lifecycle.pair_exclude(admin=admin, mentee=mentee, mentor=mentor, note="Conflict")
-    again = lifecycle.pair_exclude(admin=admin, mentee=mentee, mentor=mentor, note="Conflict")
+    first = services.pair_exclude(admin=admin, mentee=mentee, mentor=mentor, note="Conflict")
+    again = services.pair_exclude(admin=admin, mentee=mentee, mentor=mentor, note="Conflict")
 
     assert first == again
     assert first.reason == PairExclusion.Reason.ADMIN and first.created_by == admin

@@ -9,12 +9,8 @@ import pytest
 from django.utils import timezone
 
 from matching.models import MatchRequest, Mentorship, PairExclusion, Suggestion
-from matching.services.scoring import (
-    exclusions_load,
-    population_load,
-    request_counts,
-    weekly_hours_utc,
-)
+from matching.selectors import exclusions_load, request_counts
+from matching.services import population_load, weekly_hours_utc
 from profiles.models import Goal, Profile, Skill
 from tests.factories import occupation
 

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from matching import services
 from matching.engine import COMPONENTS
 from matching.models import (
     MatchingConfig,
@@ -18,7 +19,7 @@ from matching.models import (
     PairExclusion,
     Suggestion,
 )
-from matching.services import scoring
+from matching.services import runs as run_services
 from profiles.models import Profile
 
 from .scoring_helpers import community, make_mentee, make_mentor
@@ -32,8 +33,8 @@ def _runs_dir(settings, tmp_path):
 
 
 def full_run(chunk_size=4, **kwargs) -> MatchRun:
-    run = scoring.match_run_start(chunk_size=chunk_size, enqueue=False, **kwargs)
-    return scoring.match_run_execute_inline(run=run)
+    run = services.match_run_start(chunk_size=chunk_size, **kwargs)
+    return services.match_run_execute_inline(run=run)
 
 
 def current_pairs():
@@ -67,7 +68,7 @@ def test_full_run_writes_top_k_suggestions_with_reasons():
     for key in ("gini_before", "gini_after", "mean_score_cost", "seconds", "exposure_prices"):
         assert key in run.figures
     assert run.finished_at and run.duration_seconds is not None
-    assert not scoring.run_dir(run.pk).exists()  # the snapshot is cleaned up
+    assert not services.run_dir(run.pk).exists()  # the snapshot is cleaned up
 
 
 def test_shared_skills_are_named_in_the_reasons():
@@ -100,25 +101,25 @@ def test_a_second_run_replaces_the_lists_and_keeps_requested_status():
 
 def test_rerunning_a_chunk_writes_nothing_twice():
     community(mentors=5, mentees=9)
-    run = scoring.match_run_start(chunk_size=4, enqueue=False)
-    todo = scoring.match_run_prepare(run_id=run.pk)
+    run = services.match_run_start(chunk_size=4)
+    todo = services.match_run_prepare(run_id=run.pk)
     assert todo == [0, 1, 2]
-    first = scoring.match_run_score_chunk(run_id=run.pk, index=0)
+    first = services.match_run_score_chunk(run_id=run.pk, index=0)
     assert first > 0
     before = current_pairs()
 
     # A redelivered task: the chunk is marked done, nothing is written.
-    assert scoring.match_run_score_chunk(run_id=run.pk, index=0) == 0
+    assert services.match_run_score_chunk(run_id=run.pk, index=0) == 0
     # Even if the done mark were lost, the (run, mentee, mentor) rows are not duplicated.
     MatchRunChunk.objects.filter(run=run, index=0).update(done_at=None)
-    scoring.match_run_score_chunk(run_id=run.pk, index=0)
+    services.match_run_score_chunk(run_id=run.pk, index=0)
     assert current_pairs() == before
     assert Suggestion.objects.filter(run=run).count() == first
     # Preparing again (a resume) keeps the plan and lists only what is left.
-    assert scoring.match_run_prepare(run_id=run.pk) == [1, 2]
+    assert services.match_run_prepare(run_id=run.pk) == [1, 2]
     for index in (1, 2):
-        scoring.match_run_score_chunk(run_id=run.pk, index=index)
-    run = scoring.match_run_finish(run_id=run.pk)
+        services.match_run_score_chunk(run_id=run.pk, index=index)
+    run = services.match_run_finish(run_id=run.pk)
     assert run.status == MatchRun.Status.SUCCEEDED
     assert run.chunks_done == run.chunks_total == 3
 
@@ -127,15 +128,15 @@ def test_a_failing_chunk_fails_the_run_and_leaves_previous_suggestions(monkeypat
     community(mentors=5, mentees=6)
     old = full_run(chunk_size=3)
     old_pairs = current_pairs()
-    run = scoring.match_run_start(chunk_size=3, enqueue=False)
-    scoring.match_run_prepare(run_id=run.pk)
-    real_write = scoring._write_suggestions
+    run = services.match_run_start(chunk_size=3)
+    services.match_run_prepare(run_id=run.pk)
+    real_write = run_services.suggestions_write
 
     def write_then_break(**kwargs):
         real_write(**kwargs)  # the flip and insert happen, then the transaction must undo them
         raise IntegrityError("disk full")
 
-    monkeypatch.setattr(scoring, "_write_suggestions", write_then_break)
+    monkeypatch.setattr(run_services, "suggestions_write", write_then_break)
     from matching.tasks import score_chunk
 
     with pytest.raises(IntegrityError):
@@ -150,27 +151,27 @@ def test_a_failing_chunk_fails_the_run_and_leaves_previous_suggestions(monkeypat
     assert current_pairs() == old_pairs
     assert set(Suggestion.objects.filter(is_current=True).values_list("run", flat=True)) == {old.pk}
     # Other chunks of the failed run do nothing.
-    monkeypatch.setattr(scoring, "_write_suggestions", real_write)
-    assert scoring.match_run_score_chunk(run_id=run.pk, index=1) == 0
+    monkeypatch.setattr(run_services, "suggestions_write", real_write)
+    assert services.match_run_score_chunk(run_id=run.pk, index=1) == 0
 
 
 def test_only_one_full_run_at_a_time(monkeypatch):
-    first = scoring.match_run_start(enqueue=False)
-    with pytest.raises(scoring.RunAlreadyActive, match=f"#{first.pk} is already queued"):
-        scoring.match_run_start(enqueue=False)
+    first = services.match_run_start()
+    with pytest.raises(services.RunAlreadyActive, match=f"#{first.pk} is already queued"):
+        services.match_run_start()
     # The database constraint is the backstop when two callers pass the check together.
-    monkeypatch.setattr(scoring, "_active_full_run", lambda: None)
-    with pytest.raises(scoring.RunAlreadyActive, match="already queued or running"):
-        scoring.match_run_start(enqueue=False)
+    monkeypatch.setattr(run_services, "match_run_active", lambda: None)
+    with pytest.raises(services.RunAlreadyActive, match="already queued or running"):
+        services.match_run_start()
     assert MatchRun.objects.filter(kind="full").count() == 1
 
 
 def test_a_stale_run_is_failed_when_the_next_one_starts():
-    stale = scoring.match_run_start(enqueue=False)
+    stale = services.match_run_start()
     MatchRun.objects.filter(pk=stale.pk).update(
         status="running", created_at=timezone.now() - datetime.timedelta(hours=5)
     )
-    fresh = scoring.match_run_start(enqueue=False)
+    fresh = services.match_run_start()
     stale.refresh_from_db()
     assert stale.status == MatchRun.Status.FAILED and "Abandoned" in stale.error
     assert fresh.status == MatchRun.Status.QUEUED
@@ -209,7 +210,7 @@ def test_incremental_rescore_gives_a_new_mentee_suggestions():
     make_mentor(skills=("Figma",))
     newcomer = make_mentee(wants=("PostgreSQL",))
 
-    run = scoring.match_rescore_user(user_id=newcomer.pk)
+    run = services.match_rescore_user(user_id=newcomer.pk)
 
     assert run.kind == MatchRun.Kind.INCREMENTAL and run.status == MatchRun.Status.SUCCEEDED
     assert run.subject_id == newcomer.pk
@@ -233,7 +234,7 @@ def test_mentor_who_stops_accepting_leaves_lists_at_once():
     )
     Profile.objects.filter(user_id=mentor_id).update(accepting=False)
 
-    run = scoring.match_rescore_user(user_id=mentor_id)
+    run = services.match_rescore_user(user_id=mentor_id)
 
     assert not Suggestion.objects.filter(mentor_id=mentor_id, is_current=True).exists()
     assert set(run.parameters["mentee_ids"]) >= listed_by
@@ -249,11 +250,11 @@ def test_mentor_who_stops_accepting_leaves_lists_at_once():
 def test_someone_no_longer_matchable_loses_their_list():
     make_mentor(skills=("Python",))
     mentee = make_mentee(wants=("Python",))
-    scoring.match_rescore_user(user_id=mentee.pk)
+    services.match_rescore_user(user_id=mentee.pk)
     assert Suggestion.objects.filter(mentee=mentee, is_current=True).exists()
     Profile.objects.filter(user=mentee).update(role=Profile.Role.MENTOR)
 
-    scoring.match_rescore_user(user_id=mentee.pk)
+    services.match_rescore_user(user_id=mentee.pk)
 
     assert not Suggestion.objects.filter(mentee=mentee, is_current=True).exists()
 
@@ -262,11 +263,11 @@ def test_a_chunk_does_not_overwrite_a_fresher_incremental_list():
     make_mentor(skills=("Python",))
     make_mentor(skills=("Excel",))
     mentee = make_mentee(wants=("Python",))
-    run = scoring.match_run_start(enqueue=False)
-    scoring.match_run_prepare(run_id=run.pk)
+    run = services.match_run_start()
+    services.match_run_prepare(run_id=run.pk)
     # The mentee edits their profile while the run is in progress.
-    fresh = scoring.match_rescore_user(user_id=mentee.pk)
-    scoring.match_run_score_chunk(run_id=run.pk, index=0)
+    fresh = services.match_rescore_user(user_id=mentee.pk)
+    services.match_run_score_chunk(run_id=run.pk, index=0)
     assert set(
         Suggestion.objects.filter(mentee=mentee, is_current=True).values_list("run_id", flat=True)
     ) == {fresh.pk}
@@ -279,7 +280,7 @@ def test_a_chunk_does_not_overwrite_a_fresher_incremental_list():
 def test_cohort_preview_respects_capacities(mode):
     mentors, mentees = community(mentors=3, mentees=8, capacity=(1, 2))
 
-    run = scoring.match_cohort_preview(mode=mode)
+    run = services.match_cohort_preview(mode=mode)
 
     assert run.kind == MatchRun.Kind.COHORT and run.status == MatchRun.Status.SUCCEEDED
     pairs = list(run.suggestions.all())
@@ -300,12 +301,12 @@ def test_cohort_preview_respects_capacities(mode):
 def test_cohort_publish_puts_the_assigned_mentor_first():
     community(mentors=3, mentees=5)
     full_run()
-    run = scoring.match_cohort_preview(mode="optimal")
+    run = services.match_cohort_preview(mode="optimal")
     assigned = dict(run.suggestions.values_list("mentee_id", "mentor_id"))
     mentee_id, mentor_id = next(iter(assigned.items()))
     before = Suggestion.objects.filter(mentee_id=mentee_id, is_current=True).count()
 
-    run = scoring.match_cohort_publish(run=run)
+    run = services.match_cohort_publish(run=run)
 
     assert run.status == MatchRun.Status.PUBLISHED
     assert run.figures["published"] == len(assigned)
@@ -317,22 +318,22 @@ def test_cohort_publish_puts_the_assigned_mentor_first():
         assert len(set(ranks)) == len(ranks)
     after = Suggestion.objects.filter(mentee_id=mentee_id, is_current=True).count()
     assert after in (before, before + 1)
-    with pytest.raises(scoring.CohortError, match="Only a finished cohort preview"):
-        scoring.match_cohort_publish(run=run)
-    with pytest.raises(scoring.CohortError):
-        scoring.match_cohort_discard(run=run)
+    with pytest.raises(services.CohortError, match="Only a finished cohort preview"):
+        services.match_cohort_publish(run=run)
+    with pytest.raises(services.CohortError):
+        services.match_cohort_discard(run=run)
 
 
 def test_cohort_discard_removes_the_preview():
     community(mentors=2, mentees=3)
-    run = scoring.match_cohort_preview(mode="stable")
+    run = services.match_cohort_preview(mode="stable")
     assert run.suggestions.exists()
 
-    run = scoring.match_cohort_discard(run=run)
+    run = services.match_cohort_discard(run=run)
 
     assert run.status == MatchRun.Status.DISCARDED and not run.suggestions.exists()
-    with pytest.raises(scoring.CohortError, match="Unknown mode"):
-        scoring.match_cohort_preview(mode="greedy")
+    with pytest.raises(services.CohortError, match="Unknown mode"):
+        services.match_cohort_preview(mode="greedy")
 
 
 # --- learning ------------------------------------------------------------------------
@@ -365,12 +366,12 @@ def _outcomes(n: int, seed: int = 0):
 def test_learning_refuses_with_too_few_outcomes_then_learns():
     MatchingConfig.objects.update_or_create(pk=1, defaults={"min_outcomes_to_learn": 60})
     _outcomes(10)
-    with pytest.raises(scoring.LearningRefused, match="not enough data"):
-        scoring.matching_learn_weights()
+    with pytest.raises(services.LearningRefused, match="not enough data"):
+        services.matching_learn_weights()
     assert MatchingConfig.load().learned_weights == {}
 
     _outcomes(80, seed=1)
-    result = scoring.matching_learn_weights()
+    result = services.matching_learn_weights()
 
     config = MatchingConfig.load()
     assert result.ok and config.learned_outcomes == 90

@@ -6,9 +6,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from matching import receivers, tasks
+from matching import receivers, services, tasks
 from matching.models import MatchingConfig, MatchRequest, MatchRun, Suggestion
-from matching.services import scoring
 from profiles.models import Profile
 from profiles.services import profile_update
 
@@ -72,13 +71,13 @@ def test_full_run_through_its_tasks(sent, django_capture_on_commit_callbacks):
 
 
 def test_nightly_task_skips_while_a_run_is_active(sent):
-    active = scoring.match_run_start(enqueue=False)
+    active = services.match_run_start()
     assert tasks.start_full_run.run() is None
     assert MatchRun.objects.filter(kind="full").get() == active
 
 
 def test_run_task_failure_marks_the_run_failed():
-    run = scoring.match_run_start(enqueue=False)
+    run = services.match_run_start()
     tasks.finish_run.on_failure(RuntimeError("boom"), "id", (run.pk,), {}, None)
     run.refresh_from_db()
     assert run.status == "failed" and run.error == "RuntimeError: boom"
@@ -156,7 +155,7 @@ def test_learn_weights_task_reports_a_refusal():
 
 def test_cohort_preview_task_computes_a_queued_preview():
     community(mentors=2, mentees=4)
-    run = scoring.match_cohort_create(mode="stable")
+    run = services.match_cohort_create(mode="stable")
     assert tasks.cohort_preview.run(run.pk) == MatchRun.Status.SUCCEEDED
     assert tasks.cohort_preview.run(run.pk) == MatchRun.Status.SUCCEEDED
     run.refresh_from_db()

@@ -19,8 +19,8 @@ import pytest
 from celery import Celery
 from django.db import connection
 
+from matching import services
 from matching.models import MatchRun, Suggestion
-from matching.services import scoring
 
 from .scoring_helpers import community
 
@@ -127,8 +127,10 @@ def test_killing_a_worker_mid_run_loses_and_duplicates_nothing(kind, tmp_path, s
     settings.VAR_DIR = tmp_path / "clean"
     community(mentors=12, mentees=90, seed=5)
     # The reference: a clean run on the same data, in this process.
-    clean = scoring.match_run_execute_inline(
-        run=scoring.match_run_start(chunk_size=CHUNK, enqueue=False)
+    clean = services.match_run_execute_inline(
+        run=services.match_run_start(
+            chunk_size=CHUNK,
+        )
     )
     assert clean.status == MatchRun.Status.SUCCEEDED, clean.error
     expected = _pairs(clean)
@@ -136,7 +138,9 @@ def test_killing_a_worker_mid_run_loses_and_duplicates_nothing(kind, tmp_path, s
 
     broker = Broker(kind, tmp_path / "worker")
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
-    run = scoring.match_run_start(chunk_size=CHUNK, enqueue=False)
+    run = services.match_run_start(
+        chunk_size=CHUNK,
+    )
     first = broker.start_worker("first", logs[0])
     second = None
     try:

@@ -13,9 +13,9 @@ import csv
 
 from django.core.management.base import BaseCommand, CommandError
 
+from matching import services
 from matching.engine import COMPONENTS
 from matching.models import Suggestion
-from matching.services import scoring
 
 HEADER = ["mentee_email", "mentor_email", "score", *COMPONENTS]
 
@@ -24,14 +24,14 @@ class Command(BaseCommand):
     help = "Preview (and optionally publish) a whole-cohort assignment."
 
     def add_arguments(self, parser):
-        parser.add_argument("--mode", choices=scoring.COHORT_MODES, required=True)
+        parser.add_argument("--mode", choices=services.COHORT_MODES, required=True)
         parser.add_argument("--out", required=True, help="CSV file for the pairs.")
         parser.add_argument("--publish", action="store_true", help="Publish the assignment.")
 
     def handle(self, *args, **options):
         try:
-            run = scoring.match_cohort_preview(mode=options["mode"])
-        except scoring.MatchingRunError as exc:
+            run = services.match_cohort_preview(mode=options["mode"])
+        except services.MatchingRunError as exc:
             raise CommandError(str(exc))
         pairs = (
             Suggestion.objects.filter(run=run)
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             lines.append(f"Blocking pairs: {f['blocking_pairs']}.")
         lines.append(f"Pairs written to {options['out']}.")
         if options["publish"]:
-            run = scoring.match_cohort_publish(run=run)
+            run = services.match_cohort_publish(run=run)
             lines.append(
                 f"Published: {run.figures['published']} pairs are now first suggestions"
                 + (

@@ -10,8 +10,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from matching import services
 from matching.models import MatchRun
-from matching.services import scoring
+from matching.tasks import run_full_scoring
 
 FIGURES = (
     "load_seconds",
@@ -44,17 +45,17 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            run = scoring.match_run_start(
-                chunk_size=options["chunk_size"], enqueue=not options["inline"]
-            )
-        except scoring.RunAlreadyActive as exc:
+            run = services.match_run_start(chunk_size=options["chunk_size"])
+        except services.RunAlreadyActive as exc:
             raise CommandError(str(exc))
+        if not options["inline"]:
+            run_full_scoring.delay_on_commit(run.pk)
         self.stdout.write(
             f"Full scoring run #{run.pk} {'started' if options['inline'] else 'queued'}."
         )
         if options["inline"]:
             try:
-                run = scoring.match_run_execute_inline(run=run)
+                run = services.match_run_execute_inline(run=run)
             except Exception as exc:  # noqa: BLE001 - the run row records it; report and exit 1
                 raise CommandError(f"Run #{run.pk} failed: {type(exc).__name__}: {exc}")
         elif options["wait"]:

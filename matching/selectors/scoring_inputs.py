@@ -1,0 +1,73 @@
+"""Reads the scoring services build on: request counts, places used, pairs never to suggest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Count, Q
+
+from matching.engine import (
+    Exclusions,
+)
+from matching.models import (
+    MatchRequest,
+    Mentorship,
+    PairExclusion,
+    Suggestion,
+)
+from profiles.models import Profile
+
+
+def active_long_term_counts(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
+    qs = Mentorship.objects.holding_places()
+    if mentor_ids is not None:
+        qs = qs.filter(mentor_id__in=list(mentor_ids))
+    return dict(
+        qs.order_by().values("mentor_id").annotate(n=Count("id")).values_list("mentor_id", "n")
+    )
+
+
+def exclusions_load(*, mentee_ids: Iterable[int] | None = None) -> Exclusions:
+    """(mentee, mentor) pairs never to suggest.
+
+    Admin do-not-match and declines (either side) as stored; blocks in both
+    directions; active mentorships; pending requests (the mentee already
+    asked); and, as a backstop, declined requests and suggestions.
+    """
+    ids = None if mentee_ids is None else list(mentee_ids)
+    pairs: set[tuple[int, int]] = set()
+
+    def add(qs, a="mentee_id", b="mentor_id", *, both_ways=False):
+        if ids is not None:
+            cond = Q(**{f"{a}__in": ids})
+            if both_ways:
+                cond |= Q(**{f"{b}__in": ids})
+            qs = qs.filter(cond)
+        for x, y in qs.order_by().values_list(a, b):
+            pairs.add((x, y))
+            if both_ways:
+                pairs.add((y, x))
+
+    add(PairExclusion.objects.exclude(reason=PairExclusion.Reason.BLOCKED))
+    add(PairExclusion.objects.filter(reason=PairExclusion.Reason.BLOCKED), both_ways=True)
+    add(Mentorship.objects.filter(status=Mentorship.Status.ACTIVE))
+    add(
+        MatchRequest.objects.filter(
+            status__in=[MatchRequest.Status.PENDING, MatchRequest.Status.DECLINED]
+        )
+    )
+    add(Suggestion.objects.filter(status=Suggestion.Status.DECLINED))
+    if ids is not None:
+        wanted = set(ids)
+        pairs = {p for p in pairs if p[0] in wanted}
+    return Exclusions(pairs)
+
+
+def mentor_capacity_left() -> dict[int, int]:
+    taken = active_long_term_counts()
+    return {
+        user_id: max(capacity - taken.get(user_id, 0), 0)
+        for user_id, capacity in Profile.objects.filter(role__in=Profile.MENTOR_ROLES).values_list(
+            "user_id", "capacity"
+        )
+    }
