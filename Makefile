@@ -31,6 +31,7 @@ run: demo
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
