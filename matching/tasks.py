@@ -105,8 +105,10 @@ def expire_requests() -> dict:
     return match_requests_expire(now=timezone.now())
 
 
-@shared_task(**RETRY)
-def learn_weights() -> dict:
+# Registered under its first name, which the stored beat schedule uses; the
+# function's own name keeps it apart from the engine's ``learn_weights``.
+@shared_task(name="matching.tasks.learn_weights", **RETRY)
+def learn_score_weights() -> dict:
     """Weekly: learn weights from outcomes (stored for the admin to choose)."""
     try:
         result = services.matching_learn_weights()

@@ -6,7 +6,7 @@ See ``docs/engine.md`` for the maths and the measured figures.
 from .assign import Assignment, count_blocking_pairs, optimal_assignment, stable_assignment
 from .balance import exposure_gini, select_topk
 from .config import COMPONENTS, EngineConfig
-from .learn import WeightLearner, WeightLearningResult, learn_weights
+from .learn import WeightLearningResult, learn_weights
 from .model import MatchModel
 from .results import Candidates, TopK
 from .types import Exclusions, Mentees, Mentors
@@ -21,7 +21,6 @@ __all__ = [
     "Mentees",
     "Mentors",
     "TopK",
-    "WeightLearner",
     "WeightLearningResult",
     "count_blocking_pairs",
     "exposure_gini",

@@ -134,29 +134,3 @@ def learn_weights(
         },
     )
 
-
-class WeightLearner:
-    """Thin object form of :func:`learn_weights` (keeps the settings together)."""
-
-    def __init__(
-        self,
-        random_state: int | None = 0,
-        test_size: float = 0.3,
-        min_outcomes: int = 60,
-        min_per_class: int = 15,
-    ):
-        self.random_state = random_state
-        self.test_size = test_size
-        self.min_outcomes = min_outcomes
-        self.min_per_class = min_per_class
-
-    def learn(self, X_components, y_accepted, configured_weights) -> WeightLearningResult:
-        return learn_weights(
-            X_components,
-            y_accepted,
-            configured_weights,
-            random_state=self.random_state,
-            test_size=self.test_size,
-            min_outcomes=self.min_outcomes,
-            min_per_class=self.min_per_class,
-        )

@@ -38,6 +38,7 @@ from .learning import (
 from .mentorships import (
     manual_match,
     mentorship_end,
+    mentorship_end_by_programme,
     mentorship_renew,
     pair_exclude,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "match_run_start",
     "matching_learn_weights",
     "mentorship_end",
+    "mentorship_end_by_programme",
     "mentorship_renew",
     "model_fit",
     "pair_exclude",

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from matching.engine import COMPONENTS, WeightLearner, learn_weights
+from matching.engine import COMPONENTS, learn_weights
 
 CONFIGURED = {
     "skills": 1,
@@ -38,7 +38,7 @@ def test_negative_effects_are_dropped_not_negative():
     rng = np.random.default_rng(1)
     X = rng.random((3000, 6))
     y = (rng.random(3000) < 1 / (1 + np.exp(-8 * (X[:, 0] - X[:, 5])))).astype(int)
-    res = WeightLearner(random_state=0).learn(X, y, CONFIGURED)
+    res = learn_weights(X, y, CONFIGURED, random_state=0)
     assert res.ok and res.weights["responsiveness"] == 0 and res.weights["skills"] > 0.5
     assert "responsiveness" in res.details["dropped_components"]
 

@@ -149,7 +149,7 @@ def test_expire_requests_task_expires_overdue_requests():
 
 
 def test_learn_weights_task_reports_a_refusal():
-    result = tasks.learn_weights.run()
+    result = tasks.learn_score_weights.run()
     assert result["ok"] is False and "not enough data" in result["reason"]
 
 
