@@ -206,16 +206,26 @@ def request_withdraw(request: HttpRequest, pk: int):
 
 @login_required
 @require_POST
-def request_reply(request: HttpRequest, pk: int):
-    match_request = _mentee_request_or_404(request, pk)
+def request_message(request: HttpRequest, pk: int, side: str):
+    """A message on a pending request: the mentor's question (``side="mentor"``) or the
+    mentee's answer (``side="mentee"``); the other party gets a 404 on the other URL."""
+    if side == "mentor":
+        match_request = _mentor_request_or_404(request, pk)
+    else:
+        match_request = _mentee_request_or_404(request, pk)
     form = RequestQuestionForm(request.POST)
     if form.is_valid():
         with refusals_shown(request) as outcome:
-            services.match_request_reply(
-                request=match_request, mentee=request.user, answer=form.cleaned_data["body"]
+            services.match_request_message_add(
+                request=match_request, author=request.user, body=form.cleaned_data["body"]
             )
         if outcome.ok:
-            messages.success(request, "Answer sent.")
+            sent = (
+                "Question sent. The request stays open while you talk."
+                if side == "mentor"
+                else "Answer sent."
+            )
+            messages.success(request, sent)
             return redirect("matching:request_detail", pk=pk)
     return _request_detail_page(request, match_request, message_form=form)
 
@@ -326,22 +336,6 @@ def request_decline(request: HttpRequest, pk: int):
             messages.success(request, "Request declined. Thank you for answering.")
         return redirect("matching:request_inbox")
     return _request_detail_page(request, match_request, decline_form=form)
-
-
-@login_required
-@require_POST
-def request_ask(request: HttpRequest, pk: int):
-    match_request = _mentor_request_or_404(request, pk)
-    form = RequestQuestionForm(request.POST)
-    if form.is_valid():
-        with refusals_shown(request) as outcome:
-            services.match_request_ask(
-                request=match_request, mentor=request.user, question=form.cleaned_data["body"]
-            )
-        if outcome.ok:
-            messages.success(request, "Question sent. The request stays open while you talk.")
-            return redirect("matching:request_detail", pk=pk)
-    return _request_detail_page(request, match_request, message_form=form)
 
 
 # --- mentorships -------------------------------------------------------------------

@@ -133,4 +133,3 @@ def learn_weights(
             "dropped_components": [COMPONENTS[i] for i in range(len(COMPONENTS)) if coef[i] == 0]
         },
     )
-

@@ -204,41 +204,40 @@ def match_request_decline(*, request: MatchRequest, mentor, reason: str) -> Matc
 
 
 @transaction.atomic
+def match_request_message_add(*, request: MatchRequest, author, body: str) -> RequestMessage:
+    """A message on a pending request: the mentor asks before deciding, the mentee answers.
+
+    The request stays pending; the other side is told in the app.
+    """
+    if author.pk == request.mentor_id:
+        kind, empty = "request_question", "Write your question first."
+        title = f"{_name(author)} has a question about your request"
+    elif author.pk == request.mentee_id:
+        kind, empty = "request_answer", "Write your answer first."
+        title = f"{_name(author)} answered your question"
+    else:
+        raise MatchingError("This request is not yours.")
+    if not body.strip():
+        raise MatchingError(empty)
+    request = _pending(request)
+    message = RequestMessage.objects.create(request=request, author=author, body=body)
+    other = request.mentee if author.pk == request.mentor_id else request.mentor
+    notify(user=other, kind=kind, title=title, body=body[:500], url=_request_url(request))
+    return message
+
+
 def match_request_ask(*, request: MatchRequest, mentor, question: str) -> RequestMessage:
-    """The mentor asks a question before deciding; the request stays pending."""
+    """The mentor asks a question before deciding (see :func:`match_request_message_add`)."""
     if request.mentor_id != mentor.pk:
         raise MatchingError("This request was not sent to you.")
-    if not question.strip():
-        raise MatchingError("Write your question first.")
-    request = _pending(request)
-    message = RequestMessage.objects.create(request=request, author=mentor, body=question)
-    notify(
-        user=request.mentee,
-        kind="request_question",
-        title=f"{_name(mentor)} has a question about your request",
-        body=question[:500],
-        url=_request_url(request),
-    )
-    return message
+    return match_request_message_add(request=request, author=mentor, body=question)
 
 
-@transaction.atomic
 def match_request_reply(*, request: MatchRequest, mentee, answer: str) -> RequestMessage:
-    """The mentee answers the mentor's question on a pending request."""
+    """The mentee answers the mentor's question (see :func:`match_request_message_add`)."""
     if request.mentee_id != mentee.pk:
         raise MatchingError("This request is not yours.")
-    if not answer.strip():
-        raise MatchingError("Write your answer first.")
-    request = _pending(request)
-    message = RequestMessage.objects.create(request=request, author=mentee, body=answer)
-    notify(
-        user=request.mentor,
-        kind="request_answer",
-        title=f"{_name(mentee)} answered your question",
-        body=answer[:500],
-        url=_request_url(request),
-    )
-    return message
+    return match_request_message_add(request=request, author=mentee, body=answer)
 
 
 @transaction.atomic
