@@ -9,8 +9,7 @@ from django.core.management import CommandError, call_command
 from matching.engine import COMPONENTS
 from matching.models import MatchRun, Suggestion
 from matching.services import scoring
-
-from .scoring_helpers import community
+from tests.factories import community
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,7 @@ from matching.models import (
 )
 from matching.services import scoring
 from profiles.models import Profile
-
-from .scoring_helpers import community, make_mentee, make_mentor
+from tests.factories import community, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from matching.models import MatchingConfig, MatchRequest, MatchRun, Suggestion
 from matching.services import scoring
 from profiles.models import Profile
 from profiles.services import profile_update
-
-from .scoring_helpers import community, make_mentee, make_mentor
+from tests.factories import community, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
 

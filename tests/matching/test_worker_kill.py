@@ -21,8 +21,7 @@ from django.db import connection
 
 from matching.models import MatchRun, Suggestion
 from matching.services import scoring
-
-from .scoring_helpers import community
+from tests.factories import community
 
 ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 3
