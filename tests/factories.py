@@ -55,6 +55,7 @@ from profiles.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple-42"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPSECRETXX"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -189,13 +190,15 @@ def occupation(title_contains: str = "Software Developers") -> Occupation:
 
 
 class EmailAddressFactory(factory.django.DjangoModelFactory):
+    """A second, unverified address (``verify_email(user)`` gives the primary one)."""
+
     class Meta:
         model = EmailAddress
 
     user = factory.SubFactory(UserFactory)
-    email = factory.LazyAttribute(lambda o: o.user.email)
-    verified = True
-    primary = True
+    email = factory.Sequence(lambda n: f"other-address{n}@example.org")
+    verified = False
+    primary = False
 
 
 class AuthenticatorFactory(factory.django.DjangoModelFactory):
@@ -206,7 +209,7 @@ class AuthenticatorFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory)
     type = Authenticator.Type.TOTP
-    data = factory.LazyFunction(lambda: {"secret": "JBSWY3DPEHPK3PXPFACTORYX"})
+    data = factory.LazyFunction(lambda: {"secret": TOTP_SECRET})
 
 
 class SocialAccountFactory(factory.django.DjangoModelFactory):
