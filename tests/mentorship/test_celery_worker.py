@@ -16,6 +16,18 @@ from celery import Celery
 from tests.workers import start_worker, stop_worker, task_result, wait_for, worker_env
 
 
+def _ping(client: Celery, queue: str, value: str, worker, log):
+    """Send ``mentorship.ping(value)`` to ``queue`` and await the worker's answer."""
+    result = client.send_task("mentorship.ping", args=[value], queue=queue)
+    return task_result(
+        result,
+        timeout=60,
+        what=f"the worker to answer mentorship.ping({value!r})",
+        workers=[worker],
+        logs=[log],
+    )
+
+
 @pytest.mark.worker
 def test_worker_on_the_filesystem_broker_runs_a_task(tmp_path):
     env = worker_env(VAR_DIR=str(tmp_path))
@@ -43,15 +55,7 @@ def test_worker_on_the_filesystem_broker_runs_a_task(tmp_path):
             workers=[worker],
             logs=[log],
         )
-        result = client.send_task("mentorship.ping", args=["from the filesystem"], queue=queue)
-        value = task_result(
-            result,
-            timeout=60,
-            what="the worker to run mentorship.ping from the filesystem broker",
-            workers=[worker],
-            logs=[log],
-        )
-        assert value == "from the filesystem"
+        assert _ping(client, queue, "from the filesystem", worker, log) == "from the filesystem"
     finally:
         stop_worker(worker)
     assert "mentorship.ping" in log.read_text()
@@ -67,15 +71,7 @@ def test_worker_on_redis_runs_a_task(tmp_path):
     worker = start_worker(env=env, queue=queue, name="test", log=log)
     client = Celery("test-client", broker=redis_url, backend=redis_url)
     try:
-        result = client.send_task("mentorship.ping", args=["from redis"], queue=queue)
-        value = task_result(
-            result,
-            timeout=60,
-            what="the worker to run mentorship.ping from Redis",
-            workers=[worker],
-            logs=[log],
-        )
-        assert value == "from redis"
+        assert _ping(client, queue, "from redis", worker, log) == "from redis"
     finally:
         stop_worker(worker)
     assert "mentorship.ping" in log.read_text()
