@@ -288,7 +288,7 @@ class MatchRunChunkFactory(factory.django.DjangoModelFactory):
         MatchRunFactory, kind=MatchRun.Kind.FULL, chunks_total=1, chunks_done=1
     )
     index = factory.Sequence(lambda n: n)
-    mentee_ids = factory.LazyFunction(list)
+    mentee_ids = factory.LazyFunction(lambda: [_mentee_user().pk])
     done_at = factory.LazyFunction(timezone.now)
 
 
