@@ -19,7 +19,7 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 from django.apps import apps
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models, transaction
@@ -42,6 +42,7 @@ from tests.factories import (
     TOTP_SECRET,
     AuthenticatorFactory,
     GoalFactory,
+    LogEntryFactory,
     MentorProfileFactory,
     MilestoneFactory,
     ProfileSkillFactory,
@@ -282,12 +283,11 @@ def test_deletion_leaves_no_row_referring_to_the_person_nor_their_email(
 ):
     user, profile, built = _rich_person()
     other_admin = UserFactory(is_staff=True)
-    LogEntry.objects.create(
+    LogEntryFactory(  # an admin's entry about the person: kept, name scrubbed
         user=other_admin,
         content_type=ContentType.objects.get_for_model(User),
         object_id=str(user.pk),
         object_repr=str(user),
-        action_flag=CHANGE,
     )
     shared_skill = Skill.objects.get(name="Dana's own tag")
     keeper = MentorProfileFactory(bio="nothing to see")
