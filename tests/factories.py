@@ -1,17 +1,47 @@
-"""Factories for tests (factory_boy). Shared by every app: add yours below.
+"""Factories for tests (factory_boy): one for every model of every app, in one place.
+
+Add a factory here for every model you add (named ``<Model>Factory``): the
+account-data walk (``tests/profiles/test_account_data.py``) builds a row of
+every model that points at a person with it, passing the person as that
+column, and fails for a model that has none. Other columns default to rows
+of their own, so ``SuggestionFactory(mentee=user)`` is enough.
 
 ``UserFactory`` makes a user with the password ``PASSWORD``; use
 ``verified_user()`` (or ``UserFactory(verified=True)``) when the user must be
 able to log in through allauth, which requires a verified primary
 ``EmailAddress`` because email verification is mandatory.
+
+Below the factories, thin helpers build whole people for matching tests
+(``make_mentor``, ``make_mentee``: a profile with skills, languages, goals
+and availability) and a reproducible ``community`` of them.
 """
 
+from __future__ import annotations
+
 import datetime
+import random
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
+from django.utils.text import slugify
 
+from matching.models import (
+    Format,
+    MatchingConfig,
+    MatchRequest,
+    MatchRun,
+    MatchRunChunk,
+    Mentorship,
+    PairExclusion,
+    RequestMessage,
+    Suggestion,
+)
+from mentorship.models import Notification
 from profiles.models import (
     AvailabilitySlot,
     Goal,
@@ -25,6 +55,7 @@ from profiles.models import (
 )
 
 PASSWORD = "correct-horse-battery-staple-42"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPSECRETXX"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -124,6 +155,28 @@ class MilestoneFactory(factory.django.DjangoModelFactory):
     position = factory.Sequence(lambda n: n)
 
 
+class LanguageFactory(factory.django.DjangoModelFactory):
+    """Most tests want a seeded language: ``language("en")``."""
+
+    class Meta:
+        model = Language
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"x{n}")
+    name = factory.Sequence(lambda n: f"Test language {n}")
+
+
+class OccupationFactory(factory.django.DjangoModelFactory):
+    """Most tests want a seeded occupation: ``occupation("Software Developers")``."""
+
+    class Meta:
+        model = Occupation
+        django_get_or_create = ("soc_code",)
+
+    soc_code = factory.Sequence(lambda n: f"99-{n:04d}")
+    title = factory.Sequence(lambda n: f"Test occupation {n}")
+
+
 def language(code: str = "en") -> Language:
     """A language from the seeded reference data (the data migration loads them)."""
     return Language.objects.get(code=code)
@@ -131,3 +184,317 @@ def language(code: str = "en") -> Language:
 
 def occupation(title_contains: str = "Software Developers") -> Occupation:
     return Occupation.objects.filter(title__icontains=title_contains).order_by("soc_code").first()
+
+
+# --- Accounts (allauth, admin) ---------------------------------------------------
+
+
+class EmailAddressFactory(factory.django.DjangoModelFactory):
+    """A second, unverified address (``verify_email(user)`` gives the primary one)."""
+
+    class Meta:
+        model = EmailAddress
+
+    user = factory.SubFactory(UserFactory)
+    email = factory.Sequence(lambda n: f"other-address{n}@example.org")
+    verified = False
+    primary = False
+
+
+class AuthenticatorFactory(factory.django.DjangoModelFactory):
+    """A TOTP authenticator (``data`` holds its secret, never exported)."""
+
+    class Meta:
+        model = Authenticator
+
+    user = factory.SubFactory(UserFactory)
+    type = Authenticator.Type.TOTP
+    data = factory.LazyFunction(lambda: {"secret": TOTP_SECRET})
+
+
+class SocialAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SocialAccount
+
+    user = factory.SubFactory(UserFactory)
+    provider = "openid_connect"
+    uid = factory.Sequence(lambda n: f"subject-{n}")
+
+
+class LogEntryFactory(factory.django.DjangoModelFactory):
+    """An admin log entry by ``user`` (a staff member) about a skill."""
+
+    class Meta:
+        model = LogEntry
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Skill))
+    object_id = factory.LazyFunction(lambda: str(SkillFactory().pk))
+    object_repr = "A skill"
+    action_flag = CHANGE
+    change_message = "edited"
+
+
+# --- Site-wide (mentorship) --------------------------------------------------------
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    user = factory.SubFactory(UserFactory)
+    kind = "test"
+    title = factory.Sequence(lambda n: f"Something happened ({n})")
+    body = "Details of what happened."
+    url = "/dashboard/"
+
+
+# --- Matching ------------------------------------------------------------------
+
+
+def _mentee_user() -> User:
+    return ProfileFactory().user
+
+
+def _mentor_user() -> User:
+    return MentorProfileFactory().user
+
+
+class MatchingConfigFactory(factory.django.DjangoModelFactory):
+    """The singleton configuration (pk 1); an existing row is returned unchanged."""
+
+    class Meta:
+        model = MatchingConfig
+        django_get_or_create = ("id",)
+
+    id = 1
+
+
+class MatchRunFactory(factory.django.DjangoModelFactory):
+    """A finished re-score run, the run a suggestion most often comes from."""
+
+    class Meta:
+        model = MatchRun
+
+    kind = MatchRun.Kind.INCREMENTAL
+    status = MatchRun.Status.SUCCEEDED
+
+
+class MatchRunChunkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MatchRunChunk
+
+    run = factory.SubFactory(
+        MatchRunFactory, kind=MatchRun.Kind.FULL, chunks_total=1, chunks_done=1
+    )
+    index = factory.Sequence(lambda n: n)
+    mentee_ids = factory.LazyFunction(lambda: [_mentee_user().pk])
+    done_at = factory.LazyFunction(timezone.now)
+
+
+class SuggestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suggestion
+
+    run = factory.SubFactory(MatchRunFactory)
+    mentee = factory.LazyFunction(_mentee_user)
+    mentor = factory.LazyFunction(_mentor_user)
+    rank = 1
+    score = 0.82
+    components = factory.LazyFunction(
+        lambda: {"skills": 0.9, "goals": 0.6, "seniority": 0.8, "availability": 0.5}
+    )
+    reasons = factory.LazyFunction(lambda: ["Knows Python and SQL, which you want to learn"])
+
+
+class PairExclusionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PairExclusion
+
+    mentee = factory.LazyFunction(_mentee_user)
+    mentor = factory.LazyFunction(_mentor_user)
+    reason = PairExclusion.Reason.ADMIN
+    note = "Asked not to be matched."
+
+
+class MatchRequestFactory(factory.django.DjangoModelFactory):
+    """A pending request, expiring in 14 days."""
+
+    class Meta:
+        model = MatchRequest
+
+    mentee = factory.LazyFunction(_mentee_user)
+    mentor = factory.LazyFunction(_mentor_user)
+    format = Format.LONG_TERM
+    message = "I would love your help with my first team lead role."
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=14))
+
+
+class RequestMessageFactory(factory.django.DjangoModelFactory):
+    """The mentor's question on a request."""
+
+    class Meta:
+        model = RequestMessage
+
+    request = factory.SubFactory(MatchRequestFactory)
+    author = factory.LazyAttribute(lambda o: o.request.mentor)
+    body = "What would you like to work on first?"
+
+
+def _next_slot(mentorship) -> int | None:
+    """A long-term mentorship takes the mentor's next free capacity slot; flash takes none."""
+    if mentorship.format != Format.LONG_TERM:
+        return None
+    taken = (
+        Mentorship.objects.filter(mentor=mentorship.mentor, status=Mentorship.Status.ACTIVE)
+        .exclude(slot=None)
+        .count()
+    )
+    return taken + 1
+
+
+class MentorshipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mentorship
+
+    mentee = factory.LazyFunction(_mentee_user)
+    mentor = factory.LazyFunction(_mentor_user)
+    format = Format.LONG_TERM
+    slot = factory.LazyAttribute(_next_slot)
+
+
+# --- Whole people for matching tests ------------------------------------------------
+
+CATEGORIES = {
+    "Python": "Programming languages",
+    "Django": "Web frameworks",
+    "Flask": "Web frameworks",
+    "SQL": "Databases",
+    "PostgreSQL": "Databases",
+    "Excel": "Spreadsheets",
+    "Tableau": "Analytics",
+    "Figma": "Design tools",
+    "Kubernetes": "Infrastructure",
+    "Terraform": "Infrastructure",
+    "Public speaking": "",
+    "Leadership": "",
+}
+
+
+def skill(name: str) -> Skill:
+    """The skill called ``name`` (seeded taxonomy first), created when missing."""
+    found = Skill.objects.filter(name__iexact=name).first()
+    if found:
+        return found
+    return SkillFactory(
+        name=name, slug=f"t-{slugify(name)}", category=CATEGORIES.get(name, "Other")
+    )
+
+
+def _time(value) -> datetime.time:
+    return datetime.time(*value) if isinstance(value, tuple) else datetime.time(value)
+
+
+def _round_out(profile: Profile, *, languages, slots) -> None:
+    profile.languages.set([language(code) for code in languages])
+    for weekday, start, end in slots:
+        AvailabilitySlotFactory(
+            profile=profile, weekday=weekday, start_time=_time(start), end_time=_time(end)
+        )
+
+
+def make_mentor(
+    *,
+    skills=("Python", "Django"),
+    capacity=2,
+    tz="Europe/Berlin",
+    languages=("en",),
+    years=12,
+    slots=((1, 9, 12), (3, 14, 17)),
+    role=Profile.Role.MENTOR,
+    email=None,
+    verified=False,
+    **fields,
+) -> User:
+    """A mentor (a user) offering ``skills``, speaking ``languages``, free in ``slots``.
+
+    ``slots`` are ``(weekday, start, end)`` with hours or ``(hour, minute)``;
+    other keywords are profile fields (``accepting=False``, ``display_name=...``).
+    """
+    user = UserFactory(verified=verified, **({"email": email} if email else {}))
+    profile = MentorProfileFactory(
+        user=user, role=role, capacity=capacity, timezone=tz, years_experience=years, **fields
+    )
+    for i, name in enumerate(skills):
+        ProfileSkillFactory(
+            profile=profile,
+            skill=skill(name),
+            direction=ProfileSkill.Direction.OFFERS,
+            level=5 - i % 3,
+        )
+    _round_out(profile, languages=languages, slots=slots)
+    return user
+
+
+def make_mentee(
+    *,
+    wants=("Python",),
+    goals=("Become a backend developer",),
+    tz="Europe/Berlin",
+    languages=("en",),
+    years=2,
+    slots=(),
+    email=None,
+    verified=False,
+    **fields,
+) -> User:
+    """A mentee (a user) wanting ``wants``, with ``goals`` (titles); see ``make_mentor``."""
+    user = UserFactory(verified=verified, **({"email": email} if email else {}))
+    profile = ProfileFactory(user=user, timezone=tz, years_experience=years, **fields)
+    for name in wants:
+        ProfileSkillFactory(
+            profile=profile, skill=skill(name), direction=ProfileSkill.Direction.WANTS, level=2
+        )
+    for title in goals:
+        GoalFactory(owner=user, title=title, description="Ship a real project.", target_date=None)
+    _round_out(profile, languages=languages, slots=slots)
+    return user
+
+
+def community(*, mentors: int, mentees: int, seed: int = 1, capacity=(1, 3)):
+    """A random but reproducible community; returns (mentor users, mentee users)."""
+    rng = random.Random(seed)
+    names = list(CATEGORIES)
+    zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Europe/London", "Asia/Tokyo"]
+    mentor_users = [
+        make_mentor(
+            skills=rng.sample(names, 4),
+            capacity=rng.randint(*capacity),
+            tz=rng.choice(zones),
+            years=rng.randint(5, 25),
+            slots=((rng.randint(0, 4), rng.randint(8, 12), rng.randint(13, 18)),),
+            email=f"mentor{i:03d}-{seed}@example.org",
+        )
+        for i in range(mentors)
+    ]
+    mentee_users = [
+        make_mentee(
+            wants=rng.sample(names, 2),
+            goals=(f"Learn {rng.choice(names)} for work",),
+            tz=rng.choice(zones),
+            years=rng.randint(0, 6),
+            email=f"mentee{i:03d}-{seed}@example.org",
+        )
+        for i in range(mentees)
+    ]
+    return mentor_users, mentee_users
+
+
+# --- Which factory builds a model ------------------------------------------------------
+
+
+def factory_for(model) -> type[factory.django.DjangoModelFactory] | None:
+    """The factory named ``<Model>Factory`` in this module that builds ``model``, if any."""
+    found = globals().get(f"{model.__name__}Factory")
+    is_factory = isinstance(found, type) and issubclass(found, factory.django.DjangoModelFactory)
+    return found if is_factory and found._meta.model is model else None

@@ -6,9 +6,14 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from matching.models import Mentorship
-from tests.factories import PASSWORD, GoalFactory
-
-from .lifecycle_helpers import make_mentee, make_mentor, make_run, make_suggestion
+from tests.factories import (
+    PASSWORD,
+    GoalFactory,
+    MatchRunFactory,
+    SuggestionFactory,
+    make_mentee,
+    make_mentor,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,8 +50,8 @@ def test_mentee_requests_a_suggested_mentor_and_the_mentor_accepts(
         verified=True, display_name="Jonas Keller", headline="Product manager", **done
     )
     GoalFactory(owner=mentee, title="Lead my first analytics project")
-    run = make_run()
-    make_suggestion(
+    run = MatchRunFactory()
+    SuggestionFactory(
         mentee=mentee,
         mentor=mentor,
         run=run,
@@ -66,7 +71,7 @@ def test_mentee_requests_a_suggested_mentor_and_the_mentor_accepts(
             "9 years ahead of you",
         ],
     )
-    make_suggestion(
+    SuggestionFactory(
         mentee=mentee,
         mentor=other,
         run=run,

@@ -10,8 +10,7 @@ from django.db import transaction
 from matching import services
 from matching.engine import COMPONENTS
 from matching.models import MatchRun, Suggestion
-
-from .scoring_helpers import community
+from tests.factories import community
 
 pytestmark = pytest.mark.django_db
 

@@ -20,14 +20,14 @@ from matching.services import MatchingError
 from matching.services import mentorships as mentorship_services
 from matching.services import requests as request_services
 from mentorship.models import Notification
-from tests.factories import GoalFactory, UserFactory
-
-from .lifecycle_helpers import (
+from tests.factories import (
+    GoalFactory,
+    MatchRequestFactory,
+    MentorshipFactory,
+    SuggestionFactory,
+    UserFactory,
     make_mentee,
     make_mentor,
-    make_mentorship,
-    make_request,
-    make_suggestion,
 )
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def kinds(user) -> list[str]:
 
 def test_suggestion_decline_marks_declined_and_excludes_the_pair_for_good():
     mentee, mentor = make_mentee(), make_mentor()
-    suggestion = make_suggestion(mentee=mentee, mentor=mentor)
+    suggestion = SuggestionFactory(mentee=mentee, mentor=mentor)
 
     result = services.suggestion_decline(suggestion=suggestion, mentee=mentee, reason="Wrong field")
 
@@ -53,13 +53,13 @@ def test_suggestion_decline_marks_declined_and_excludes_the_pair_for_good():
     # A later run proposing the same mentor again is still hidden.
     suggestion.is_current = False
     suggestion.save()
-    make_suggestion(mentee=mentee, mentor=mentor)
+    SuggestionFactory(mentee=mentee, mentor=mentor)
     assert not suggestions_visible_to(user=mentee).exists()
 
 
 def test_suggestion_decline_of_someone_elses_suggestion_is_refused():
     mentee, other, mentor = make_mentee(), make_mentee(), make_mentor()
-    suggestion = make_suggestion(mentee=mentee, mentor=mentor)
+    suggestion = SuggestionFactory(mentee=mentee, mentor=mentor)
     with pytest.raises(MatchingError, match="not yours"):
         services.suggestion_decline(suggestion=suggestion, mentee=other, reason="")
     assert not PairExclusion.objects.exists()
@@ -73,7 +73,7 @@ def test_request_create_writes_the_request_marks_the_suggestion_and_emails_the_m
 ):
     mentee, mentor = make_mentee(), make_mentor()
     goal = GoalFactory(owner=mentee, title="Lead a team")
-    suggestion = make_suggestion(mentee=mentee, mentor=mentor)
+    suggestion = SuggestionFactory(mentee=mentee, mentor=mentor)
     before = timezone.now()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -136,7 +136,7 @@ def test_request_for_a_format_the_mentee_does_not_want_is_refused():
 
 def test_request_to_a_full_mentor_may_still_ask_for_a_flash_session():
     mentee, mentor = make_mentee(), make_mentor(capacity=1)
-    make_mentorship(mentee=make_mentee(), mentor=mentor)
+    MentorshipFactory(mentee=make_mentee(), mentor=mentor)
     with pytest.raises(MatchingError, match="ask for a flash session instead"):
         services.match_request_create(
             mentee=mentee, mentor=mentor, format=Format.LONG_TERM, message="Please help me."
@@ -159,12 +159,12 @@ def test_request_between_an_excluded_pair_is_refused(reason):
 
 def test_request_to_your_current_mentor_or_a_second_pending_one_is_refused():
     mentee, mentor, other = make_mentee(), make_mentor(), make_mentor()
-    make_mentorship(mentee=mentee, mentor=mentor)
+    MentorshipFactory(mentee=mentee, mentor=mentor)
     with pytest.raises(MatchingError, match="already your mentor"):
         services.match_request_create(
             mentee=mentee, mentor=mentor, format=Format.FLASH, message="Please help me."
         )
-    make_request(mentee=mentee, mentor=other)
+    MatchRequestFactory(mentee=mentee, mentor=other)
     with pytest.raises(MatchingError, match="already have a pending request"):
         services.match_request_create(
             mentee=mentee, mentor=other, format=Format.FLASH, message="Please help me."
@@ -178,7 +178,7 @@ def test_the_cap_on_pending_requests_is_explained_when_reached():
     config.save()
     mentee = make_mentee()
     for _ in range(2):
-        make_request(mentee=mentee, mentor=make_mentor())
+        MatchRequestFactory(mentee=mentee, mentor=make_mentor())
     with pytest.raises(MatchingError) as caught:
         services.match_request_create(
             mentee=mentee, mentor=make_mentor(), format=Format.FLASH, message="Please help."
@@ -204,7 +204,7 @@ def test_request_with_someone_elses_goal_is_refused():
 def test_request_create_turns_a_unique_violation_into_a_clear_error(monkeypatch):
     """The one-pending-per-pair constraint is the backstop behind the check."""
     mentee, mentor = make_mentee(), make_mentor()
-    make_request(mentee=mentee, mentor=mentor)
+    MatchRequestFactory(mentee=mentee, mentor=mentor)
     real_filter = MatchRequest.objects.filter
 
     class BlindQuerySet:
@@ -236,8 +236,8 @@ def test_withdraw_reopens_the_suggestion_and_tells_the_mentor_in_app_only(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     mentee, mentor = make_mentee(), make_mentor()
-    suggestion = make_suggestion(mentee=mentee, mentor=mentor, status=Suggestion.Status.REQUESTED)
-    request = make_request(mentee=mentee, mentor=mentor, suggestion=suggestion)
+    suggestion = SuggestionFactory(mentee=mentee, mentor=mentor, status=Suggestion.Status.REQUESTED)
+    request = MatchRequestFactory(mentee=mentee, mentor=mentor, suggestion=suggestion)
 
     with django_capture_on_commit_callbacks(execute=True):
         result = services.match_request_withdraw(request=request, mentee=mentee)
@@ -252,7 +252,7 @@ def test_withdraw_reopens_the_suggestion_and_tells_the_mentor_in_app_only(
 
 
 def test_only_the_mentee_withdraws():
-    request = make_request(mentee=make_mentee(), mentor=make_mentor())
+    request = MatchRequestFactory(mentee=make_mentee(), mentor=make_mentor())
     with pytest.raises(MatchingError, match="not yours"):
         services.match_request_withdraw(request=request, mentee=request.mentor)
 
@@ -261,7 +261,7 @@ def test_decline_records_the_reason_excludes_the_pair_and_emails_the_mentee(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     mentee, mentor = make_mentee(), make_mentor()
-    request = make_request(mentee=mentee, mentor=mentor)
+    request = MatchRequestFactory(mentee=mentee, mentor=mentor)
 
     with django_capture_on_commit_callbacks(execute=True):
         result = services.match_request_decline(
@@ -280,7 +280,7 @@ def test_decline_records_the_reason_excludes_the_pair_and_emails_the_mentee(
 
 
 def test_only_the_addressed_mentor_declines_or_accepts_or_asks():
-    request = make_request(mentee=make_mentee(), mentor=make_mentor())
+    request = MatchRequestFactory(mentee=make_mentee(), mentor=make_mentor())
     stranger = make_mentor()
     with pytest.raises(MatchingError, match="not sent to you"):
         services.match_request_decline(request=request, mentor=stranger, reason="no")
@@ -294,7 +294,7 @@ def test_only_the_addressed_mentor_declines_or_accepts_or_asks():
 
 def test_ask_and_reply_build_a_thread_and_keep_the_request_pending():
     mentee, mentor = make_mentee(), make_mentor()
-    request = make_request(mentee=mentee, mentor=mentor)
+    request = MatchRequestFactory(mentee=mentee, mentor=mentor)
 
     question = services.match_request_ask(
         request=request, mentor=mentor, question="What do you want to reach in 3 months?"
@@ -320,11 +320,11 @@ def test_accept_long_term_takes_the_lowest_free_slot_and_emails_the_mentee(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     mentor = make_mentor(capacity=3)
-    first = make_mentorship(mentee=make_mentee(), mentor=mentor, slot=1)
-    make_mentorship(mentee=make_mentee(), mentor=mentor, slot=2)
+    first = MentorshipFactory(mentee=make_mentee(), mentor=mentor, slot=1)
+    MentorshipFactory(mentee=make_mentee(), mentor=mentor, slot=2)
     services.mentorship_end(mentorship=first, by=mentor, reason="", completed=True)
     mentee = make_mentee()
-    request = make_request(mentee=mentee, mentor=mentor)
+    request = MatchRequestFactory(mentee=mentee, mentor=mentor)
     mailoutbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -343,8 +343,8 @@ def test_accept_long_term_takes_the_lowest_free_slot_and_emails_the_mentee(
 def test_accept_beyond_capacity_is_refused_with_a_clear_message():
     mentor = make_mentor(capacity=3)
     for _ in range(3):
-        make_mentorship(mentee=make_mentee(), mentor=mentor)
-    request = make_request(mentee=make_mentee(), mentor=mentor)
+        MentorshipFactory(mentee=make_mentee(), mentor=mentor)
+    request = MatchRequestFactory(mentee=make_mentee(), mentor=mentor)
 
     with pytest.raises(MatchingError) as caught:
         services.match_request_accept(request=request, mentor=mentor)
@@ -359,8 +359,8 @@ def test_accept_beyond_capacity_is_refused_with_a_clear_message():
 
 def test_accept_flash_needs_no_free_place():
     mentor = make_mentor(capacity=1)
-    make_mentorship(mentee=make_mentee(), mentor=mentor)
-    request = make_request(mentee=make_mentee(), mentor=mentor, format=Format.FLASH)
+    MentorshipFactory(mentee=make_mentee(), mentor=mentor)
+    request = MatchRequestFactory(mentee=make_mentee(), mentor=mentor, format=Format.FLASH)
     mentorship = services.match_request_accept(request=request, mentor=mentor)
     assert mentorship.slot is None
     assert mentorship.format == Format.FLASH
@@ -368,7 +368,7 @@ def test_accept_flash_needs_no_free_place():
 
 def test_accept_twice_is_refused():
     mentor = make_mentor()
-    request = make_request(mentee=make_mentee(), mentor=mentor)
+    request = MatchRequestFactory(mentee=make_mentee(), mentor=mentor)
     services.match_request_accept(request=request, mentor=mentor)
     with pytest.raises(MatchingError, match="no longer pending: it was accepted"):
         services.match_request_accept(request=request, mentor=mentor)
@@ -378,8 +378,8 @@ def test_accept_twice_is_refused():
 def test_accept_turns_a_slot_collision_into_the_same_clear_refusal(monkeypatch):
     """The unique (mentor, slot) constraint is the backstop behind the count."""
     mentor = make_mentor(capacity=1)
-    make_mentorship(mentee=make_mentee(), mentor=mentor, slot=1)
-    request = make_request(mentee=make_mentee(), mentor=mentor)
+    MentorshipFactory(mentee=make_mentee(), mentor=mentor, slot=1)
+    request = MatchRequestFactory(mentee=make_mentee(), mentor=mentor)
     monkeypatch.setattr(request_services, "_places_taken", lambda mentor: 0)
     monkeypatch.setattr(mentorship_services, "_lowest_free_slot", lambda mentor, capacity: 1)
 
@@ -396,8 +396,8 @@ def test_expire_nudges_the_mentor_once_then_expires_and_tells_the_mentee(
 ):
     config = MatchingConfig.load()
     mentee, mentor = make_mentee(), make_mentor()
-    suggestion = make_suggestion(mentee=mentee, mentor=mentor, status=Suggestion.Status.REQUESTED)
-    request = make_request(mentee=mentee, mentor=mentor, suggestion=suggestion)
+    suggestion = SuggestionFactory(mentee=mentee, mentor=mentor, status=Suggestion.Status.REQUESTED)
+    request = MatchRequestFactory(mentee=mentee, mentor=mentor, suggestion=suggestion)
     created = request.created_at
 
     nudge_time = created + datetime.timedelta(days=config.request_nudge_days, hours=1)
@@ -421,8 +421,8 @@ def test_expire_nudges_the_mentor_once_then_expires_and_tells_the_mentee(
 
 def test_expire_leaves_young_and_answered_requests_alone():
     mentor = make_mentor()
-    young = make_request(mentee=make_mentee(), mentor=mentor)
-    answered = make_request(
+    young = MatchRequestFactory(mentee=make_mentee(), mentor=mentor)
+    answered = MatchRequestFactory(
         mentee=make_mentee(),
         mentor=mentor,
         status=MatchRequest.Status.DECLINED,
@@ -444,7 +444,7 @@ def test_expire_leaves_young_and_answered_requests_alone():
 )
 def test_either_party_ends_a_mentorship_and_the_other_is_told(completed, status):
     mentee, mentor = make_mentee(), make_mentor()
-    mentorship = make_mentorship(mentee=mentee, mentor=mentor)
+    mentorship = MentorshipFactory(mentee=mentee, mentor=mentor)
 
     result = services.mentorship_end(
         mentorship=mentorship, by=mentee, reason="We reached the goal", completed=completed
@@ -459,14 +459,14 @@ def test_either_party_ends_a_mentorship_and_the_other_is_told(completed, status)
 
 
 def test_a_stranger_cannot_end_a_mentorship():
-    mentorship = make_mentorship(mentee=make_mentee(), mentor=make_mentor())
+    mentorship = MentorshipFactory(mentee=make_mentee(), mentor=make_mentor())
     with pytest.raises(MatchingError, match="not yours"):
         services.mentorship_end(mentorship=mentorship, by=make_mentee(), reason="", completed=False)
 
 
 def test_renew_an_active_mentorship_keeps_its_place():
     mentee, mentor = make_mentee(), make_mentor(capacity=1)
-    mentorship = make_mentorship(mentee=mentee, mentor=mentor)
+    mentorship = MentorshipFactory(mentee=mentee, mentor=mentor)
     ends_on = timezone.localdate() + datetime.timedelta(days=180)
 
     renewed = services.mentorship_renew(mentorship=mentorship, by=mentor, ends_on=ends_on)
@@ -482,11 +482,11 @@ def test_renew_an_active_mentorship_keeps_its_place():
 
 def test_renew_is_the_mentors_and_restarting_needs_a_free_place():
     mentee, mentor = make_mentee(), make_mentor(capacity=1)
-    mentorship = make_mentorship(mentee=mentee, mentor=mentor)
+    mentorship = MentorshipFactory(mentee=mentee, mentor=mentor)
     with pytest.raises(MatchingError, match="Only the mentor"):
         services.mentorship_renew(mentorship=mentorship, by=mentee)
     services.mentorship_end(mentorship=mentorship, by=mentor, reason="", completed=True)
-    make_mentorship(mentee=make_mentee(), mentor=mentor)
+    MentorshipFactory(mentee=make_mentee(), mentor=mentor)
     with pytest.raises(MatchingError, match="You have no free places: 1 of 1 taken"):
         services.mentorship_renew(mentorship=mentorship, by=mentor)
 
@@ -497,7 +497,7 @@ def test_renew_is_the_mentors_and_restarting_needs_a_free_place():
 def test_manual_match_creates_the_mentorship_closes_the_request_and_tells_both():
     admin = UserFactory(is_staff=True)
     mentee, mentor = make_mentee(), make_mentor()
-    request = make_request(mentee=mentee, mentor=mentor)
+    request = MatchRequestFactory(mentee=mentee, mentor=mentor)
 
     mentorship = services.manual_match(
         admin=admin, mentee=mentee, mentor=mentor, format=Format.LONG_TERM
@@ -512,7 +512,7 @@ def test_manual_match_creates_the_mentorship_closes_the_request_and_tells_both()
 def test_manual_match_respects_capacity_exclusions_and_staff_only():
     admin = UserFactory(is_staff=True)
     mentee, mentor = make_mentee(), make_mentor(capacity=1)
-    make_mentorship(mentee=make_mentee(), mentor=mentor)
+    MentorshipFactory(mentee=make_mentee(), mentor=mentor)
     with pytest.raises(MatchingError) as caught:
         services.manual_match(admin=admin, mentee=mentee, mentor=mentor, format=Format.LONG_TERM)
     assert caught.value.message.startswith(f"{mentor.profile.name} has no free places: 1 of 1")
@@ -528,7 +528,7 @@ def test_manual_match_respects_capacity_exclusions_and_staff_only():
 def test_pair_exclude_closes_pending_requests_and_is_idempotent():
     admin = UserFactory(is_staff=True)
     mentee, mentor = make_mentee(), make_mentor()
-    request = make_request(mentee=mentee, mentor=mentor)
+    request = MatchRequestFactory(mentee=mentee, mentor=mentor)
 
     first = services.pair_exclude(admin=admin, mentee=mentee, mentor=mentor, note="Conflict")
     again = services.pair_exclude(admin=admin, mentee=mentee, mentor=mentor, note="Conflict")

@@ -12,9 +12,7 @@ from matching.models import MatchRequest, Mentorship, PairExclusion, Suggestion
 from matching.selectors import exclusions_load, request_counts
 from matching.services import population_load, weekly_hours_utc
 from profiles.models import Goal, Profile, Skill
-from tests.factories import occupation
-
-from .scoring_helpers import make_mentee, make_mentor
+from tests.factories import make_mentee, make_mentor, occupation
 
 JANUARY = datetime.datetime(2026, 1, 12, 12, 0, tzinfo=UTC)
 JULY = datetime.datetime(2026, 7, 13, 12, 0, tzinfo=UTC)

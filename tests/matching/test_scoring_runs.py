@@ -21,8 +21,7 @@ from matching.models import (
 )
 from matching.services import runs as run_services
 from profiles.models import Profile
-
-from .scoring_helpers import community, make_mentee, make_mentor
+from tests.factories import community, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
 

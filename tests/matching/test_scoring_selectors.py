@@ -14,8 +14,7 @@ from matching.selectors import (
     suggestions_for_mentee,
     users_are_matched,
 )
-
-from .scoring_helpers import make_mentee, make_mentor
+from tests.factories import make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
 

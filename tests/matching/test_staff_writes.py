@@ -7,10 +7,14 @@ from django.urls import reverse
 from matching import tasks
 from matching.models import MatchRun, Mentorship
 from mentorship.models import Notification
-from tests.factories import UserFactory
-
-from .lifecycle_helpers import make_mentee, make_mentor, make_mentorship, make_request
-from .scoring_helpers import community
+from tests.factories import (
+    MatchRequestFactory,
+    MentorshipFactory,
+    UserFactory,
+    community,
+    make_mentee,
+    make_mentor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +63,8 @@ def test_staff_run_start_queues_the_full_run_on_commit(
 
 def test_admin_cannot_edit_request_or_mentorship_status(admin_client):
     mentee, mentor = make_mentee(), make_mentor()
-    request = make_request(mentee=mentee, mentor=mentor)
-    mentorship = make_mentorship(mentee=make_mentee(), mentor=mentor, slot=1)
+    request = MatchRequestFactory(mentee=mentee, mentor=mentor)
+    mentorship = MentorshipFactory(mentee=make_mentee(), mentor=mentor, slot=1)
     for name, obj in (("matchrequest", request), ("mentorship", mentorship)):
         url = reverse(f"admin:matching_{name}_change", args=[obj.pk])
         html = admin_client.get(url).content.decode()
@@ -73,7 +77,7 @@ def test_admin_cannot_edit_request_or_mentorship_status(admin_client):
 
 
 def test_admin_end_action_tells_both_people_the_programme_ended_it(admin_client):
-    mentorship = make_mentorship(mentee=make_mentee(), mentor=make_mentor(), slot=1)
+    mentorship = MentorshipFactory(mentee=make_mentee(), mentor=make_mentor(), slot=1)
     admin_client.post(
         reverse("admin:matching_mentorship_changelist"),
         {"action": "end_selected", "_selected_action": [mentorship.pk]},
@@ -91,7 +95,7 @@ def test_admin_end_action_tells_both_people_the_programme_ended_it(admin_client)
 
 def test_mentor_profile_page_shows_the_response_rate(client):
     mentor = make_mentor()
-    request = make_request(mentee=make_mentee(), mentor=mentor)
+    request = MatchRequestFactory(mentee=make_mentee(), mentor=mentor)
     request.status, request.responded_at = "accepted", request.created_at
     request.save()
     client.force_login(UserFactory())

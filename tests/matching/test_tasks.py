@@ -10,8 +10,7 @@ from matching import receivers, services, tasks
 from matching.models import MatchingConfig, MatchRequest, MatchRun, Suggestion
 from profiles.models import Profile
 from profiles.services import profile_update
-
-from .scoring_helpers import community, make_mentee, make_mentor
+from tests.factories import community, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
 

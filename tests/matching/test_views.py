@@ -14,14 +14,14 @@ from matching.models import (
 )
 from mentorship.models import Notification
 from profiles.models import Language
-from tests.factories import GoalFactory, UserFactory
-
-from .lifecycle_helpers import (
+from tests.factories import (
+    GoalFactory,
+    MatchRequestFactory,
+    MentorshipFactory,
+    SuggestionFactory,
+    UserFactory,
     make_mentee,
     make_mentor,
-    make_mentorship,
-    make_request,
-    make_suggestion,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,9 +30,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world():
     mentee, mentor = make_mentee(), make_mentor(capacity=2)
-    suggestion = make_suggestion(mentee=mentee, mentor=mentor)
-    request = make_request(mentee=mentee, mentor=mentor)
-    mentorship = make_mentorship(mentee=mentee, mentor=make_mentor())
+    suggestion = SuggestionFactory(mentee=mentee, mentor=mentor)
+    request = MatchRequestFactory(mentee=mentee, mentor=mentor)
+    mentorship = MentorshipFactory(mentee=mentee, mentor=make_mentor())
     return {
         "mentee": mentee,
         "mentor": mentor,
@@ -157,7 +157,7 @@ def test_suggestions_empty_state_explains_when_they_appear(client):
 
 def test_suggestion_filters(client, world):
     full_flash_only = make_mentor(capacity=1, format_long_term=False)
-    make_suggestion(mentee=world["mentee"], mentor=full_flash_only, rank=2)
+    SuggestionFactory(mentee=world["mentee"], mentor=full_flash_only, rank=2)
     client.force_login(world["mentee"])
     url = reverse("matching:suggestions")
     both = client.get(url).content.decode()
@@ -165,8 +165,8 @@ def test_suggestion_filters(client, world):
     long_term = client.get(url, {"format": "long_term"}).content.decode()
     assert full_flash_only.profile.name not in long_term
     assert world["mentor"].profile.name in long_term
-    make_mentorship(mentee=make_mentee(), mentor=world["mentor"])
-    make_mentorship(mentee=make_mentee(), mentor=world["mentor"])
+    MentorshipFactory(mentee=make_mentee(), mentor=world["mentor"])
+    MentorshipFactory(mentee=make_mentee(), mentor=world["mentor"])
     with_place = client.get(url, {"has_capacity": "on"}).content.decode()
     assert world["mentor"].profile.name not in with_place
     full_flash_only.profile.languages.add(
@@ -206,7 +206,7 @@ def test_not_for_me_without_js_redirects_and_bad_input_keeps_the_form(client, wo
 def test_request_form_sends_a_request_and_shows_it(client, world):
     mentee = make_mentee()
     goal = GoalFactory(owner=mentee, title="Move into product")
-    suggestion = make_suggestion(mentee=mentee, mentor=world["mentor"])
+    suggestion = SuggestionFactory(mentee=mentee, mentor=world["mentor"])
     client.force_login(mentee)
     url = reverse("matching:suggestion_request", args=[suggestion.pk])
     page = client.get(url).content.decode()
@@ -269,7 +269,7 @@ def test_my_requests_lists_states_and_withdraw(client, world):
 
 def test_inbox_shows_goals_reasons_and_capacity(client, world):
     GoalFactory(owner=world["mentee"], title="Lead my first team")
-    make_mentorship(mentee=make_mentee(), mentor=world["mentor"])
+    MentorshipFactory(mentee=make_mentee(), mentor=world["mentor"])
     world["request"].suggestion = world["suggestion"]
     world["request"].save()
     client.force_login(world["mentor"])
@@ -282,8 +282,8 @@ def test_inbox_shows_goals_reasons_and_capacity(client, world):
 
 def test_accept_beyond_capacity_shows_the_clear_refusal(client, world):
     mentor = world["mentor"]
-    make_mentorship(mentee=make_mentee(), mentor=mentor)
-    make_mentorship(mentee=make_mentee(), mentor=mentor)
+    MentorshipFactory(mentee=make_mentee(), mentor=mentor)
+    MentorshipFactory(mentee=make_mentee(), mentor=mentor)
     client.force_login(mentor)
     response = client.post(
         reverse("matching:request_accept", args=[world["request"].pk]), follow=True
@@ -430,7 +430,7 @@ def test_staff_cohort_preview_page_shows_pairs_load_and_unmatched(client, world)
             "mentor_load": {str(world["mentor"].pk): [1, 2]},
         },
     )
-    make_suggestion(mentee=world["mentee"], mentor=world["mentor"], run=run, is_current=False)
+    SuggestionFactory(mentee=world["mentee"], mentor=world["mentor"], run=run, is_current=False)
     html = client.get(reverse("matching:staff_cohort_detail", args=[run.pk])).content.decode()
     assert world["mentee"].profile.name in html
     assert "1 of 2" in html

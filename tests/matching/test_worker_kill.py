@@ -1,16 +1,20 @@
 """A real worker is killed (SIGKILL) in the middle of a full run; the run is resumed.
 
-The final suggestions must be exactly those of a clean run on the same data:
-no pair written twice, none missing. The worker is a separate process on the
-test database (file-based SQLite, or PostgreSQL with DATABASE_URL), on the
-filesystem broker or, with REDIS_URL, on Redis, listening on a private queue.
+The first worker (``tests/matching/worker_hold.py``) scores three chunks,
+then stops inside the fourth chunk's transaction, right after writing its
+suggestions, and says so in a marker file. The test reads the run's rows to
+prove where the kill lands (running, some but not all chunks done, the held
+chunk not done), kills the worker, proves the held chunk's writes were rolled
+back, and resumes the run on a second worker. The final suggestions must be
+exactly those of a clean run on the same data: no pair written twice, none
+missing. The workers are separate processes on the test database (file-based
+SQLite, or PostgreSQL with DATABASE_URL), on the filesystem broker or, with
+REDIS_URL, on Redis, listening on a private queue.
 """
 
+import json
 import os
 import signal
-import subprocess
-import sys
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
@@ -20,12 +24,12 @@ from celery import Celery
 from django.db import connection
 
 from matching import services
-from matching.models import MatchRun, Suggestion
+from matching.models import MatchRun, MatchRunChunk, Suggestion
+from tests.factories import community
+from tests.workers import start_worker, stop_worker, wait_for, worker_env
 
-from .scoring_helpers import community
-
-ROOT = Path(__file__).resolve().parents[2]
 CHUNK = 3
+HOLD_AFTER_CHUNKS = 3
 
 
 def _database_url() -> str:
@@ -36,13 +40,11 @@ def _database_url() -> str:
 
 
 class Broker:
-    """The worker's environment and a client app sending to its private queue."""
+    """The workers' environment and a client app sending to their private queue."""
 
     def __init__(self, kind: str, var_dir: Path):
         self.queue = f"test-kill-{uuid.uuid4().hex[:8]}"
-        self.env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-        self.env.update(
-            DJANGO_SETTINGS_MODULE="mentorship.settings.test",
+        self.env = worker_env(
             VAR_DIR=str(var_dir),
             DATABASE_URL=_database_url(),
             CELERY_TASK_DEFAULT_QUEUE=self.queue,
@@ -64,60 +66,19 @@ class Broker:
                 "store_processed": False,
             }
 
-    def start_worker(self, name: str, log: Path) -> subprocess.Popen:
-        return subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "mentorship",
-                "worker",
-                "--pool",
-                "solo",
-                "--queues",
-                self.queue,
-                "--hostname",
-                f"{name}-{self.queue}@%h",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel",
-                "INFO",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+    def start_worker(self, name: str, log: Path, app: str = "mentorship", **env):
+        return start_worker(env={**self.env, **env}, queue=self.queue, name=name, log=log, app=app)
 
     def start_run(self, run_id: int) -> None:
         self.client.send_task("matching.tasks.run_full_scoring", args=[run_id], queue=self.queue)
 
 
-def _wait(predicate, timeout: float, what: str, logs=()):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.02)
-    tails = "\n".join(p.read_text()[-3000:] for p in logs if p.exists())
-    pytest.fail(f"timed out waiting for {what}\n{tails}")
-
-
-def _stop(worker: subprocess.Popen) -> None:
-    if worker.poll() is None:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-
-
 def _pairs(run: MatchRun):
     return sorted(Suggestion.objects.filter(run=run).values_list("mentee_id", "mentor_id", "rank"))
+
+
+def _chunks_done(run: MatchRun) -> int:
+    return MatchRunChunk.objects.filter(run=run, done_at__isnull=False).count()
 
 
 @pytest.mark.worker
@@ -127,50 +88,71 @@ def test_killing_a_worker_mid_run_loses_and_duplicates_nothing(kind, tmp_path, s
     settings.VAR_DIR = tmp_path / "clean"
     community(mentors=12, mentees=90, seed=5)
     # The reference: a clean run on the same data, in this process.
-    clean = services.match_run_execute_inline(
-        run=services.match_run_start(
-            chunk_size=CHUNK,
-        )
-    )
+    clean = services.match_run_execute_inline(run=services.match_run_start(chunk_size=CHUNK))
     assert clean.status == MatchRun.Status.SUCCEEDED, clean.error
     expected = _pairs(clean)
     assert expected
 
     broker = Broker(kind, tmp_path / "worker")
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
-    run = services.match_run_start(
-        chunk_size=CHUNK,
+    marker = tmp_path / "held.json"
+    run = services.match_run_start(chunk_size=CHUNK)
+    first = broker.start_worker(
+        "first",
+        logs[0],
+        app="tests.matching.worker_hold",
+        HOLD_AFTER_CHUNKS=str(HOLD_AFTER_CHUNKS),
+        HOLD_MARKER=str(marker),
     )
-    first = broker.start_worker("first", logs[0])
     second = None
     try:
         broker.start_run(run.pk)
-        _wait(
-            lambda: MatchRun.objects.filter(pk=run.pk, chunks_done__gte=3).exists(),
-            90,
-            "the first chunks",
-            logs,
+        wait_for(
+            marker.exists,
+            timeout=180,
+            what=f"the first worker to stop inside chunk {HOLD_AFTER_CHUNKS + 1}'s transaction",
+            workers=[first],
+            logs=logs,
         )
+        held = json.loads(marker.read_text())
+        assert held["run"] == run.pk and held["pid"] == first.pid
+        assert held["in_transaction"] is True
+
+        # Where the kill lands, read from the run's rows: mid-run, mid-chunk.
+        run.refresh_from_db()
+        held_chunk = MatchRunChunk.objects.get(run=run, index=held["chunk"])
+        assert run.status == MatchRun.Status.RUNNING
+        assert run.chunks_total == 30
+        assert run.chunks_done == _chunks_done(run) == HOLD_AFTER_CHUNKS
+        assert 0 < run.chunks_done < run.chunks_total, "the worker must die mid-run"
+        assert held_chunk.done_at is None
+
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
+        assert first.returncode == -signal.SIGKILL
+
+        # The held chunk's transaction died with the worker: nothing of it was committed.
         run.refresh_from_db()
-        done_at_kill = run.chunks_done
+        held_chunk.refresh_from_db()
         assert run.status == MatchRun.Status.RUNNING
-        assert 3 <= done_at_kill < run.chunks_total == 30, "the worker must die mid-run"
+        assert run.chunks_done == _chunks_done(run) == HOLD_AFTER_CHUNKS
+        assert held_chunk.done_at is None
+        assert not Suggestion.objects.filter(run=run, mentee_id__in=held_chunk.mentee_ids).exists()
 
         # A new worker, and the run is queued again (what match_run_resume does).
         second = broker.start_worker("second", logs[1])
         broker.start_run(run.pk)
-        _wait(
+        wait_for(
             lambda: MatchRun.objects.filter(pk=run.pk, status__in=["succeeded", "failed"]).exists(),
-            120,
-            "the resumed run to finish",
-            logs,
+            timeout=180,
+            what="the resumed run to finish on the second worker",
+            workers=[second],
+            logs=logs,
         )
     finally:
-        _stop(first)
+        stop_worker(first)
         if second is not None:
-            _stop(second)
+            stop_worker(second)
 
     run.refresh_from_db()
     assert run.status == MatchRun.Status.SUCCEEDED, run.error

@@ -1,73 +1,39 @@
 """A real Celery worker process, on each broker the project supports.
 
 Celery is never eager here: the worker is a separate process that takes the
-task from the broker, exactly as in production.
+task from the broker, exactly as in production. Every wait polls and fails
+loudly, saying what it awaited, with the worker's log (``tests/workers.py``).
 """
 
 import os
 import subprocess
 import sys
-import time
 import uuid
-from pathlib import Path
 
 import pytest
 from celery import Celery
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.workers import start_worker, stop_worker, task_result, wait_for, worker_env
 
 
-def _start_worker(env: dict, queue: str) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "mentorship",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--queues",
-            queue,
-            "--hostname",
-            f"test-{queue}@%h",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
+def _ping(client: Celery, queue: str, value: str, worker, log):
+    """Send ``mentorship.ping(value)`` to ``queue`` and await the worker's answer."""
+    result = client.send_task("mentorship.ping", args=[value], queue=queue)
+    return task_result(
+        result,
+        timeout=60,
+        what=f"the worker to answer mentorship.ping({value!r})",
+        workers=[worker],
+        logs=[log],
     )
-
-
-def _stop(worker: subprocess.Popen) -> str:
-    worker.terminate()
-    try:
-        out, _ = worker.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        worker.kill()
-        out, _ = worker.communicate()
-    return out
-
-
-def _base_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env["DJANGO_SETTINGS_MODULE"] = "mentorship.settings.test"
-    env.update(extra)
-    return env
 
 
 @pytest.mark.worker
 def test_worker_on_the_filesystem_broker_runs_a_task(tmp_path):
-    env = _base_env(VAR_DIR=str(tmp_path))
+    env = worker_env(VAR_DIR=str(tmp_path))
     queue = f"q-{uuid.uuid4().hex[:8]}"
-    worker = _start_worker(env, queue)
+    log = tmp_path / "worker.log"
+    worker = start_worker(env=env, queue=queue, name="test", log=log)
     broker_dir = tmp_path / "broker"
     client = Celery(
         "test-client",
@@ -82,28 +48,50 @@ def test_worker_on_the_filesystem_broker_runs_a_task(tmp_path):
         "store_processed": False,
     }
     try:
-        for _ in range(50):  # the worker's settings create the folders
-            if (broker_dir / "out").is_dir() and (tmp_path / "celery-results").is_dir():
-                break
-            time.sleep(0.2)
-        result = client.send_task("mentorship.ping", args=["from the filesystem"], queue=queue)
-        assert result.get(timeout=60) == "from the filesystem"
+        wait_for(  # the worker's settings create the folders
+            lambda: (broker_dir / "out").is_dir() and (tmp_path / "celery-results").is_dir(),
+            timeout=60,
+            what="the worker's settings to create the filesystem broker and result folders",
+            workers=[worker],
+            logs=[log],
+        )
+        assert _ping(client, queue, "from the filesystem", worker, log) == "from the filesystem"
     finally:
-        log = _stop(worker)
-    assert "mentorship.ping" in log
+        stop_worker(worker)
+    assert "mentorship.ping" in log.read_text()
 
 
 @pytest.mark.worker
 @pytest.mark.redis
 def test_worker_on_redis_runs_a_task(tmp_path):
     redis_url = os.environ["REDIS_URL"]
-    env = _base_env(VAR_DIR=str(tmp_path), REDIS_URL=redis_url)
+    env = worker_env(VAR_DIR=str(tmp_path), REDIS_URL=redis_url)
     queue = f"q-{uuid.uuid4().hex[:8]}"
-    worker = _start_worker(env, queue)
+    log = tmp_path / "worker.log"
+    worker = start_worker(env=env, queue=queue, name="test", log=log)
     client = Celery("test-client", broker=redis_url, backend=redis_url)
     try:
-        result = client.send_task("mentorship.ping", args=["from redis"], queue=queue)
-        assert result.get(timeout=60) == "from redis"
+        assert _ping(client, queue, "from redis", worker, log) == "from redis"
     finally:
-        log = _stop(worker)
-    assert "mentorship.ping" in log
+        stop_worker(worker)
+    assert "mentorship.ping" in log.read_text()
+
+
+def test_a_wait_that_times_out_fails_naming_what_it_awaited(tmp_path):
+    log = tmp_path / "worker.log"
+    log.write_text("worker said: nothing to do")
+    with pytest.raises(pytest.fail.Exception) as failure:
+        wait_for(lambda: False, timeout=0.2, what="the impossible", logs=[log])
+    message = str(failure.value)
+    assert message.startswith("timed out after 0.2 s waiting for the impossible")
+    assert "worker said: nothing to do" in message
+
+
+def test_a_wait_fails_at_once_when_the_worker_it_relies_on_has_exited():
+    gone = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
+    gone.wait()
+    with pytest.raises(pytest.fail.Exception) as failure:
+        wait_for(lambda: False, timeout=600, what="a result", workers=[gone])
+    assert str(failure.value).startswith(
+        f"worker {gone.pid} exited with code 3 while waiting for a result"
+    )

@@ -1,30 +1,32 @@
 """Your data: the JSON download and account deletion, checked over every app's models.
 
-The generic tests walk ``apps.get_models()``: when another app adds a model
-with a user foreign key, ``_fill_row`` tries to create a row for the person
-in it (every text column mentioning their email), and the deletion test
-proves no row refers to them afterwards and no text column still holds their
-email. A relation with PROTECT/RESTRICT/DO_NOTHING and no registered handler
-fails ``test_every_relation_to_a_person_can_be_cleared``.
+The generic tests walk the app registry (``personal_data_relations()``):
+for every ForeignKey/OneToOne from any model of any app to the user or their
+profile, ``_person_rows`` builds a row with that model's factory from
+``tests/factories.py``, the person in that column and their email in every
+free-text column. The download must hold each of those rows, and deletion
+must treat each as its ``on_delete`` says (``CASCADE``: gone; ``SET_NULL`` /
+``SET(deleted_user)``: kept, pointing at nobody / the tombstone), leave no
+row referring to the person and no text column holding their email. A model
+without a factory, or whose factory cannot build the row, fails the walk
+with its name: a new app adds a factory for each model it adds. A relation
+with PROTECT/RESTRICT/DO_NOTHING and no registered handler fails
+``test_every_relation_to_a_person_can_be_cleared``.
 """
 
-import datetime
-import decimal
 import json
-import uuid
 
 import pytest
 from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.apps import apps
-from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import models, transaction
-from django.utils import timezone
 
 from profiles.account_data import (
     SCRUBBED_EMAIL,
+    SWEEP_SKIP_MODELS,
     deleted_user,
     is_safe_on_delete,
     personal_data_handlers,
@@ -34,22 +36,23 @@ from profiles.account_data import (
     user_account_delete,
     user_data_export,
 )
-from profiles.models import Profile, Skill, User
+from profiles.models import Skill, User
 from tests.factories import (
     PASSWORD,
-    AvailabilitySlotFactory,
+    TOTP_SECRET,
+    AuthenticatorFactory,
     GoalFactory,
+    LogEntryFactory,
     MentorProfileFactory,
     MilestoneFactory,
     ProfileSkillFactory,
     SkillFactory,
     UserFactory,
+    factory_for,
     verified_user,
 )
 
 pytestmark = pytest.mark.django_db
-
-TOTP_SECRET = "JBSWY3DPEHPK3PXPSECRETXX"
 
 
 def test_safe_on_delete_rules():
@@ -78,124 +81,143 @@ def test_every_relation_to_a_person_can_be_cleared():
 # --- A row in every model that can point at the person -----------------------
 
 
-def _value_for(field, *, user, profile, email, depth, made):
-    if field.is_relation:
-        target = field.related_model
-        if target is User:
-            # The first user column is the person; others (mentor, recipient...) a counterpart.
-            if made.setdefault("_user_columns", set()) and field.name not in made["_user_columns"]:
-                return made.setdefault("_counterpart", UserFactory())
-            made["_user_columns"].add(field.name)
-            return user
-        if target is Profile:
-            return profile
-        existing = made.get(target) or target._default_manager.first()
-        if existing is not None or depth >= 3:
-            return existing
-        return _fill_row(
-            target, user=user, profile=profile, email=email, depth=depth + 1, made=made
-        )
-    if field.choices:
-        return field.choices[0][0]
-    if isinstance(field, models.EmailField):
-        return email
-    if isinstance(field, models.SlugField):
-        return f"slug-{uuid.uuid4().hex[:12]}"
-    if isinstance(field, models.URLField):
-        return "https://example.org/"
-    if isinstance(field, models.UUIDField):
-        return uuid.uuid4()
-    if isinstance(field, models.FileField):
-        return ""
-    if isinstance(field, models.CharField | models.TextField):
-        text = f"about {email}"
-        return text[: field.max_length] if field.max_length else text
-    if isinstance(field, models.BooleanField):
-        return False
-    if isinstance(field, models.DateTimeField):
-        return timezone.now()
-    if isinstance(field, models.DateField):
-        return timezone.localdate()
-    if isinstance(field, models.TimeField):
-        return datetime.time(9, 0)
-    if isinstance(field, models.DurationField):
-        return datetime.timedelta(hours=1)
-    if isinstance(field, models.DecimalField):
-        return decimal.Decimal("1")
-    if isinstance(field, models.FloatField):
-        return 0.5
-    if isinstance(field, models.IntegerField):
-        return 1
-    if isinstance(field, models.JSONField):
-        return {}
-    if isinstance(field, models.GenericIPAddressField):
-        return "127.0.0.1"
-    raise TypeError(f"no test value for {field!r}")
+def _walked_relations():
+    """Every relation from a model (any app) to the person; many-to-many tables excepted.
+
+    Auto-created many-to-many tables (``Profile.languages``...) hold only ids
+    of the owning row, which the walk covers.
+    """
+    return [r for r in personal_data_relations() if not r.model._meta.auto_created]
 
 
-def _fill_row(model, *, user, profile, email, depth=0, made=None):
-    """Best effort: a row of ``model`` for this person, every text column mentioning ``email``."""
-    made = {} if made is None else made
-    made.pop("_user_columns", None)
-    values = {}
-    for field in model._meta.concrete_fields:
-        if field.primary_key or isinstance(field, models.AutoField):
-            continue
-        is_person = field.is_relation and field.related_model in (User, Profile)
-        if (
-            not is_person
-            and (field.has_default() or field.null)
-            and not isinstance(field, models.CharField | models.TextField)
-        ):
-            continue
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            continue
-        value = _value_for(field, user=user, profile=profile, email=email, depth=depth, made=made)
-        if value is None and not field.null:
-            raise ValueError(f"no row to point {field} at")
-        values[field.name] = value
-    row = model._default_manager.create(**values)
-    made[model] = row
-    return row
+def _add_a_factory(relation) -> str:
+    model = relation.model
+    return (
+        f"{model._meta.label} points at a person ({relation.label}) but tests/factories.py "
+        f"has no factory for it, so the account-data walk cannot prove its rows are "
+        f"exported and deleted or anonymised. Add a factory named {model.__name__}Factory "
+        "to tests/factories.py (columns other than the person's should default to rows "
+        "of their own)."
+    )
+
+
+def _mention_email(row, email: str) -> None:
+    """Put ``email`` into every free-text column of ``row`` the deletion sweep must clear."""
+    meta = row._meta
+    if meta.label_lower in SWEEP_SKIP_MODELS:
+        return
+    text = f"about {email}"
+    values = {
+        fld.name: text
+        for fld in meta.concrete_fields
+        if isinstance(fld, models.CharField | models.TextField)
+        and not isinstance(fld, models.SlugField | models.EmailField)
+        and not (fld.choices or fld.primary_key or fld.unique)
+        and (fld.max_length is None or fld.max_length >= len(text))
+    }
+    if values:
+        type(row)._default_manager.filter(pk=row.pk).update(**values)
+
+
+def _person_rows(*, user, profile, email, find_factory=factory_for):
+    """One row per relation to the person, built by the model's factory; fails for any it cannot."""
+    built = []
+    for relation in _walked_relations():
+        build = find_factory(relation.model)
+        if build is None:
+            pytest.fail(_add_a_factory(relation), pytrace=False)
+        target = user if relation.target is User else profile
+        existed = set(relation.model._default_manager.values_list("pk", flat=True))
+        try:
+            with transaction.atomic():
+                row = build(**{relation.field.name: target})
+        except Exception as exc:  # noqa: BLE001 - any failure fails the test, with the model
+            pytest.fail(
+                f"{relation.model._meta.label}: {build.__name__}({relation.field.name}=<the "
+                f"person>) could not build a row ({type(exc).__name__}: {exc}). Fix the "
+                "factory in tests/factories.py so it builds a valid row for any person.",
+                pytrace=False,
+            )
+        if row.pk not in existed:  # the person's own profile is reused, not rewritten
+            _mention_email(row, email)
+        built.append((relation, row))
+    return built
 
 
 def _rich_person(email="dana@example.org"):
-    """A person with a row in every model that can hold one (and the usual data)."""
+    """A person with a row through every relation that can point at them, and a few more.
+
+    The walk gives them one skill, one availability slot, one goal...; the
+    milestone (reached through the goal) and the shared tag are added here.
+    """
     user = verified_user(email=email, name="Dana Quill")
     profile = MentorProfileFactory(user=user, bio=f"Write to {email}")
-    ProfileSkillFactory(profile=profile, direction="offers", level=4)
-    AvailabilitySlotFactory(profile=profile)
     MilestoneFactory(goal=GoalFactory(owner=user))
     SkillFactory(name="Dana's own tag", created_by=user, status=Skill.Status.PENDING)
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
+    built = _person_rows(user=user, profile=profile, email=email)
+    return user, profile, built
+
+
+def test_every_model_pointing_at_a_person_has_a_factory():
+    missing = [_add_a_factory(r) for r in _walked_relations() if factory_for(r.model) is None]
+    assert missing == [], "\n".join(missing)
+
+
+def test_the_walk_covers_every_app_that_holds_personal_data():
+    walked = {r.label for r in _walked_relations()}
+    for label in [
+        "profiles.Profile.user → profiles.User",
+        "profiles.ProfileSkill.profile → profiles.Profile",
+        "account.EmailAddress.user → profiles.User",
+        "mfa.Authenticator.user → profiles.User",
+        "admin.LogEntry.user → profiles.User",
+        "mentorship.Notification.user → profiles.User",
+        "matching.Suggestion.mentor → profiles.User",
+        "matching.MatchRequest.mentee → profiles.User",
+        "matching.Mentorship.mentor → profiles.User",
+        "matching.RequestMessage.author → profiles.User",
+        "matching.PairExclusion.created_by → profiles.User",
+        "matching.MatchRun.triggered_by → profiles.User",
+    ]:
+        assert label in walked
+
+
+def test_a_model_without_a_factory_fails_the_walk_with_its_name():
+    user = UserFactory()
+    profile = MentorProfileFactory(user=user)
+
+    def no_notification_factory(model):
+        return None if model._meta.label == "mentorship.Notification" else factory_for(model)
+
+    with pytest.raises(pytest.fail.Exception) as failure:
+        _person_rows(
+            user=user, profile=profile, email=user.email, find_factory=no_notification_factory
+        )
+    message = str(failure.value)
+    assert "mentorship.Notification points at a person" in message
+    assert "Add a factory named NotificationFactory to tests/factories.py" in message
+
+
+def test_a_factory_that_cannot_build_the_row_fails_the_walk_with_its_name():
+    user = UserFactory()
+    profile = MentorProfileFactory(user=user)
+
+    def broken_factory(**kwargs):
+        raise ValueError("no such column")
+
+    def broken_for_goals(model):
+        return broken_factory if model._meta.label == "profiles.Goal" else factory_for(model)
+
+    with pytest.raises(pytest.fail.Exception) as failure:
+        _person_rows(user=user, profile=profile, email=user.email, find_factory=broken_for_goals)
+    assert str(failure.value).startswith(
+        "profiles.Goal: broken_factory(owner=<the person>) could not build a row "
+        "(ValueError: no such column)."
     )
-    filled, skipped = [], []
-    covered = {
-        "profiles.profile",
-        "profiles.profileskill",
-        "profiles.availabilityslot",
-        "profiles.goal",
-        "profiles.milestone",
-        "account.emailaddress",
-    }
-    for relation in personal_data_relations():
-        model = relation.model
-        label = model._meta.label_lower
-        if model._meta.auto_created or label in covered or model in (LogEntry,):
-            continue
-        covered.add(label)
-        try:
-            with transaction.atomic():
-                _fill_row(model, user=user, profile=profile, email=email)
-            filled.append(label)
-        except Exception as exc:  # noqa: BLE001 - a model we cannot fill is reported below
-            skipped.append(f"{label}: {exc}")
-    return user, profile, filled, skipped
 
 
 def test_download_holds_the_persons_rows_from_every_app_and_no_secrets():
-    user, profile, filled, _skipped = _rich_person()
+    user, profile, built = _rich_person()
     stranger = MentorProfileFactory()
     GoalFactory(owner=stranger.user, title="A stranger's goal")
 
@@ -212,9 +234,12 @@ def test_download_holds_the_persons_rows_from_every_app_and_no_secrets():
         "profiles.skill",
         "account.emailaddress",
         "mfa.authenticator",
-        *filled,
     ]:
         assert records.get(label), f"{label} missing from the download"
+    for relation, row in built:
+        label = row._meta.label_lower
+        exported = {item["id"] for item in records.get(label, [])}
+        assert row.pk in exported, f"{relation.label}: row {row.pk} missing from the download"
     assert records["profiles.profile"][0]["bio"] == "Write to dana@example.org"
     assert data["user"]["email"] == "dana@example.org"
     payload = json.dumps(data)
@@ -226,19 +251,43 @@ def test_download_holds_the_persons_rows_from_every_app_and_no_secrets():
     assert stranger.user.email not in payload
 
 
+def _what_deletion_did(relation, row) -> str:
+    """What happened to ``row`` when its person was deleted, as its relation's on_delete says."""
+    model = relation.model
+    kept = model._default_manager.filter(pk=row.pk).values_list(relation.field.attname, flat=True)
+    if not kept:
+        return "deleted"
+    value = kept[0]
+    if value is None:
+        return "set to null"
+    if value == deleted_user().pk:
+        return "pointed at the deleted-user tombstone"
+    return f"still pointing at {value}"
+
+
+def _expected_on_delete(relation) -> str:
+    on_delete = relation.field.remote_field.on_delete
+    if on_delete is models.CASCADE:
+        return "deleted"
+    if on_delete is models.SET_NULL:
+        return "set to null"
+    if is_safe_on_delete(on_delete) and on_delete is not models.SET_DEFAULT:
+        # SET(...): the only callable the rules allow is the tombstone.
+        return "pointed at the deleted-user tombstone"
+    # A registered handler deals with the row; it must at least stop pointing at the person.
+    return "handled"
+
+
 def test_deletion_leaves_no_row_referring_to_the_person_nor_their_email(
     django_capture_on_commit_callbacks,
 ):
-    user, profile, filled, skipped = _rich_person()
+    user, profile, built = _rich_person()
     other_admin = UserFactory(is_staff=True)
-    LogEntry.objects.log_actions(
-        user_id=other_admin.pk, queryset=[user], action_flag=CHANGE, change_message="edited"
-    ) if hasattr(LogEntry.objects, "log_actions") else LogEntry.objects.create(
+    LogEntryFactory(  # an admin's entry about the person: kept, name scrubbed
         user=other_admin,
         content_type=ContentType.objects.get_for_model(User),
         object_id=str(user.pk),
         object_repr=str(user),
-        action_flag=CHANGE,
     )
     shared_skill = Skill.objects.get(name="Dana's own tag")
     keeper = MentorProfileFactory(bio="nothing to see")
@@ -250,6 +299,15 @@ def test_deletion_leaves_no_row_referring_to_the_person_nor_their_email(
 
     assert not User.objects.filter(pk=user_id).exists()
     assert report.deleted["profiles.profile"] == 1
+    for relation, row in built:
+        expected, done = _expected_on_delete(relation), _what_deletion_did(relation, row)
+        if expected == "handled":
+            assert not done.startswith("still pointing"), f"{relation.label}: row {done}"
+        else:
+            assert done == expected, f"{relation.label}: row {done}, expected {expected}"
+        counted = report.deleted if done == "deleted" else report.anonymised
+        if expected != "handled":
+            assert counted.get(row._meta.label_lower), f"{relation.label}: not in the report"
     for relation in personal_data_relations():
         target_id = user_id if relation.target is User else profile_id
         remaining = relation.model._default_manager.filter(**{relation.field.attname: target_id})
@@ -264,7 +322,6 @@ def test_deletion_leaves_no_row_referring_to_the_person_nor_their_email(
     assert keeper.skills.filter(skill=shared_skill).exists()  # nobody else lost anything
     entry = LogEntry.objects.get(object_id=str(user_id))
     assert entry.object_repr == "Deleted user"
-    print(f"rows created generically in: {filled}; could not fill: {skipped}")
 
 
 def test_free_text_copies_of_the_email_elsewhere_are_scrubbed():
@@ -386,9 +443,7 @@ def test_delete_without_a_password_goes_through_allauth_reauthentication(client)
     user = verified_user(email="hal@example.org")
     user.set_unusable_password()
     user.save()
-    Authenticator.objects.create(
-        user=user, type=Authenticator.Type.TOTP, data={"secret": TOTP_SECRET}
-    )
+    AuthenticatorFactory(user=user)
     client.force_login(user)
     page = client.get("/account/data/")
     assert 'name="password"' not in page.content.decode()
