@@ -35,7 +35,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import account_data, skill_curation
+from . import account_data, services, skill_curation
 from .exporting import profiles_export_csv, profiles_for_export
 from .importing import COLUMNS, REQUIRED_COLUMNS, import_apply, import_plan, invitations_send
 from .models import (
@@ -163,7 +163,7 @@ class SkillAdmin(admin.ModelAdmin):
             )
             return
         if not obj.slug:
-            obj.slug = skill_curation.skill_slug_for_new(name=obj.name)
+            obj.slug = services.skill_slug_unique(name=obj.name)
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from .avatars import MAX_BYTES, MAX_SIDE, process_avatar
 from .models import AvailabilitySlot, Goal, Language, Milestone, Profile, ProfileSkill, Skill
-from .services import LEVEL_RANGE, MAX_SKILLS_PER_DIRECTION, MAX_SLOTS
+from .services import FORM_FIELDS, LEVEL_RANGE, MAX_SKILLS_PER_DIRECTION, MAX_SLOTS
 from .timezones import is_valid_timezone, timezone_choices
 
 LEVEL_LABELS = {
@@ -111,29 +111,9 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = [
-            "role",
-            "display_name",
-            "headline",
-            "bio",
-            "job_title",
-            "industry",
-            "organisation",
-            "years_experience",
-            "location",
-            "timezone",
-            "languages",
-            "strengths",
-            "growth_areas",
-            "format_flash",
-            "format_long_term",
-            "linkedin_url",
-            "website_url",
-            "visibility",
-            "capacity",
-            "accepting",
-            "away_until",
-        ]
+        # One list with the services (``PROFILE_FIELDS``): adding a field there puts it
+        # here and, if matching reads it, makes changing it re-score.
+        fields = list(FORM_FIELDS)
         labels = {
             "display_name": "Display name",
             "job_title": "Job title",
