@@ -16,6 +16,7 @@ from .editing import (
     SKILL_NAME_MAX,
     SkillRef,
     SkillsError,
+    availability_rows_checked,
     availability_set,
     language_ids,
     profile_avatar_remove,
@@ -28,6 +29,7 @@ from .editing import (
     profile_skills_update,
     profile_update,
     skill_get_or_create_pending,
+    skill_level_error,
     skill_slug_unique,
 )
 from .goals import (
@@ -54,6 +56,7 @@ __all__ = [
     "NewPerson",
     "SkillRef",
     "SkillsError",
+    "availability_rows_checked",
     "availability_set",
     "goal_create",
     "goal_delete",
@@ -75,5 +78,6 @@ __all__ = [
     "profile_skills_update",
     "profile_update",
     "skill_get_or_create_pending",
+    "skill_level_error",
     "skill_slug_unique",
 ]

@@ -260,6 +260,14 @@ def skill_get_or_create_pending(*, name: str, user: User | None) -> Skill:
 SkillRef = int | str
 
 
+def skill_level_error(*, direction: str, level: int) -> ValidationError | None:
+    """Why ``level`` is not a level for ``direction`` (``LEVEL_RANGE``), or None."""
+    low, high = LEVEL_RANGE[ProfileSkill.Direction(direction)]
+    if low <= level <= high:
+        return None
+    return ValidationError(f"Levels go from {low} to {high} (got {level}).", code="level_range")
+
+
 @transaction.atomic
 def profile_skills_set(
     *,
@@ -275,7 +283,6 @@ def profile_skills_set(
     skills in that direction, highest level first.
     """
     direction = ProfileSkill.Direction(direction)
-    low, high = LEVEL_RANGE[direction]
     wanted: dict[int, int] = {}
     errors: list[ValidationError] = []
     for ref, level in items:
@@ -284,12 +291,9 @@ def profile_skills_set(
         except (TypeError, ValueError):
             errors.append(ValidationError(f"“{level}” is not a level.", code="level_invalid"))
             continue
-        if not low <= level <= high:
-            errors.append(
-                ValidationError(
-                    f"Levels go from {low} to {high} (got {level}).", code="level_range"
-                )
-            )
+        range_error = skill_level_error(direction=direction, level=level)
+        if range_error is not None:
+            errors.append(range_error)
             continue
         try:
             skill = _resolve_skill(ref=ref, profile=profile, direction=direction)
@@ -375,17 +379,12 @@ def _slot_label(weekday: int, start: datetime.time, end: datetime.time) -> str:
     return f"{day} {start:%H:%M}–{end:%H:%M}"
 
 
-@transaction.atomic
-def availability_set(
-    *,
-    profile: Profile,
-    slots: Sequence[tuple[int, datetime.time, datetime.time]],
+def availability_rows_checked(
+    *, profile: Profile, slots: Sequence[tuple[int, datetime.time, datetime.time]]
 ) -> list[AvailabilitySlot]:
-    """Replace the weekly availability with ``slots`` (weekday, start, end).
+    """The unsaved slot rows for ``slots``, or a ValidationError with every problem.
 
-    Times are in the profile's own time zone. A slot must end after it starts
-    on the same day (split a window across midnight into two slots); slots
-    may touch (10:00–11:00 and 11:00–12:00) but not overlap.
+    The rules of ``availability_set``, also used by the admin's inline.
     """
     if len(slots) > MAX_SLOTS:
         raise ValidationError(f"At most {MAX_SLOTS} weekly slots.", code="too_many_slots")
@@ -412,6 +411,22 @@ def availability_set(
             )
     if errors:
         raise ValidationError(list(dict.fromkeys(errors)))
+    return rows
+
+
+@transaction.atomic
+def availability_set(
+    *,
+    profile: Profile,
+    slots: Sequence[tuple[int, datetime.time, datetime.time]],
+) -> list[AvailabilitySlot]:
+    """Replace the weekly availability with ``slots`` (weekday, start, end).
+
+    Times are in the profile's own time zone. A slot must end after it starts
+    on the same day (split a window across midnight into two slots); slots
+    may touch (10:00–11:00 and 11:00–12:00) but not overlap.
+    """
+    rows = availability_rows_checked(profile=profile, slots=slots)
     profile.availability.all().delete()
     AvailabilitySlot.objects.bulk_create(rows)
     profile_changed_notify(user_ids=[profile.user_id])
