@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from .avatars import MAX_BYTES, MAX_SIDE, process_avatar
 from .models import AvailabilitySlot, Goal, Language, Milestone, Profile, ProfileSkill, Skill
-from .services import FORM_FIELDS, LEVEL_RANGE, MAX_SKILLS_PER_DIRECTION, MAX_SLOTS
+from .services import (
+    BIO_MAX_LENGTH,
+    FORM_FIELDS,
+    LEVEL_RANGE,
+    MAX_CAPACITY,
+    MAX_SKILLS_PER_DIRECTION,
+    MAX_SLOTS,
+    MAX_YEARS_EXPERIENCE,
+)
 from .timezones import is_valid_timezone, timezone_choices
 
 LEVEL_LABELS = {
@@ -99,12 +107,12 @@ class ProfileForm(forms.ModelForm):
         help_text="Shown only to people you are matched with.",
     )
     years_experience = forms.IntegerField(
-        label="Years of experience", min_value=0, max_value=70, initial=0
+        label="Years of experience", min_value=0, max_value=MAX_YEARS_EXPERIENCE, initial=0
     )
     capacity = forms.IntegerField(
         label="Long-term mentees at once",
         min_value=0,
-        max_value=50,
+        max_value=MAX_CAPACITY,
         initial=0,
         help_text="How many long-term mentees you can take at the same time (0 for none).",
     )
@@ -147,7 +155,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["job_title"].widget = _job_title_widget()
-        self.fields["bio"].max_length = 5000
+        self.fields["bio"].max_length = BIO_MAX_LENGTH
         self.processed_avatar = None
 
     def clean_avatar(self):
@@ -498,7 +506,7 @@ class OnboardingMentoringForm(forms.Form):
     capacity = forms.IntegerField(
         label="Long-term mentees at once",
         min_value=0,
-        max_value=50,
+        max_value=MAX_CAPACITY,
         initial=2,
         help_text="0 if you only want to do one-hour flash sessions.",
     )

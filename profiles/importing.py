@@ -98,9 +98,9 @@ FORMAT_ALIASES = {
 }
 ROLES = tuple(Profile.Role.values)
 DEFAULT_LEVEL = 3
-MAX_CAPACITY = 50
-MAX_YEARS = 70
-MAX_BIO = 5000
+MAX_CAPACITY = services.MAX_CAPACITY
+MAX_YEARS = services.MAX_YEARS_EXPERIENCE
+MAX_BIO = services.BIO_MAX_LENGTH
 TEXT_LIMITS = {
     "name": User._meta.get_field("name").max_length,
     "headline": Profile._meta.get_field("headline").max_length,

@@ -6,12 +6,15 @@ people, one or in bulk. Import from ``profiles.services``.
 """
 
 from .editing import (
+    BIO_MAX_LENGTH,
     EDITABLE_FIELDS,
     FORM_FIELDS,
     LEVEL_RANGE,
     MATCHING_FIELDS,
+    MAX_CAPACITY,
     MAX_SKILLS_PER_DIRECTION,
     MAX_SLOTS,
+    MAX_YEARS_EXPERIENCE,
     PROFILE_FIELDS,
     SKILL_NAME_MAX,
     SkillRef,
@@ -44,13 +47,16 @@ from .goals import (
 from .people import NewPerson, normalise_email, people_create_bulk, person_create
 
 __all__ = [
+    "BIO_MAX_LENGTH",
     "EDITABLE_FIELDS",
     "FORM_FIELDS",
     "GOAL_FIELDS",
     "LEVEL_RANGE",
     "MATCHING_FIELDS",
+    "MAX_CAPACITY",
     "MAX_SKILLS_PER_DIRECTION",
     "MAX_SLOTS",
+    "MAX_YEARS_EXPERIENCE",
     "PROFILE_FIELDS",
     "SKILL_NAME_MAX",
     "NewPerson",

@@ -11,7 +11,6 @@ import pytest
 from django.forms.models import model_to_dict
 
 from profiles.models import AvailabilitySlot, Goal, ProfileSkill
-from profiles.signals import profile_changed
 from tests.factories import (
     AvailabilitySlotFactory,
     GoalFactory,
@@ -24,24 +23,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 PROFILE_FIELDS_SKIPPED = {"id", "created_at", "updated_at", "onboarded_at", "avatar"}
-
-
-@pytest.fixture
-def staff_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
-def signals():
-    received = []
-
-    def receiver(sender, user_id, **kwargs):
-        received.append(user_id)
-
-    profile_changed.connect(receiver)
-    yield received
-    profile_changed.disconnect(receiver)
 
 
 def _inline(prefix: str, rows: list[dict]) -> dict:
