@@ -5,16 +5,15 @@ of ``profile_changed``); ``goals``: goals and milestones; ``people``: creating
 people, one or in bulk. Import from ``profiles.services``.
 """
 
+from ..models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE
 from .editing import (
     BIO_MAX_LENGTH,
     EDITABLE_FIELDS,
     FORM_FIELDS,
     LEVEL_RANGE,
     MATCHING_FIELDS,
-    MAX_CAPACITY,
     MAX_SKILLS_PER_DIRECTION,
     MAX_SLOTS,
-    MAX_YEARS_EXPERIENCE,
     PROFILE_FIELDS,
     SKILL_NAME_MAX,
     SkillRef,

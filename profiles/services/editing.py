@@ -71,9 +71,7 @@ LEVEL_RANGE = {
     ProfileSkill.Direction.WANTS: (1, 3),
 }
 MAX_SKILLS_PER_DIRECTION = 30
-# Bounds the profile form and the import both apply (the columns allow more).
-MAX_CAPACITY = 50
-MAX_YEARS_EXPERIENCE = 70
+# The bio column is unbounded; the profile form and the import both stop here.
 BIO_MAX_LENGTH = 5000
 SKILL_NAME_MAX = 60
 MAX_SLOTS = 28
