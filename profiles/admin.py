@@ -32,6 +32,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -373,6 +374,8 @@ class ProfileAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "onboarded_at"]
     inlines = [ProfileSkillInline, AvailabilitySlotInline]
     actions = ["export_selected"]
+    # As on the profile form: "example.org" means https://example.org.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="Updated", ordering="updated_at")
     def updated(self, obj):

@@ -87,20 +87,24 @@ def _url(profile) -> str:
     return f"/admin/profiles/profile/{profile.pk}/change/"
 
 
-def _post(client, profile, data, capture):
-    with capture(execute=True) as callbacks:
-        response = client.post(_url(profile), data)
-    return response, callbacks
+@pytest.fixture
+def post_change(staff_client, django_capture_on_commit_callbacks):
+    """POST the profile's admin change form; on-commit callbacks run (and are returned)."""
+
+    def post(profile, data):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            response = staff_client.post(_url(profile), data)
+        return response, callbacks
+
+    return post
 
 
-def test_admin_changing_a_skill_level_signals_a_change(
-    staff_client, signals, django_capture_on_commit_callbacks
-):
+def test_admin_changing_a_skill_level_signals_a_change(post_change, signals):
     profile = MentorProfileFactory()
     row = ProfileSkillFactory(profile=profile, direction="offers", level=2)
     data = _change_data(profile)
     data["skills-0-level"] = "5"
-    response, callbacks = _post(staff_client, profile, data, django_capture_on_commit_callbacks)
+    response, callbacks = post_change(profile, data)
     assert response.status_code == 302
     row.refresh_from_db()
     assert row.level == 5
@@ -108,9 +112,7 @@ def test_admin_changing_a_skill_level_signals_a_change(
     assert callbacks  # sent on commit, not during the request's transaction
 
 
-def test_admin_adding_a_skill_schedules_a_rescore(
-    staff_client, monkeypatch, django_capture_on_commit_callbacks
-):
+def test_admin_adding_a_skill_schedules_a_rescore(post_change, monkeypatch):
     from matching import tasks
 
     queued = []
@@ -123,7 +125,7 @@ def test_admin_adding_a_skill_schedules_a_rescore(
         profile,
         skills=[{"profile": profile.pk, "skill": skill.pk, "direction": "offers", "level": "4"}],
     )
-    response, _ = _post(staff_client, profile, data, django_capture_on_commit_callbacks)
+    response, _ = post_change(profile, data)
     assert response.status_code == 302
     assert list(profile.skills.values_list("skill__name", "direction", "level")) == [
         ("Zebra tooling", "offers", 4)
@@ -131,36 +133,30 @@ def test_admin_adding_a_skill_schedules_a_rescore(
     assert queued == [profile.user_id]
 
 
-def test_admin_changing_availability_signals_a_change(
-    staff_client, signals, django_capture_on_commit_callbacks
-):
+def test_admin_changing_availability_signals_a_change(post_change, signals):
     profile = MentorProfileFactory()
     AvailabilitySlotFactory(profile=profile, weekday=1)
     data = _change_data(profile)
     data["availability-0-weekday"] = "3"
-    response, _ = _post(staff_client, profile, data, django_capture_on_commit_callbacks)
+    response, _ = post_change(profile, data)
     assert response.status_code == 302
     assert list(profile.availability.values_list("weekday", flat=True)) == [3]
     assert signals == [profile.user_id]
 
 
-def test_admin_changing_languages_signals_a_change(
-    staff_client, signals, django_capture_on_commit_callbacks
-):
+def test_admin_changing_languages_signals_a_change(post_change, signals):
     profile = MentorProfileFactory()
     data = _change_data(profile, languages=[language("es").pk])
-    response, _ = _post(staff_client, profile, data, django_capture_on_commit_callbacks)
+    response, _ = post_change(profile, data)
     assert response.status_code == 302
     assert list(profile.languages.values_list("code", flat=True)) == ["es"]
     assert signals == [profile.user_id]
 
 
-def test_admin_profile_field_goes_through_profile_update(
-    staff_client, signals, django_capture_on_commit_callbacks
-):
+def test_admin_profile_field_goes_through_profile_update(post_change, signals):
     profile = MentorProfileFactory(job_title="")
     data = _change_data(profile, headline="Data engineer", job_title="Software Developers")
-    response, _ = _post(staff_client, profile, data, django_capture_on_commit_callbacks)
+    response, _ = post_change(profile, data)
     assert response.status_code == 302
     profile.refresh_from_db()
     assert profile.headline == "Data engineer"
@@ -169,26 +165,22 @@ def test_admin_profile_field_goes_through_profile_update(
     assert signals == [profile.user_id]
 
 
-def test_admin_change_matching_does_not_read_sends_nothing(
-    staff_client, signals, django_capture_on_commit_callbacks
-):
+def test_admin_change_matching_does_not_read_sends_nothing(post_change, signals):
     profile = MentorProfileFactory(display_name="")
     data = _change_data(profile, display_name="Sam", location="Lisbon")
-    response, _ = _post(staff_client, profile, data, django_capture_on_commit_callbacks)
+    response, _ = post_change(profile, data)
     assert response.status_code == 302
     profile.refresh_from_db()
     assert (profile.display_name, profile.location) == ("Sam", "Lisbon")
     assert signals == []
 
 
-def test_admin_refuses_a_wanted_level_the_profile_page_refuses(
-    staff_client, signals, django_capture_on_commit_callbacks
-):
+def test_admin_refuses_a_wanted_level_the_profile_page_refuses(post_change, signals):
     profile = MentorProfileFactory()
     row = ProfileSkillFactory(profile=profile, direction="wants", level=2)
     data = _change_data(profile)
     data["skills-0-level"] = "5"
-    response, _ = _post(staff_client, profile, data, django_capture_on_commit_callbacks)
+    response, _ = post_change(profile, data)
     assert response.status_code == 200
     assert "Levels go from 1 to 3 (got 5)." in response.content.decode()
     row.refresh_from_db()
@@ -196,7 +188,7 @@ def test_admin_refuses_a_wanted_level_the_profile_page_refuses(
     assert signals == []
 
 
-def test_admin_refuses_overlapping_slots(staff_client, signals, django_capture_on_commit_callbacks):
+def test_admin_refuses_overlapping_slots(post_change, signals):
     profile = MentorProfileFactory()
     slot = {"profile": profile.pk, "weekday": "1"}
     data = _change_data(
@@ -206,21 +198,17 @@ def test_admin_refuses_overlapping_slots(staff_client, signals, django_capture_o
             {**slot, "start_time": "10:00", "end_time": "12:00"},
         ],
     )
-    response, _ = _post(staff_client, profile, data, django_capture_on_commit_callbacks)
+    response, _ = post_change(profile, data)
     assert response.status_code == 200
     assert "Tuesday 10:00–12:00 overlaps Tuesday 09:00–11:00." in response.content.decode()
     assert not AvailabilitySlot.objects.filter(profile=profile).exists()
     assert signals == []
 
 
-def test_admin_unchanged_save_sends_nothing(
-    staff_client, signals, django_capture_on_commit_callbacks
-):
+def test_admin_unchanged_save_sends_nothing(post_change, signals):
     profile = MentorProfileFactory()
     ProfileSkillFactory(profile=profile)
-    response, _ = _post(
-        staff_client, profile, _change_data(profile), django_capture_on_commit_callbacks
-    )
+    response, _ = post_change(profile, _change_data(profile))
     assert response.status_code == 302
     assert ProfileSkill.objects.filter(profile=profile).count() == 1
     assert signals == []
