@@ -28,6 +28,7 @@ apps add later are covered without touching this module:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict, deque
 from collections.abc import Callable
@@ -42,7 +43,11 @@ from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from mentorship.errors import Refusal
+
 from .models import Profile, User
+
+logger = logging.getLogger(__name__)
 
 EXPORT_FORMAT = "mentorship-personal-data/1"
 SCRUBBED_EMAIL = "[deleted user]"
@@ -214,8 +219,22 @@ def user_data_export(*, user: User) -> dict:
 # --- Deletion ------------------------------------------------------------------
 
 
-class AccountDeletionBlocked(Exception):
-    """Rows refer to the person through a relation nobody knows how to clear."""
+class AccountDeletionBlocked(Refusal):
+    """Rows refer to the person through a relation nobody knows how to clear.
+
+    The message is for the person asking to delete their account (the team
+    can do it for them); ``detail`` says what blocked it, for staff and logs.
+    """
+
+    default_code = "account_deletion_blocked"
+    default_message = (
+        "Your account cannot be deleted automatically right now. "
+        "Please contact the programme team, who will delete it for you."
+    )
+
+    def __init__(self, detail: str, *, code: str | None = None):
+        super().__init__(self.default_message, code=code)
+        self.detail = detail
 
 
 @dataclass
@@ -298,7 +317,9 @@ def user_account_delete(*, user: User) -> DeletionReport:
     to them through PROTECT/RESTRICT/DO_NOTHING without a registered handler.
     """
     if user.email == TOMBSTONE_EMAIL:
-        raise AccountDeletionBlocked("The “Deleted user” placeholder cannot be deleted.")
+        raise AccountDeletionBlocked(
+            "The “Deleted user” placeholder cannot be deleted.", code="placeholder"
+        )
     email, name = user.email, user.name
     for funcs in personal_data_handlers().values():
         for func in funcs:
@@ -315,9 +336,9 @@ def user_account_delete(*, user: User) -> DeletionReport:
         ):
             blocking.append(relation.label)
     if blocking:
-        raise AccountDeletionBlocked(
-            "Rows still refer to this account through: " + ", ".join(sorted(blocking))
-        )
+        detail = "Rows still refer to this account through: " + ", ".join(sorted(blocking))
+        logger.warning("account %s not deleted: %s", user.pk, detail)
+        raise AccountDeletionBlocked(detail)
 
     report = DeletionReport()
     using = router.db_for_write(User, instance=user)

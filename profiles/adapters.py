@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from . import services
+
 
 class AccountAdapter(DefaultAccountAdapter):
     """allauth customised in one place (cookiecutter-django habit).
@@ -14,10 +16,25 @@ class AccountAdapter(DefaultAccountAdapter):
     ``?next=`` still wins: allauth only asks the adapter when there is none.
     Onboarding can be skipped step by step, and finishing (or skipping) it
     once stops the redirect.
+
+    Signing up creates the person through ``services.person_create``, like
+    every other way people arrive (import, demo); allauth then adds the
+    address, unverified, and asks them to confirm it.
     """
 
     def clean_email(self, email: str) -> str:
-        return super().clean_email(email).strip().lower()
+        return services.normalise_email(super().clean_email(email))
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        if not commit:
+            return user
+        return services.person_create(
+            email=user.email,
+            name=user.name,
+            password_hash=user.password,
+            email_vouched=False,
+        )
 
     def _onboarding_url(self, request) -> str | None:
         from .models import Profile

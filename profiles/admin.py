@@ -13,6 +13,10 @@ the model permission each needs):
 * Skills → "Merge selected into…" action and page; "Approve" action; renaming
   in the change form keeps every link, updates the slug and keeps the old name
   as an alias.
+* Profiles and goals: edits go through the profile services. Profile fields
+  through ``profile_update``; skill and availability inlines are checked by
+  the services' rules (levels, overlaps) and, like languages and goals,
+  re-score the person (``profile_changed_notify``) as their own edits would.
 * Users → "Send set-password invitation" action; deleting a user goes through
   ``account_data.user_account_delete`` so rows shared with others are
   anonymised exactly as when people delete their own account.
@@ -28,6 +32,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -35,7 +40,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from . import account_data, skill_curation
+from . import account_data, services, skill_curation
 from .exporting import profiles_export_csv, profiles_for_export
 from .importing import COLUMNS, REQUIRED_COLUMNS, import_apply, import_plan, invitations_send
 from .models import (
@@ -163,7 +168,7 @@ class SkillAdmin(admin.ModelAdmin):
             )
             return
         if not obj.slug:
-            obj.slug = skill_curation.skill_slug_for_new(name=obj.name)
+            obj.slug = services.skill_slug_unique(name=obj.name)
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
@@ -245,14 +250,53 @@ class SkillMergeForm(forms.Form):
 # --- Profiles ------------------------------------------------------------------
 
 
+def _kept_forms(formset):
+    """The inline's filled-in rows that are not being deleted."""
+    return [
+        form for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class ProfileSkillFormSet(forms.BaseInlineFormSet):
+    """Levels follow the same rule as on the profile page (``services.LEVEL_RANGE``)."""
+
+    def clean(self):
+        super().clean()
+        for form in _kept_forms(self):
+            direction, level = form.cleaned_data.get("direction"), form.cleaned_data.get("level")
+            if direction and level is not None:
+                error = services.skill_level_error(direction=direction, level=level)
+                if error is not None:
+                    form.add_error("level", error)
+
+
+class AvailabilitySlotFormSet(forms.BaseInlineFormSet):
+    """Slots follow the rules of ``services.availability_set`` (no overlaps, at most 28)."""
+
+    def clean(self):
+        super().clean()
+        slots = [
+            (
+                form.cleaned_data["weekday"],
+                form.cleaned_data["start_time"],
+                form.cleaned_data["end_time"],
+            )
+            for form in _kept_forms(self)
+            if {"weekday", "start_time", "end_time"} <= set(form.cleaned_data)
+        ]
+        services.availability_rows_checked(profile=self.instance, slots=slots)
+
+
 class ProfileSkillInline(admin.TabularInline):
     model = ProfileSkill
+    formset = ProfileSkillFormSet
     extra = 0
     autocomplete_fields = ["skill"]
 
 
 class AvailabilitySlotInline(admin.TabularInline):
     model = AvailabilitySlot
+    formset = AvailabilitySlotFormSet
     extra = 0
 
 
@@ -330,10 +374,41 @@ class ProfileAdmin(admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "onboarded_at"]
     inlines = [ProfileSkillInline, AvailabilitySlotInline]
     actions = ["export_selected"]
+    # As on the profile form: "example.org" means https://example.org.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     @admin.display(description="Updated", ordering="updated_at")
     def updated(self, obj):
         return obj.updated_at
+
+    def save_model(self, request, obj, form, change):
+        """Profile fields go through ``services.profile_update``, like the person's own edits.
+
+        It validates them, derives the occupation from a new job title (unless
+        staff set the occupation too) and re-scores when matching reads a
+        changed field. Fields only the admin shows (user, avatar) are saved
+        with them; languages are many-to-many and saved in ``save_related``.
+        """
+        fields = {
+            name: form.cleaned_data[name]
+            for name in form.changed_data
+            if name in services.EDITABLE_FIELDS and name != "languages"
+        }
+        if change and fields:
+            services.profile_update(profile=obj, **fields)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        """Skills, availability and languages saved here re-score like any other change."""
+        super().save_related(request, form, formsets, change)
+        changed = (
+            not change
+            or "languages" in form.changed_data
+            or any(formset.has_changed() for formset in formsets)
+        )
+        if changed:
+            services.profile_changed_notify(user_ids=[form.instance.user_id])
 
     @admin.action(description="Export selected as CSV", permissions=["view"])
     def export_selected(self, request, queryset):
@@ -453,6 +528,25 @@ class GoalAdmin(admin.ModelAdmin):
     list_select_related = ["owner"]
     autocomplete_fields = ["owner"]
     inlines = [MilestoneInline]
+
+    # Goals are part of what matching reads: edits go through the goal
+    # services, which re-score the owner like the owner's own edits do.
+    def save_model(self, request, obj, form, change):
+        fields = {name: form.cleaned_data[name] for name in form.changed_data}
+        if change and fields and set(fields) <= services.GOAL_FIELDS:
+            services.goal_update(goal=obj, **fields)
+            return
+        super().save_model(request, obj, form, change)
+        if fields:  # a new goal, or one moved to another owner
+            owners = {obj.owner_id, form.initial.get("owner")}  # initial: the pk
+            services.profile_changed_notify(user_ids=owners - {None})
+
+    def delete_model(self, request, obj):
+        services.goal_delete(goal=obj)
+
+    def delete_queryset(self, request, queryset):
+        for goal in queryset:
+            services.goal_delete(goal=goal)
 
     def get_queryset(self, request):
         return (

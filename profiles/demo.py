@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from . import services
 from .models import (
     AvailabilitySlot,
     Goal,
-    Language,
     Milestone,
     Occupation,
     Profile,
@@ -165,20 +165,23 @@ DEMO_PROFILES: dict[str, DemoProfile] = {
 
 def _demo_profile_ensure(user: User, spec: DemoProfile) -> Profile:
     """Fill a demo login's profile once; a profile already onboarded is left alone."""
-    profile, _ = Profile.objects.get_or_create(user=user)
+    profile = services.profile_get_or_create(user=user)
     if profile.onboarded_at is not None:
         return profile
-    for name in (
-        "role", "job_title", "headline", "bio", "industry", "organisation",
-        "years_experience", "location", "timezone", "capacity", "strengths",
-        "growth_areas", "linkedin_url",
-    ):  # fmt: skip
-        setattr(profile, name, getattr(spec, name))
-    profile.occupation = Occupation.objects.filter(soc_code=spec.soc_code).first()
-    profile.format_flash = profile.format_long_term = True
-    profile.accepting = True
+    fields = {
+        name: getattr(spec, name)
+        for name in (
+            "role", "job_title", "headline", "bio", "industry", "organisation",
+            "years_experience", "location", "timezone", "capacity", "strengths",
+            "growth_areas", "linkedin_url", "languages",
+        )
+    }  # fmt: skip
+    fields["occupation"] = Occupation.objects.filter(soc_code=spec.soc_code).first()
+    fields.update(format_flash=True, format_long_term=True, accepting=True)
+    languages = services.profile_fields_apply(profile=profile, fields=fields)
+    profile.full_clean()
     profile.save()
-    profile.languages.set(Language.objects.filter(code__in=spec.languages))
+    profile.languages.set(services.language_ids(languages))
     for direction, items in ((ProfileSkill.Direction.OFFERS, spec.offers),
                              (ProfileSkill.Direction.WANTS, spec.wants)):  # fmt: skip
         for name, level in items:
@@ -237,17 +240,16 @@ def demo_logins_ensure() -> list[User]:
 
     users = []
     for login in DEMO_LOGINS:
-        user, created = User.objects.get_or_create(
-            email=login.email,
-            defaults={
-                "name": login.name,
-                "is_staff": login.is_staff,
-                "is_superuser": login.is_staff,
-            },
-        )
-        if created:
-            user.set_password(login.password)
-            user.save(update_fields=["password"])
+        user = User.objects.filter(email=login.email).first()
+        if user is None:
+            user = services.person_create(
+                email=login.email,
+                name=login.name,
+                password=login.password,
+                is_staff=login.is_staff,
+                is_superuser=login.is_staff,
+            )
+        # Repairs an address someone unverified or removed while trying the demo.
         EmailAddress.objects.update_or_create(
             user=user, email=login.email, defaults={"verified": True, "primary": True}
         )

@@ -7,9 +7,10 @@ Two steps, so the people can be tested without a database:
   seeded with ``"<seed>:<kind>:<n>"``, so person n is the same whatever the
   size of the run (``--mentors 200`` extends ``--mentors 150``) and the
   global ``random`` is never touched. Dates are days relative to today.
-* :func:`demo_community_seed` writes the missing people with bulk inserts
-  (users, verified email addresses, profiles, skills, languages, slots,
-  goals, milestones). People whose email already exists are skipped, so a
+* :func:`demo_community_seed` writes the missing people with bulk inserts:
+  users, verified email addresses, profiles and languages through
+  ``services.people_create_bulk`` (the rows every new person gets), then
+  skills, slots, goals and milestones. People whose email already exists are skipped, so a
   second run with the same arguments changes nothing. It sends no email and
   no ``profile_changed`` signal: a full scoring run is started separately.
 
@@ -25,10 +26,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from . import services
 from .models import (
     AvailabilitySlot,
     Goal,
@@ -783,8 +784,6 @@ def demo_community_seed(
     ``password``: one password for every demo person, hashed once (hashing
     per person would take minutes); ``None`` gives unusable passwords.
     """
-    from allauth.account.models import EmailAddress
-
     started = time.perf_counter()
     summary = SeedSummary()
     people = demo_people(mentors=mentors, mentees=mentees, seed=seed)
@@ -797,64 +796,53 @@ def demo_community_seed(
         summary.seconds = time.perf_counter() - started
         return summary
 
-    password_hash = make_password(password)  # once; None → an unusable password
     now = timezone.now()
     today = timezone.localdate()
-    occupations = dict(Occupation.objects.values_list("soc_code", "pk"))
-    languages = dict(Language.objects.values_list("code", "pk"))
+    occupations = {occ.soc_code: occ for occ in Occupation.objects.only("pk", "soc_code")}
     skills = _skill_ids()
 
-    users = User.objects.bulk_create(
-        [
-            User(
+    profiles = services.people_create_bulk(
+        people=[
+            services.NewPerson(
                 email=p.email,
                 name=p.name,
-                password=password_hash,
                 date_joined=now - datetime.timedelta(days=p.onboarded_days_ago, hours=1),
+                profile={
+                    "role": p.role,
+                    "headline": p.headline,
+                    "bio": p.bio,
+                    "job_title": p.job_title,
+                    "occupation": occupations.get(p.soc_code),
+                    "industry": p.industry,
+                    "organisation": p.organisation,
+                    "years_experience": p.years_experience,
+                    "location": p.location,
+                    "timezone": p.timezone,
+                    "languages": p.languages,
+                    "strengths": p.strengths,
+                    "growth_areas": p.growth_areas,
+                    "format_flash": p.format_flash,
+                    "format_long_term": p.format_long_term,
+                    "linkedin_url": p.linkedin_url,
+                    "website_url": p.website_url,
+                    "visibility": p.visibility,
+                    "capacity": p.capacity,
+                    "accepting": p.accepting,
+                    "away_until": (today + datetime.timedelta(days=p.away_in_days))
+                    if p.away_in_days
+                    else None,
+                    "onboarded_at": now - datetime.timedelta(days=p.onboarded_days_ago),
+                },
             )
             for p in todo
         ],
+        password=password,
+        notify=False,  # a full scoring run is started separately
         batch_size=batch_size,
     )
-    EmailAddress.objects.bulk_create(
-        [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users],
-        batch_size=batch_size,
-    )
-    profiles = Profile.objects.bulk_create(
-        [
-            Profile(
-                user=user,
-                role=p.role,
-                headline=p.headline,
-                bio=p.bio,
-                job_title=p.job_title,
-                occupation_id=occupations.get(p.soc_code),
-                industry=p.industry,
-                organisation=p.organisation,
-                years_experience=p.years_experience,
-                location=p.location,
-                timezone=p.timezone,
-                strengths=p.strengths,
-                growth_areas=p.growth_areas,
-                format_flash=p.format_flash,
-                format_long_term=p.format_long_term,
-                linkedin_url=p.linkedin_url,
-                website_url=p.website_url,
-                visibility=p.visibility,
-                capacity=p.capacity,
-                accepting=p.accepting,
-                away_until=(today + datetime.timedelta(days=p.away_in_days))
-                if p.away_in_days
-                else None,
-                onboarded_at=now - datetime.timedelta(days=p.onboarded_days_ago),
-            )
-            for user, p in zip(users, todo, strict=True)
-        ],
-        batch_size=batch_size,
-    )
+    users = [profile.user for profile in profiles]
 
-    profile_skills, language_rows, slots, goals, goal_milestones = [], [], [], [], []
-    through = Profile.languages.through
+    profile_skills, slots, goals, goal_milestones = [], [], [], []
     for user, profile, p in zip(users, profiles, todo, strict=True):
         summary.roles[p.role] += 1
         if p.role == Profile.Role.MENTEE:
@@ -873,11 +861,6 @@ def demo_community_seed(
                         profile=profile, skill_id=skill_id, direction=direction, level=level
                     )
                 )
-        language_rows += [
-            through(profile_id=profile.pk, language_id=languages[code])
-            for code in p.languages
-            if code in languages
-        ]
         slots += [
             AvailabilitySlot(
                 profile=profile,
@@ -899,7 +882,6 @@ def demo_community_seed(
             goal_milestones.append((goal, spec.milestones))
 
     ProfileSkill.objects.bulk_create(profile_skills, batch_size=batch_size * 2)
-    through.objects.bulk_create(language_rows, batch_size=batch_size * 2)
     AvailabilitySlot.objects.bulk_create(slots, batch_size=batch_size * 2)
     Goal.objects.bulk_create(goals, batch_size=batch_size)
     milestones = [
@@ -916,7 +898,8 @@ def demo_community_seed(
     Milestone.objects.bulk_create(milestones, batch_size=batch_size * 2)
 
     summary.profile_skills = len(profile_skills)
-    summary.languages = len(language_rows)
+    codes = set(Language.objects.values_list("code", flat=True))
+    summary.languages = sum(1 for p in todo for code in set(p.languages) if code in codes)
     summary.slots = len(slots)
     summary.goals = len(goals)
     summary.milestones = len(milestones)

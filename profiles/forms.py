@@ -13,7 +13,15 @@ from django.utils import timezone
 
 from .avatars import MAX_BYTES, MAX_SIDE, process_avatar
 from .models import AvailabilitySlot, Goal, Language, Milestone, Profile, ProfileSkill, Skill
-from .services import LEVEL_RANGE, MAX_SKILLS_PER_DIRECTION, MAX_SLOTS
+from .services import (
+    BIO_MAX_LENGTH,
+    FORM_FIELDS,
+    LEVEL_RANGE,
+    MAX_CAPACITY,
+    MAX_SKILLS_PER_DIRECTION,
+    MAX_SLOTS,
+    MAX_YEARS_EXPERIENCE,
+)
 from .timezones import is_valid_timezone, timezone_choices
 
 LEVEL_LABELS = {
@@ -99,41 +107,21 @@ class ProfileForm(forms.ModelForm):
         help_text="Shown only to people you are matched with.",
     )
     years_experience = forms.IntegerField(
-        label="Years of experience", min_value=0, max_value=70, initial=0
+        label="Years of experience", min_value=0, max_value=MAX_YEARS_EXPERIENCE, initial=0
     )
     capacity = forms.IntegerField(
         label="Long-term mentees at once",
         min_value=0,
-        max_value=50,
+        max_value=MAX_CAPACITY,
         initial=0,
         help_text="How many long-term mentees you can take at the same time (0 for none).",
     )
 
     class Meta:
         model = Profile
-        fields = [
-            "role",
-            "display_name",
-            "headline",
-            "bio",
-            "job_title",
-            "industry",
-            "organisation",
-            "years_experience",
-            "location",
-            "timezone",
-            "languages",
-            "strengths",
-            "growth_areas",
-            "format_flash",
-            "format_long_term",
-            "linkedin_url",
-            "website_url",
-            "visibility",
-            "capacity",
-            "accepting",
-            "away_until",
-        ]
+        # One list with the services (``PROFILE_FIELDS``): adding a field there puts it
+        # here and, if matching reads it, makes changing it re-score.
+        fields = list(FORM_FIELDS)
         labels = {
             "display_name": "Display name",
             "job_title": "Job title",
@@ -167,7 +155,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["job_title"].widget = _job_title_widget()
-        self.fields["bio"].max_length = 5000
+        self.fields["bio"].max_length = BIO_MAX_LENGTH
         self.processed_avatar = None
 
     def clean_avatar(self):
@@ -518,7 +506,7 @@ class OnboardingMentoringForm(forms.Form):
     capacity = forms.IntegerField(
         label="Long-term mentees at once",
         min_value=0,
-        max_value=50,
+        max_value=MAX_CAPACITY,
         initial=2,
         help_text="0 if you only want to do one-hour flash sessions.",
     )

@@ -68,7 +68,6 @@ from mentorship.context_processors import site as site_context
 
 from . import selectors, services
 from .models import Goal, Language, Profile, ProfileSkill, User
-from .signals import profile_changed
 from .timezones import timezone_names
 
 COLUMNS: tuple[str, ...] = (
@@ -99,9 +98,9 @@ FORMAT_ALIASES = {
 }
 ROLES = tuple(Profile.Role.values)
 DEFAULT_LEVEL = 3
-MAX_CAPACITY = 50
-MAX_YEARS = 70
-MAX_BIO = 5000
+MAX_CAPACITY = services.MAX_CAPACITY
+MAX_YEARS = services.MAX_YEARS_EXPERIENCE
+MAX_BIO = services.BIO_MAX_LENGTH
 TEXT_LIMITS = {
     "name": User._meta.get_field("name").max_length,
     "headline": Profile._meta.get_field("headline").max_length,
@@ -650,7 +649,6 @@ def import_apply(*, data: bytes, dry_run: bool = False, invite: bool = True) -> 
     Invitations go out after the commit, only to people this run created.
     """
     report = ImportReport()
-    _occupation_cache.clear()  # per import: reference data may have changed since the last
     rows = _parse(data, report)
     with transaction.atomic():
         # Rows that parsed are still compared with the database (stored
@@ -670,124 +668,105 @@ def import_apply(*, data: bytes, dry_run: bool = False, invite: bool = True) -> 
     return report
 
 
+# Columns that are profile fields of the same name.
+PROFILE_COLUMNS = (
+    "role", "headline", "bio", "job_title", "industry", "years_experience", "timezone", "capacity",
+)  # fmt: skip
+
+
+def _profile_fields(values: dict, columns) -> dict:
+    """The profile fields (``services.PROFILE_FIELDS``) for the parsed ``columns``."""
+    fields = {column: values[column] for column in PROFILE_COLUMNS if column in columns}
+    if "formats" in columns:
+        fields["format_flash"] = "flash" in values["formats"]
+        fields["format_long_term"] = "long_term" in values["formats"]
+    if "languages" in columns:
+        fields["languages"] = list(values["languages"])
+    return fields
+
+
 def _write(rows: list[_Row], report: ImportReport, stored: dict[str, _Stored]) -> list[User]:
+    """Create the new people in bulk, then write every row in file order.
+
+    A brand-new person has nothing to compare with, and a cohort has
+    hundreds of them, so their user, address and profile rows are created
+    together by ``services.people_create_bulk`` (the same rows, validation
+    and ``profile_changed`` as one sign-up); existing people are updated
+    through the services one field group at a time.
+    """
     plans = {plan.email: plan for plan in report.rows}
-    created: list[User] = []
+    new_rows = [row for row in rows if plans[row.email].action == "create"]
+    profiles = services.people_create_bulk(
+        people=[
+            services.NewPerson(
+                email=row.email,
+                name=row.values.get("name", ""),
+                profile=_profile_fields(row.values, row.values),
+            )
+            for row in new_rows
+        ]
+    )
+    new_people = {profile.user.email: profile for profile in profiles}
+    skills: list[ProfileSkill] = []
+    goals: list[Goal] = []
     for row in rows:
         plan = plans[row.email]
-        if plan.action == "unchanged":
-            continue
-        current = stored.get(row.email)
-        if current is None:
-            user = User.objects.create_user(
-                email=row.email, password=None, name=row.values.get("name", "")
-            )
-            EmailAddress.objects.create(user=user, email=row.email, verified=True, primary=True)
-            created.append(user)
-            current = _Stored(user=user, profile=None)
-        _write_person(row, current, is_new=plan.action == "create", changes=set(plan.changes))
-    return created
+        if row.email in new_people:
+            profile = new_people[row.email]
+            skills += _new_person_skills(row, profile)
+            goals += _new_person_goals(row, profile.user)
+        elif plan.action != "unchanged":
+            _write_person(row, stored[row.email], changes=set(plan.changes))
+    ProfileSkill.objects.bulk_create(skills)
+    Goal.objects.bulk_create(goals)
+    return [profile.user for profile in profiles]
 
 
-def _write_person(row: _Row, current: _Stored, *, is_new: bool, changes: set[str]) -> None:
+def _write_person(row: _Row, current: _Stored, *, changes: set[str]) -> None:
     user = current.user
     values = row.values
-    if "name" in values and (is_new or "name" in changes) and user.name != values["name"]:
+    if "name" in changes and user.name != values["name"]:
         user.name = values["name"]
         user.full_clean(exclude=["password"])
         user.save(update_fields=["name"])
-    if is_new:
-        _create_person_fast(row, user)
-        return
     profile = current.profile or services.profile_get_or_create(user=user)
-    fields = {}
-    for column in ("role", "headline", "bio", "job_title", "industry", "years_experience"):
-        if column in values and (is_new or column in changes):
-            fields[column] = values[column]
-    for column in ("timezone", "capacity"):
-        if column in values and (is_new or column in changes):
-            fields[column] = values[column]
-    if "formats" in values and (is_new or "formats" in changes):
-        fields["format_flash"] = "flash" in values["formats"]
-        fields["format_long_term"] = "long_term" in values["formats"]
-    if "languages" in values and (is_new or "languages" in changes):
-        fields["languages"] = list(
-            Language.objects.filter(code__in=values["languages"]).values_list("pk", flat=True)
-        )
+    fields = _profile_fields(values, changes & set(values))
     if fields:
         services.profile_update(profile=profile, **fields)
     for column, direction in SKILL_DIRECTIONS.items():
-        if column in values and (is_new or column in changes):
+        if column in values and column in changes:
             items = [
                 (int(key[3:]) if key.startswith("id:") else name, level)
                 for key, (name, level) in values[column].items()
             ]
             _skills_set(profile=profile, direction=direction, items=items)
-    if "goals" in values and (is_new or "goals" in changes):
+    if "goals" in values and "goals" in changes:
         for key, title in values["goals"].items():
             if key not in current.goals:
                 services.goal_create(owner=user, title=title)
                 current.goals.add(key)
 
 
-def _create_person_fast(row: _Row, user: User) -> None:
-    """A new person's profile, skills and goals in a few bulk writes.
-
-    Updates go through ``services`` one field group at a time; a brand-new
-    person has nothing to compare with, and a cohort has hundreds of them, so
-    their rows are validated (``full_clean``) and written in bulk, with one
-    ``profile_changed`` on commit, as the services would send.
-    """
-    values = row.values
-    profile = Profile(user=user)
-    for column in ("role", "headline", "bio", "job_title", "industry", "years_experience"):
-        if column in values:
-            setattr(profile, column, values[column])
-    for column in ("timezone", "capacity"):
-        if column in values:
-            setattr(profile, column, values[column])
-    if "formats" in values:
-        profile.format_flash = "flash" in values["formats"]
-        profile.format_long_term = "long_term" in values["formats"]
-    if profile.job_title:
-        profile.occupation = _occupation_for(profile.job_title)
-    profile.full_clean(exclude=["user"])
-    profile.save()
-    if values.get("languages"):
-        profile.languages.set(_language_ids(values["languages"]))
+def _new_person_skills(row: _Row, profile: Profile) -> list[ProfileSkill]:
+    """A new person's skill rows; names the taxonomy lacks become their pending tags."""
     rows = []
     for column, direction in SKILL_DIRECTIONS.items():
-        for key, (name, level) in values.get(column, {}).items():
+        for key, (name, level) in row.values.get(column, {}).items():
             if key.startswith("id:"):
                 skill_id = int(key[3:])
             else:
-                skill_id = services.skill_get_or_create_pending(name=name, user=user).pk
+                skill_id = services.skill_get_or_create_pending(name=name, user=profile.user).pk
             rows.append(
                 ProfileSkill(profile=profile, skill_id=skill_id, direction=direction, level=level)
             )
-    ProfileSkill.objects.bulk_create(rows)
-    goals = [Goal(owner=user, title=title) for title in values.get("goals", {}).values()]
+    return rows
+
+
+def _new_person_goals(row: _Row, user: User) -> list[Goal]:
+    goals = [Goal(owner=user, title=title) for title in row.values.get("goals", {}).values()]
     for goal in goals:
         goal.full_clean(exclude=["owner"])
-    Goal.objects.bulk_create(goals)
-    user_id = user.pk
-    transaction.on_commit(
-        lambda: profile_changed.send(sender=Profile, user_id=user_id), robust=True
-    )
-
-
-_occupation_cache: dict[str, object] = {}
-
-
-def _occupation_for(title: str):
-    key = " ".join(title.split()).casefold()
-    if key not in _occupation_cache:
-        _occupation_cache[key] = selectors.occupation_for_title(title=title)
-    return _occupation_cache[key]
-
-
-def _language_ids(codes: tuple[str, ...]) -> list[int]:
-    return list(Language.objects.filter(code__in=codes).values_list("pk", flat=True))
+    return goals
 
 
 def _skills_set(*, profile: Profile, direction: str, items: list) -> None:

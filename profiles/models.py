@@ -161,6 +161,12 @@ class Skill(models.Model):
 # --- Profiles ----------------------------------------------------------------
 
 
+# Bounds of a profile, enforced by its constraints and checked by the profile
+# form and the import before they get that far.
+MAX_CAPACITY = 50
+MAX_YEARS_EXPERIENCE = 70
+
+
 class Profile(models.Model):
     """What a person tells the platform about themself.
 
@@ -220,10 +226,11 @@ class Profile(models.Model):
         ordering = ["user__email"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(years_experience__lte=70), name="profile_years_plausible"
+                condition=models.Q(years_experience__lte=MAX_YEARS_EXPERIENCE),
+                name="profile_years_plausible",
             ),
             models.CheckConstraint(
-                condition=models.Q(capacity__lte=50), name="profile_capacity_max"
+                condition=models.Q(capacity__lte=MAX_CAPACITY), name="profile_capacity_max"
             ),
         ]
         indexes = [models.Index(fields=["role", "accepting"])]

@@ -1,8 +1,9 @@
 """Signals other apps listen to. They may only schedule work (STYLE.md #4).
 
-``profile_changed`` is sent by the profile services after anything that
-matching reads changes (role, skills, goals, languages, time zone,
-availability, capacity, accepting...). ``matching`` connects a receiver that
+``profile_changed`` is sent after anything that matching reads changes
+(role, skills, goals, languages, time zone, availability, capacity,
+accepting...), only ever by ``profiles.services.profile_changed_notify``
+(on commit); nothing else calls ``send``. ``matching`` connects a receiver that
 queues an incremental re-score of that person on commit, debounced.
 """
 

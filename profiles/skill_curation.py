@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.text import slugify
 
-from .models import Profile, ProfileSkill, Skill
-from .signals import profile_changed
+from .models import ProfileSkill, Skill
+from .services import profile_changed_notify, skill_slug_unique
 
 ALIASES_MAX = Skill._meta.get_field("aliases").max_length
 
@@ -30,17 +29,6 @@ class MergeResult:
     combined: int = 0
     dropped_aliases: list[str] = field(default_factory=list)
     affected_user_ids: set[int] = field(default_factory=set)
-
-
-def _notify(user_ids: Iterable[int]) -> None:
-    user_ids = sorted(set(user_ids))
-
-    def send():
-        for user_id in user_ids:
-            profile_changed.send(sender=Profile, user_id=user_id)
-
-    if user_ids:
-        transaction.on_commit(send, robust=True)
 
 
 def _users_of(skill_ids: Iterable[int]) -> set[int]:
@@ -153,22 +141,8 @@ def skill_merge(*, sources: Iterable[Skill], target: Skill) -> MergeResult:
     Skill.objects.filter(pk__in=source_ids).delete()
     target.full_clean()
     target.save(update_fields=["aliases"])
-    _notify(result.affected_user_ids)
+    profile_changed_notify(user_ids=result.affected_user_ids)
     return result
-
-
-def _unique_slug(name: str, *, exclude_pk: int | None) -> str:
-    base = slugify(name)[:120] or "skill"
-    taken = set(
-        Skill.objects.filter(slug__startswith=base)
-        .exclude(pk=exclude_pk)
-        .values_list("slug", flat=True)
-    )
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
 
 
 @transaction.atomic
@@ -189,15 +163,11 @@ def skill_rename(*, skill: Skill, name: str, previous_name: str | None = None) -
             {"name": f"“{clash.name}” already exists: merge this skill into it instead."}
         )
     skill.name = name
-    skill.slug = _unique_slug(name, exclude_pk=skill.pk)
+    skill.slug = skill_slug_unique(name=name, exclude_pk=skill.pk)
     if previous_name.lower() != name.lower():
         skill.aliases, _dropped = _merge_aliases(skill, [previous_name])
     skill.full_clean()
     skill.save()
     if previous_name != name:
-        _notify(_users_of([skill.pk]))
+        profile_changed_notify(user_ids=_users_of([skill.pk]))
     return skill
-
-
-def skill_slug_for_new(*, name: str) -> str:
-    return _unique_slug(name, exclude_pk=None)

@@ -22,8 +22,9 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from mentorship.views_helpers import refusals_shown
+
 from ..account_data import (
-    AccountDeletionBlocked,
     personal_rows,
     user_account_delete,
     user_data_export,
@@ -121,14 +122,9 @@ def data_delete(request):
         return _render_overview(request, form, status=429)
     if not form.is_valid():
         return _render_overview(request, form, status=400)
-    try:
+    with refusals_shown(request, form=form) as outcome:
         user_account_delete(user=request.user)
-    except AccountDeletionBlocked:
-        form.add_error(
-            None,
-            "Your account cannot be deleted automatically right now. "
-            "Please contact the programme team, who will delete it for you.",
-        )
+    if outcome.refused:
         return _render_overview(request, form, status=409)
     logout(request)
     return redirect("profiles:data_deleted")

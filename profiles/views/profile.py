@@ -197,19 +197,24 @@ def occupation_search(request: HttpRequest):
     )
 
 
+def _availability_saved(profile: Profile, formset) -> bool:
+    """Save a valid availability formset; the service's refusals become its errors."""
+    try:
+        services.availability_set(profile=profile, slots=formset.slots)
+    except ValidationError as exc:
+        formset._non_form_errors = formset.error_class(exc.messages, error_class="nonform")
+        return False
+    return True
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_availability(request: HttpRequest):
     profile = _own_profile(request)
     formset = availability_formset(request.POST or None, profile=profile)
-    if request.method == "POST" and formset.is_valid():
-        try:
-            services.availability_set(profile=profile, slots=formset.slots)
-        except ValidationError as exc:
-            formset._non_form_errors = formset.error_class(exc.messages, error_class="nonform")
-        else:
-            messages.success(request, "Your weekly availability is saved.")
-            return redirect("profiles:profile_availability")
+    if request.method == "POST" and formset.is_valid() and _availability_saved(profile, formset):
+        messages.success(request, "Your weekly availability is saved.")
+        return redirect("profiles:profile_availability")
     return render(
         request,
         "profiles/profile_availability.html",
@@ -414,14 +419,10 @@ def onboarding_step(request: HttpRequest, step: str):
         )
         formset = availability_formset(data, profile=profile)
         context.update(form=form, formset=formset)
-        if request.method == "POST" and not skipping and form.is_valid() and formset.is_valid():
-            try:
-                services.availability_set(profile=profile, slots=formset.slots)
-            except ValidationError as exc:
-                formset._non_form_errors = formset.error_class(exc.messages, error_class="nonform")
-            else:
-                services.profile_update(profile=profile, **form.cleaned_data)
-                saved = True
+        valid = request.method == "POST" and not skipping and form.is_valid() and formset.is_valid()
+        if valid and _availability_saved(profile, formset):
+            services.profile_update(profile=profile, **form.cleaned_data)
+            saved = True
 
     if saved or skipping:
         # The role may just have changed the remaining steps.

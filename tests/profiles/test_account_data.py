@@ -451,3 +451,39 @@ def test_delete_without_a_password_goes_through_allauth_reauthentication(client)
     assert response.status_code == 302
     assert "reauthenticate" in response["Location"]
     assert User.objects.filter(pk=user.pk).exists()
+
+
+def test_blocked_deletion_is_a_refusal_for_the_person_with_the_detail_for_staff():
+    from mentorship.errors import Refusal
+    from profiles.account_data import AccountDeletionBlocked
+
+    with pytest.raises(AccountDeletionBlocked) as info:
+        user_account_delete(user=deleted_user())
+    assert isinstance(info.value, Refusal)
+    assert info.value.code == "placeholder"
+    assert info.value.detail == "The “Deleted user” placeholder cannot be deleted."
+    assert info.value.message == (
+        "Your account cannot be deleted automatically right now. "
+        "Please contact the programme team, who will delete it for you."
+    )
+
+
+def test_delete_page_shows_a_blocked_deletion_and_keeps_the_account(client, monkeypatch):
+    from profiles.account_data import AccountDeletionBlocked
+    from profiles.views import data
+
+    def blocked(*, user):
+        raise AccountDeletionBlocked("Rows still refer to this account through: x.y")
+
+    monkeypatch.setattr(data, "user_account_delete", blocked)
+    user = verified_user(email="ida@example.org")
+    client.force_login(user)
+    response = client.post(
+        "/account/data/delete/", {"password": PASSWORD, "confirm": "ida@example.org"}
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Please contact the programme team, who will delete it for you." in body
+    assert "x.y" not in body
+    assert User.objects.filter(pk=user.pk).exists()
+    assert client.get("/account/data/").status_code == 200  # still logged in

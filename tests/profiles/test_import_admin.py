@@ -20,12 +20,6 @@ def _imports_dir(settings, tmp_path, monkeypatch):
     monkeypatch.setattr("profiles.admin.IMPORT_DIR", tmp_path / "imports")
 
 
-@pytest.fixture
-def staff_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
 def upload(client, data: bytes, name="cohort.csv"):
     return client.post(IMPORT, {"file": SimpleUploadedFile(name, data, "text/csv")})
 

@@ -4,7 +4,6 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from profiles.models import ProfileSkill, Skill
-from profiles.signals import profile_changed
 from profiles.skill_curation import skill_merge, skill_rename
 from tests.factories import ProfileFactory, ProfileSkillFactory, SkillFactory, UserFactory
 
@@ -12,24 +11,6 @@ pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/profiles/skill/"
 MERGE = "/admin/profiles/skill/merge/"
-
-
-@pytest.fixture
-def staff_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
-def signals():
-    received = []
-
-    def receiver(sender, user_id, **kwargs):
-        received.append(user_id)
-
-    profile_changed.connect(receiver)
-    yield received
-    profile_changed.disconnect(receiver)
 
 
 def test_changelist_filters_and_search_by_alias(staff_client):

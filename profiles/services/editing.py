@@ -1,69 +1,69 @@
-"""Writes to profiles, skills, availability and goals.
+"""Writes a person makes to their own profile, skills, availability and goals.
 
 Every function is keyword-only, ``@transaction.atomic`` and validates rows
 with ``full_clean()`` before saving. After a change that matching reads
 (role, skills, goals, languages, time zone, availability, capacity,
-accepting, ...) it sends ``profiles.signals.profile_changed`` with the
-user's id once the transaction commits, so a rolled-back change never
-triggers a re-score.
+accepting, ...) it calls :func:`profile_changed_notify`, the one sender of
+``profiles.signals.profile_changed``: the signal goes out once the
+transaction commits, so a rolled-back change never triggers a re-score.
 """
 
 import datetime
 import re
 from collections.abc import Iterable, Sequence
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
 from mentorship.errors import Refusal
 
-from . import selectors
-from .avatars import ProcessedAvatar
-from .models import (
+from .. import selectors
+from ..avatars import ProcessedAvatar
+from ..models import (
     AvailabilitySlot,
-    Goal,
     Language,
-    Milestone,
     Profile,
     ProfileSkill,
     Skill,
     User,
 )
-from .signals import profile_changed
+from ..reference_data import unique_slug
+from ..signals import profile_changed
 
-# Profile fields the matching engine reads; changing any of them re-scores.
-MATCHING_FIELDS = frozenset(
-    {
-        "role",
-        "headline",
-        "bio",
-        "job_title",
-        "occupation",
-        "industry",
-        "years_experience",
-        "timezone",
-        "languages",
-        "strengths",
-        "growth_areas",
-        "format_flash",
-        "format_long_term",
-        "capacity",
-        "accepting",
-        "away_until",
-    }
-)
-EDITABLE_FIELDS = MATCHING_FIELDS | {
-    "display_name",
-    "organisation",
-    "location",
-    "linkedin_url",
-    "website_url",
-    "visibility",
+# Every profile field ``profile_update`` accepts, in the order the profile
+# form shows them, and whether the matching engine reads it (changing one it
+# reads re-scores the person). The form, the admin and the services all
+# derive their lists from this one table. ``occupation`` follows
+# ``job_title`` (see ``profile_update``) and is not on the form.
+PROFILE_FIELDS: dict[str, bool] = {
+    "role": True,
+    "display_name": False,
+    "headline": True,
+    "bio": True,
+    "job_title": True,
+    "occupation": True,
+    "industry": True,
+    "organisation": False,
+    "years_experience": True,
+    "location": False,
+    "timezone": True,
+    "languages": True,
+    "strengths": True,
+    "growth_areas": True,
+    "format_flash": True,
+    "format_long_term": True,
+    "linkedin_url": False,
+    "website_url": False,
+    "visibility": False,
+    "capacity": True,
+    "accepting": True,
+    "away_until": True,
 }
+MATCHING_FIELDS = frozenset(name for name, read in PROFILE_FIELDS.items() if read)
+EDITABLE_FIELDS = frozenset(PROFILE_FIELDS)
+FORM_FIELDS = tuple(name for name in PROFILE_FIELDS if name != "occupation")
 
 # Levels: what a person offers is a proficiency 1–5; what they want, a priority 1–3.
 LEVEL_RANGE = {
@@ -71,14 +71,29 @@ LEVEL_RANGE = {
     ProfileSkill.Direction.WANTS: (1, 3),
 }
 MAX_SKILLS_PER_DIRECTION = 30
+# The bio column is unbounded; the profile form and the import both stop here.
+BIO_MAX_LENGTH = 5000
 SKILL_NAME_MAX = 60
 MAX_SLOTS = 28
 
 
-def _notify_profile_changed(user_id: int) -> None:
-    transaction.on_commit(
-        lambda: profile_changed.send(sender=Profile, user_id=user_id), robust=True
-    )
+def profile_changed_notify(*, user_ids: Iterable[int]) -> None:
+    """Tell matching, once the transaction commits, that these people changed.
+
+    The one sender of ``profile_changed``: every write that changes something
+    matching reads (here, in the import, skill curation and the admin) calls
+    it. Nothing is sent if the transaction rolls back; a failing receiver is
+    logged and does not undo the write (``robust``).
+    """
+    ids = sorted(set(user_ids))
+    if not ids:
+        return
+
+    def send() -> None:
+        for user_id in ids:
+            profile_changed.send(sender=Profile, user_id=user_id)
+
+    transaction.on_commit(send, robust=True)
 
 
 # --- Profile -------------------------------------------------------------------
@@ -101,31 +116,65 @@ def profile_get_or_create(*, user: User) -> Profile:
     return profile
 
 
-@transaction.atomic
-def profile_update(*, profile: Profile, **fields) -> Profile:
-    """Change profile fields (and ``languages``: Language objects or ids).
+def profile_fields_apply(
+    *, profile: Profile, fields: dict, occupation_for=selectors.occupation_for_title
+) -> list[int] | None:
+    """Set ``fields`` (checked by the caller) on a new or stored ``profile``; saves nothing.
 
-    When ``job_title`` changes and ``occupation`` is not given, the
-    occupation is set to the O*NET occupation with exactly that title (case
-    insensitive), or cleared: free text stays free text.
+    The one definition of how profile fields are written, shared by
+    ``profile_update`` and person creation (``people.py``). Returns
+    ``languages`` (Language objects, ids or ISO codes) when given, for the
+    caller to store once the profile has a primary key.
+
+    When ``job_title`` is set and ``occupation`` is not given, the
+    occupation is the O*NET occupation with exactly that title (case
+    insensitive), or none: free text stays free text. ``occupation_for`` lets
+    a bulk caller cache that lookup.
     """
-    unknown = set(fields) - EDITABLE_FIELDS
-    if unknown:
-        raise TypeError(f"profile_update() got unknown fields: {', '.join(sorted(unknown))}")
+    fields = dict(fields)
     languages = fields.pop("languages", None)
     if "job_title" in fields:
         fields["job_title"] = (fields["job_title"] or "").strip()
         if "occupation" not in fields:
-            fields["occupation"] = selectors.occupation_for_title(title=fields["job_title"])
+            fields["occupation"] = occupation_for(title=fields["job_title"])
     for name, value in fields.items():
         setattr(profile, name, value)
+    return None if languages is None else list(languages)
+
+
+def language_ids(languages: Iterable) -> list[int]:
+    """Ids of Language objects, ids or ISO 639-1 codes (unknown codes are dropped)."""
+    ids, codes = [], []
+    for lang in languages:
+        if isinstance(lang, Language):
+            ids.append(lang.pk)
+        elif isinstance(lang, str) and not lang.isdigit():
+            codes.append(lang)
+        else:
+            ids.append(int(lang))
+    query = Language.objects.filter(pk__in=ids)
+    if codes:
+        query = query | Language.objects.filter(code__in=codes)
+    return list(query.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def profile_update(*, profile: Profile, **fields) -> Profile:
+    """Change profile fields (and ``languages``: Language objects or ids).
+
+    ``job_title`` sets ``occupation`` unless that is given too (see
+    :func:`profile_fields_apply`).
+    """
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"profile_update() got unknown fields: {', '.join(sorted(unknown))}")
+    languages = profile_fields_apply(profile=profile, fields=fields)
     profile.full_clean()
     profile.save()
     if languages is not None:
-        ids = [lang.pk if isinstance(lang, Language) else int(lang) for lang in languages]
-        profile.languages.set(Language.objects.filter(pk__in=ids))
-    if languages is not None or MATCHING_FIELDS & set(fields):
-        _notify_profile_changed(profile.user_id)
+        profile.languages.set(language_ids(languages))
+    if MATCHING_FIELDS & set(fields):
+        profile_changed_notify(user_ids=[profile.user_id])
     return profile
 
 
@@ -158,7 +207,7 @@ def profile_onboarding_complete(*, profile: Profile) -> Profile:
     if profile.onboarded_at is None:
         profile.onboarded_at = timezone.now()
         profile.save(update_fields=["onboarded_at", "updated_at"])
-        _notify_profile_changed(profile.user_id)
+        profile_changed_notify(user_ids=[profile.user_id])
     return profile
 
 
@@ -169,14 +218,15 @@ def _normalise_skill_name(name: str) -> str:
     return re.sub(r"\s+", " ", name or "").strip()
 
 
-def _unique_skill_slug(name: str) -> str:
+def skill_slug_unique(*, name: str, exclude_pk: int | None = None) -> str:
+    """A slug for ``name`` no other skill (``exclude_pk``: except this one) has yet."""
     base = slugify(name)[:120] or "skill"
-    taken = set(Skill.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    taken = set(
+        Skill.objects.filter(slug__startswith=base)
+        .exclude(pk=exclude_pk)
+        .values_list("slug", flat=True)
+    )
+    return unique_slug(name, taken)
 
 
 @transaction.atomic
@@ -199,7 +249,7 @@ def skill_get_or_create_pending(*, name: str, user: User | None) -> Skill:
         return existing
     skill = Skill(
         name=clean,
-        slug=_unique_skill_slug(clean),
+        slug=skill_slug_unique(name=clean),
         status=Skill.Status.PENDING,
         source=Skill.Source.MEMBER,
         created_by=user,
@@ -210,6 +260,14 @@ def skill_get_or_create_pending(*, name: str, user: User | None) -> Skill:
 
 
 SkillRef = int | str
+
+
+def skill_level_error(*, direction: str, level: int) -> ValidationError | None:
+    """Why ``level`` is not a level for ``direction`` (``LEVEL_RANGE``), or None."""
+    low, high = LEVEL_RANGE[ProfileSkill.Direction(direction)]
+    if low <= level <= high:
+        return None
+    return ValidationError(f"Levels go from {low} to {high} (got {level}).", code="level_range")
 
 
 @transaction.atomic
@@ -227,7 +285,6 @@ def profile_skills_set(
     skills in that direction, highest level first.
     """
     direction = ProfileSkill.Direction(direction)
-    low, high = LEVEL_RANGE[direction]
     wanted: dict[int, int] = {}
     errors: list[ValidationError] = []
     for ref, level in items:
@@ -236,12 +293,9 @@ def profile_skills_set(
         except (TypeError, ValueError):
             errors.append(ValidationError(f"“{level}” is not a level.", code="level_invalid"))
             continue
-        if not low <= level <= high:
-            errors.append(
-                ValidationError(
-                    f"Levels go from {low} to {high} (got {level}).", code="level_range"
-                )
-            )
+        range_error = skill_level_error(direction=direction, level=level)
+        if range_error is not None:
+            errors.append(range_error)
             continue
         try:
             skill = _resolve_skill(ref=ref, profile=profile, direction=direction)
@@ -269,7 +323,7 @@ def profile_skills_set(
         row.level = level
         row.full_clean()
         row.save()
-    _notify_profile_changed(profile.user_id)
+    profile_changed_notify(user_ids=[profile.user_id])
     return list(selectors.profile_skills(profile=profile, direction=direction))
 
 
@@ -327,17 +381,12 @@ def _slot_label(weekday: int, start: datetime.time, end: datetime.time) -> str:
     return f"{day} {start:%H:%M}–{end:%H:%M}"
 
 
-@transaction.atomic
-def availability_set(
-    *,
-    profile: Profile,
-    slots: Sequence[tuple[int, datetime.time, datetime.time]],
+def availability_rows_checked(
+    *, profile: Profile, slots: Sequence[tuple[int, datetime.time, datetime.time]]
 ) -> list[AvailabilitySlot]:
-    """Replace the weekly availability with ``slots`` (weekday, start, end).
+    """The unsaved slot rows for ``slots``, or a ValidationError with every problem.
 
-    Times are in the profile's own time zone. A slot must end after it starts
-    on the same day (split a window across midnight into two slots); slots
-    may touch (10:00–11:00 and 11:00–12:00) but not overlap.
+    The rules of ``availability_set``, also used by the admin's inline.
     """
     if len(slots) > MAX_SLOTS:
         raise ValidationError(f"At most {MAX_SLOTS} weekly slots.", code="too_many_slots")
@@ -364,87 +413,23 @@ def availability_set(
             )
     if errors:
         raise ValidationError(list(dict.fromkeys(errors)))
+    return rows
+
+
+@transaction.atomic
+def availability_set(
+    *,
+    profile: Profile,
+    slots: Sequence[tuple[int, datetime.time, datetime.time]],
+) -> list[AvailabilitySlot]:
+    """Replace the weekly availability with ``slots`` (weekday, start, end).
+
+    Times are in the profile's own time zone. A slot must end after it starts
+    on the same day (split a window across midnight into two slots); slots
+    may touch (10:00–11:00 and 11:00–12:00) but not overlap.
+    """
+    rows = availability_rows_checked(profile=profile, slots=slots)
     profile.availability.all().delete()
     AvailabilitySlot.objects.bulk_create(rows)
-    _notify_profile_changed(profile.user_id)
+    profile_changed_notify(user_ids=[profile.user_id])
     return list(profile.availability.all())
-
-
-# --- Goals ---------------------------------------------------------------------
-
-GOAL_FIELDS = frozenset({"title", "description", "target_date", "status"})
-
-
-@transaction.atomic
-def goal_create(
-    *,
-    owner: User,
-    title: str,
-    description: str = "",
-    target_date: datetime.date | None = None,
-    status: str = Goal.Status.OPEN,
-) -> Goal:
-    goal = Goal(
-        owner=owner,
-        title=title.strip(),
-        description=description,
-        target_date=target_date,
-        status=status,
-    )
-    goal.full_clean()
-    goal.save()
-    _notify_profile_changed(owner.pk)
-    return goal
-
-
-@transaction.atomic
-def goal_update(*, goal: Goal, **fields) -> Goal:
-    unknown = set(fields) - GOAL_FIELDS
-    if unknown:
-        raise TypeError(f"goal_update() got unknown fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(goal, name, value.strip() if name == "title" else value)
-    goal.full_clean()
-    goal.save()
-    _notify_profile_changed(goal.owner_id)
-    return goal
-
-
-@transaction.atomic
-def goal_delete(*, goal: Goal) -> None:
-    owner_id = goal.owner_id
-    goal.delete()
-    _notify_profile_changed(owner_id)
-
-
-def _today_for(user_id: int) -> datetime.date:
-    tz_name = Profile.objects.filter(user_id=user_id).values_list("timezone", flat=True).first()
-    return timezone.localdate(timezone=ZoneInfo(tz_name or "UTC"))
-
-
-@transaction.atomic
-def milestone_add(*, goal: Goal, title: str, due_date: datetime.date | None = None) -> Milestone:
-    position = (goal.milestones.aggregate(top=Max("position"))["top"] or 0) + 1
-    milestone = Milestone(goal=goal, title=title.strip(), due_date=due_date, position=position)
-    milestone.full_clean()
-    milestone.save()
-    return milestone
-
-
-@transaction.atomic
-def milestone_toggle(*, milestone: Milestone, done: bool | None = None) -> Milestone:
-    """Mark a milestone done today (in the owner's time zone) or not done.
-
-    ``done=None`` flips the current state.
-    """
-    milestone = Milestone.objects.select_for_update().select_related("goal").get(pk=milestone.pk)
-    make_done = milestone.done_at is None if done is None else done
-    milestone.done_at = _today_for(milestone.goal.owner_id) if make_done else None
-    milestone.full_clean()
-    milestone.save(update_fields=["done_at"])
-    return milestone
-
-
-@transaction.atomic
-def milestone_delete(*, milestone: Milestone) -> None:
-    milestone.delete()
