@@ -3,6 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+PYTEST_ARGS ?= -n 2
 PROD_ENV := DJANGO_SETTINGS_MODULE=mentorship.settings.production \
 	DJANGO_SECRET_KEY=check-deploy-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_ALLOWED_HOSTS=mentorship.example.org \
