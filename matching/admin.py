@@ -61,6 +61,7 @@ class MatchingConfigAdmin(admin.ModelAdmin):
             "Requests",
             {"fields": ("max_pending_requests", "request_nudge_days", "request_expiry_days")},
         ),
+        ("Safety", {"fields": ("review_new_mentors",)}),
         (
             "Learning",
             {"fields": ("min_outcomes_to_learn", "learned_outcomes", "learned_at", "updated_at")},
@@ -69,6 +70,17 @@ class MatchingConfigAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not MatchingConfig.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from safety.services import audit_record
+
+        audit_record(
+            action="settings_changed",
+            target=obj,
+            summary="changed: " + ", ".join(form.changed_data),
+            request=request,
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -8,6 +8,7 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from profiles.signals import profile_changed
 
-        from . import dashboard, receivers  # noqa: F401 - dashboard registers its panels
+        from . import dashboard, receivers, safety_hooks  # noqa: F401 - dashboard registers its panels
 
         profile_changed.connect(receivers.on_profile_changed, dispatch_uid="matching.rescore")
+        safety_hooks.register()

@@ -24,6 +24,7 @@ from matching.models import (
     Suggestion,
 )
 from profiles.models import Goal, Profile
+from safety import selectors as safety
 
 from .selectors import places_taken_subquery, suggestions_for_mentee
 
@@ -43,6 +44,7 @@ def suggestions_visible_to(*, user) -> QuerySet[Suggestion]:
         suggestions_for_mentee(user=user)
         .exclude(Exists(excluded))
         .exclude(Exists(active))
+        .exclude(mentor_id__in=safety.hidden_people_ids(user))  # blocked / suspended: at once
         .annotate(places_taken=Coalesce(Subquery(places_taken_subquery("mentor")), 0))
         .select_related("mentor")
         .prefetch_related("mentor__profile__languages")

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from safety.views import admin_login
+
 from . import views, views_notifications
 
 urlpatterns = [
@@ -21,8 +23,11 @@ urlpatterns = [
         name="notifications_read_all",
     ),
     path("accounts/", include("allauth.urls")),
+    # Never Django's password-only admin login: allauth's, with rate limits and MFA.
+    path("admin/login/", admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),
+    path("", include("safety.urls")),
     path("", include("matching.urls")),
     path("", include("sessions.urls")),
     path("", include("community.urls")),

@@ -56,6 +56,9 @@ from matching.models import (
 from mentorship.errors import Refusal
 from mentorship.notifications import notify
 from profiles.models import Goal, Profile
+from safety import selectors as safety_selectors
+
+from .safety_rules import refuse_if_unsafe
 
 
 class MatchingError(Refusal):
@@ -195,6 +198,7 @@ def match_request_create(
     get_user_model().objects.select_for_update().filter(pk=mentee.pk).first()
     mentor_name = _name(mentor)
     mentor_profile = Profile.objects.filter(user=mentor).first()
+    refuse_if_unsafe(actor=mentee, other=mentor, other_name=mentor_name, mentor=mentor)
     _check_mentor_available(mentor_profile, mentor_name)
     if format not in Format.values:
         raise MatchingError("Choose a flash session or a long-term mentorship.")
@@ -333,6 +337,7 @@ def match_request_ask(*, request: MatchRequest, mentor, question: str) -> Reques
         raise MatchingError("This request was not sent to you.")
     if not question.strip():
         raise MatchingError("Write your question first.")
+    refuse_if_unsafe(actor=mentor, other=request.mentee, other_name=_name(request.mentee))
     request = _pending(request)
     message = RequestMessage.objects.create(request=request, author=mentor, body=question)
     notify(
@@ -352,6 +357,7 @@ def match_request_reply(*, request: MatchRequest, mentee, answer: str) -> Reques
         raise MatchingError("This request is not yours.")
     if not answer.strip():
         raise MatchingError("Write your answer first.")
+    refuse_if_unsafe(actor=mentee, other=request.mentor, other_name=_name(request.mentor))
     request = _pending(request)
     message = RequestMessage.objects.create(request=request, author=mentee, body=answer)
     notify(
@@ -369,6 +375,7 @@ def match_request_accept(*, request: MatchRequest, mentor) -> Mentorship:
     """Accept a pending request: the mentorship starts (long-term ones take a place)."""
     if request.mentor_id != mentor.pk:
         raise MatchingError("This request was not sent to you.")
+    refuse_if_unsafe(actor=mentor, other=request.mentee, other_name=_name(request.mentee))
     if request.format == Format.LONG_TERM:
         # Lock order: mentor's profile first, then the request, as every accept does.
         Profile.objects.select_for_update().filter(user=mentor).first()
@@ -535,6 +542,8 @@ def manual_match(*, admin, mentee, mentor, format: str) -> Mentorship:
         raise MatchingError("Only staff can match people by hand.")
     if mentee.pk == mentor.pk:
         raise MatchingError("Choose two different people.")
+    if safety_selectors.users_blocked(mentee, mentor):
+        raise MatchingError("One of these two has blocked the other; they cannot be matched.")
     exclusion = _excluded(mentee, mentor)
     if exclusion is not None:
         raise MatchingError(

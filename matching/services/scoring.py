@@ -80,6 +80,7 @@ from matching.models import (
 )
 from mentorship.errors import Refusal
 from profiles.models import AvailabilitySlot, Goal, Profile, ProfileSkill
+from safety import selectors as safety_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,9 @@ class Population:
 
 def _profile_rows(*, roles: Sequence[str], user_ids: Iterable[int] | None = None) -> list[dict]:
     qs = Profile.objects.filter(user__is_active=True, role__in=roles)
+    qs = qs.exclude(
+        user_id__in=safety_selectors.users_not_suggestable_ids(as_mentor=roles == MENTOR_ROLES)
+    )
     if user_ids is not None:
         qs = qs.filter(user_id__in=list(user_ids))
     return list(
@@ -289,7 +293,7 @@ def exclusions_load(*, mentee_ids: Iterable[int] | None = None) -> Exclusions:
                 pairs.add((y, x))
 
     add(PairExclusion.objects.exclude(reason=PairExclusion.Reason.BLOCKED))
-    add(PairExclusion.objects.filter(reason=PairExclusion.Reason.BLOCKED), both_ways=True)
+    pairs |= safety_selectors.blocked_pairs(user_ids=ids)  # blocks: safety is the one source
     add(Mentorship.objects.filter(status=Mentorship.Status.ACTIVE))
     add(
         MatchRequest.objects.filter(

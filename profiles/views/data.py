@@ -28,6 +28,7 @@ from ..account_data import (
     user_account_delete,
     user_data_export,
 )
+from ..signals import account_deleted, personal_data_exported
 
 
 class AccountDeleteForm(forms.Form):
@@ -104,6 +105,7 @@ def data_download(request):
     response = HttpResponse(payload, content_type="application/json; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="my-mentorship-data-{stamp}.json"'
+    personal_data_exported.send(sender=None, user_id=request.user.pk, request=request)
     return response
 
 
@@ -121,6 +123,7 @@ def data_delete(request):
         return _render_overview(request, form, status=429)
     if not form.is_valid():
         return _render_overview(request, form, status=400)
+    user_id = request.user.pk
     try:
         user_account_delete(user=request.user)
     except AccountDeletionBlocked:
@@ -131,6 +134,7 @@ def data_delete(request):
         )
         return _render_overview(request, form, status=409)
     logout(request)
+    account_deleted.send(sender=None, user_id=user_id, request=request)
     return redirect("profiles:data_deleted")
 
 

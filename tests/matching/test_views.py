@@ -227,7 +227,7 @@ def test_request_form_keeps_input_on_errors_and_explains_the_cap(client, world):
     config.save()
     client.force_login(world["mentee"])  # already has one pending request
     other = make_mentor()
-    url = reverse("matching:mentor_request", args=[other.pk])
+    url = reverse("matching:mentor_request", args=[other.profile.public_id])
     page = client.get(url).content.decode()
     assert "the most you can have at once (1)" in page
     response = client.post(url, {"format": "flash", "message": "My carefully written words."})
@@ -241,7 +241,7 @@ def test_request_form_keeps_input_on_errors_and_explains_the_cap(client, world):
 
 def test_someone_elses_goal_is_not_a_valid_choice(client, world):
     client.force_login(world["mentee"])
-    url = reverse("matching:mentor_request", args=[make_mentor().pk])
+    url = reverse("matching:mentor_request", args=[make_mentor().profile.public_id])
     response = client.post(
         url,
         {"format": "flash", "goal": GoalFactory().pk, "message": "A real message here."},
