@@ -239,9 +239,14 @@ def hidden_people_ids(viewer) -> set[int]:
     """People ``viewer`` must not see anywhere: blocked either way, or suspended.
 
     Filled into ``profiles.visibility`` so the directory and profile pages
-    (which live below this app) leave them out.
+    (which live below this app) leave them out. One query.
     """
     viewer_id = _pk(viewer)
-    hidden = blocked_user_ids(viewer_id) | suspended_user_ids()
+    if viewer_id is None:
+        return set()
+    blocked = Block.objects.filter(blocker_id=viewer_id).values_list("blocked_id", flat=True)
+    blockers = Block.objects.filter(blocked_id=viewer_id).values_list("blocker_id", flat=True)
+    suspended = Suspension.objects.active().values_list("user_id", flat=True)
+    hidden = set(blocked.order_by().union(blockers.order_by(), suspended.order_by()))
     hidden.discard(viewer_id)
     return hidden

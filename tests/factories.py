@@ -131,3 +131,41 @@ def language(code: str = "en") -> Language:
 
 def occupation(title_contains: str = "Software Developers") -> Occupation:
     return Occupation.objects.filter(title__icontains=title_contains).order_by("soc_code").first()
+
+
+# --- Staff (safety) ------------------------------------------------------------
+
+PROGRAMME_MANAGER = "Programme manager"
+MODERATOR = "Moderator"
+
+
+def staff_user(*roles: str, **kwargs) -> User:
+    """A staff account in the given role groups (see safety/migrations/0002)."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(is_staff=True, **kwargs)
+    for role in roles:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+def mark_session_mfa(client, user) -> None:
+    """Record in ``client``'s session that it passed a second factor, as allauth.mfa
+    does after a TOTP code (``record_authentication(..., "mfa")``)."""
+    import time
+
+    session = client.session
+    now = time.time()
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "id": 1, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+def staff_login(client, user) -> User:
+    """Sign ``user`` in on ``client`` with a second factor passed in this session."""
+    client.force_login(user)
+    mark_session_mfa(client, user)
+    return user

@@ -191,6 +191,11 @@ def _rich_person(email="dana@example.org"):
             filled.append(label)
         except Exception as exc:  # noqa: BLE001 - a model we cannot fill is reported below
             skipped.append(f"{label}: {exc}")
+    # The generic fill gave Dana a suspension row; keep it (it is her data) but
+    # lifted, so she can still use the site in these tests.
+    from safety.models import Suspension
+
+    Suspension.objects.filter(user=user).update(lifted_at=timezone.now())
     return user, profile, filled, skipped
 
 

@@ -6,7 +6,13 @@ from django.contrib.auth.models import Permission
 from profiles.models import ProfileSkill, Skill
 from profiles.signals import profile_changed
 from profiles.skill_curation import skill_merge, skill_rename
-from tests.factories import ProfileFactory, ProfileSkillFactory, SkillFactory, UserFactory
+from tests.factories import (
+    ProfileFactory,
+    ProfileSkillFactory,
+    SkillFactory,
+    UserFactory,
+    staff_login,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +22,7 @@ MERGE = "/admin/profiles/skill/merge/"
 
 @pytest.fixture
 def staff_client(client, admin_user):
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
     return client
 
 
@@ -170,6 +176,6 @@ def test_skill_admin_access_ladder(client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_skill"))
-    client.force_login(viewer)  # staff who may only look
+    staff_login(client, viewer)  # staff who may only look
     assert client.get(MERGE, {"ids": skill.pk}).status_code == 403
     assert client.post(MERGE, {"ids": skill.pk, "target": skill.pk}).status_code == 403
