@@ -8,7 +8,13 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from profiles.signals import profile_changed
 
-        from . import dashboard, receivers, safety_hooks  # noqa: F401 - dashboard registers its panels
+        from . import (  # noqa: F401 - dashboard registers its panels
+            dashboard,
+            personal_data,
+            receivers,
+            safety_hooks,
+        )
 
         profile_changed.connect(receivers.on_profile_changed, dispatch_uid="matching.rescore")
         safety_hooks.register()
+        personal_data.register()

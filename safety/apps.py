@@ -12,9 +12,10 @@ class SafetyConfig(AppConfig):
         from profiles import signals as profile_signals
         from profiles.visibility import register_hidden_people
 
-        from . import content, receivers, selectors
+        from . import content, personal_data, receivers, selectors
 
         content.register()
+        personal_data.register()
         register_hidden_people(selectors.hidden_people_ids)
         user_logged_in.connect(receivers.on_logged_in, dispatch_uid="safety.audit.login")
         user_login_failed.connect(receivers.on_login_failed, dispatch_uid="safety.audit.failed")

@@ -7,17 +7,18 @@ person: a blocked person learns nothing beyond "you cannot".
 
 from __future__ import annotations
 
-from mentorship.errors import Refusal
 from safety import selectors as safety
-
-
-class SafetyRuleRefusal(Refusal):
-    default_code = "match_refused"
 
 
 def refuse_if_unsafe(*, actor, other, other_name: str, mentor=None) -> None:
     """Refuse when ``actor`` and ``other`` are blocked either way, either is
-    suspended, or (``mentor`` given) the mentor is still waiting for review."""
+    suspended, or (``mentor`` given) the mentor is still waiting for review.
+
+    Raises the lifecycle's ``MatchingError`` (the shared ``Refusal``), so
+    views show it like any other refusal.
+    """
+    from .lifecycle import MatchingError as SafetyRuleRefusal  # lifecycle imports this module
+
     if safety.is_suspended(actor):
         raise SafetyRuleRefusal("Your account is suspended.", code="suspended")
     if safety.users_blocked(actor, other) or safety.is_suspended(other):
