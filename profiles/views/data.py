@@ -9,6 +9,7 @@ slip of the mouse cannot delete an account. Password attempts share allauth's
 
 import json
 
+from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django import forms
@@ -54,7 +55,9 @@ class AccountDeleteForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # Through allauth, so the sign-in "login_failed" limit counts these
+        # attempts too (the sixth wrong password is refused on every path).
+        if not get_adapter().reauthenticate(self.user, password):
             raise forms.ValidationError("That is not your password.", code="wrong_password")
         return password
 

@@ -84,12 +84,12 @@ DROP FUNCTION IF EXISTS safety_auditlog_append_only();
 
 def add_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(TRIGGER_SQL)
+        schema_editor.execute(TRIGGER_SQL, params=None)
 
 
 def drop_trigger(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP_TRIGGER_SQL)
+        schema_editor.execute(DROP_TRIGGER_SQL, params=None)
 
 
 class Migration(migrations.Migration):
