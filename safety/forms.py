@@ -35,7 +35,7 @@ class DismissForm(forms.Form):
 
 class SuspendForm(ReasonForm):
     ends_at = forms.DateTimeField(
-        label="Suspended until (optional, your time zone)",
+        label="Suspended until (optional, UTC)",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],

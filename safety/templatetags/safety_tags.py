@@ -25,3 +25,14 @@ def safety_urls(context, content) -> dict:
         "block": f"{reverse('safety:block_confirm')}?{encoded}",
         "kind": entry.kind,
     }
+
+
+@register.filter
+def iso_datetime(value):
+    """An ISO 8601 string (as stored in report snapshots) back to a datetime."""
+    import datetime
+
+    try:
+        return datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None

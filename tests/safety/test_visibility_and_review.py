@@ -101,7 +101,9 @@ def test_moderation_pages_render_a_case_with_the_thread(client):
     mentee, mentor = make_mentee(), make_mentor()
     request = make_request(mentee=mentee, mentor=mentor, message="Hello, mentor.")
     message = message_on(request, author=mentor, body="Rude words here.")
-    services.report_create(reporter=mentee, target=message, reason="harassment", details="Mean.")
+    report = services.report_create(
+        reporter=mentee, target=message, reason="harassment", details="Mean."
+    )
     moderator(client)
     queue = client.get(reverse("safety:staff_queue")).content.decode()
     assert "1 report" in queue and "Harassment or bullying" in queue
@@ -114,5 +116,5 @@ def test_moderation_pages_render_a_case_with_the_thread(client):
         "Hide this request message",
     ):
         assert text in case, text
-    bad = client.post(reverse("safety:staff_report_hide", args=[1]), {"hide-reason": ""})
+    bad = client.post(reverse("safety:staff_report_hide", args=[report.pk]), {"hide-reason": ""})
     assert bad.status_code == 400 and "This field is required." in bad.content.decode()
