@@ -141,11 +141,12 @@ MODERATOR = "Moderator"
 
 def staff_user(*roles: str, **kwargs) -> User:
     """A staff account in the given role groups (see safety/migrations/0002)."""
-    from django.contrib.auth.models import Group
+    from safety.roles import staff_roles_ensure
 
+    groups = staff_roles_ensure()  # a transactional test may have flushed the migration's rows
     user = UserFactory(is_staff=True, **kwargs)
     for role in roles:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(groups[role])
     return user
 
 
@@ -169,3 +170,25 @@ def staff_login(client, user) -> User:
     client.force_login(user)
     mark_session_mfa(client, user)
     return user
+
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
+
+
+def add_totp(user):
+    """Give ``user`` a TOTP authenticator with :data:`TOTP_SECRET`."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(TOTP_SECRET)}
+    )
+
+
+def totp_code() -> str:
+    """The current code of :data:`TOTP_SECRET`, as an authenticator app shows it."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))

@@ -90,3 +90,21 @@ def test_denials_are_audited(client):
     client.get("/safety/staff/")
     row = AuditLog.objects.get(action=AuditLog.Action.PERMISSION_DENIED)
     assert row.actor_id == member.pk and "safety.moderate" in row.summary
+
+
+def test_the_migration_created_both_roles_with_their_permissions():
+    import importlib
+
+    from django.contrib.auth.models import Group
+
+    from safety.roles import ROLES
+
+    migration = importlib.import_module("safety.migrations.0002_staff_roles_and_audit_trigger")
+    assert migration.ROLES == ROLES  # the frozen copy matches the live table
+    for name, perms in ROLES.items():
+        held = set(
+            Group.objects.get(name=name).permissions.values_list(
+                "content_type__app_label", "codename"
+            )
+        )
+        assert held == set(perms), name
