@@ -190,8 +190,17 @@ class PairExclusionAdmin(admin.ModelAdmin):
                 messages.error(request, exc.message)
                 return
             obj.pk = excluded.pk
-            return
-        super().save_model(request, obj, form, change)
+        else:
+            super().save_model(request, obj, form, change)
+        from safety.services import audit_record
+
+        audit_record(
+            action="do_not_match",
+            target=obj,
+            target_user=obj.mentee_id,
+            summary=f"admin: mentee #{obj.mentee_id}, mentor #{obj.mentor_id} ({obj.reason})",
+            request=request,
+        )
 
 
 class RequestMessageInline(admin.TabularInline):
