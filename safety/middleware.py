@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
@@ -56,6 +57,11 @@ class SafetyMiddleware:
         )
         logout(request)
         messages.error(request, suspension_message(suspension))
+        if getattr(request, "htmx", False):
+            # An htmx click must leave the page, not swap the sign-in form into a fragment.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = reverse("account_login")
+            return response
         return redirect(reverse("account_login"))
 
 

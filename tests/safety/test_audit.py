@@ -106,3 +106,33 @@ def test_admin_cannot_change_audit_rows(admin_client):
         == 403
     )
     assert AuditLog.objects.filter(pk=row.pk).exists()
+
+
+def test_account_deletion_is_recorded_without_the_address(client):
+    from allauth.account.models import EmailAddress
+
+    from tests.factories import PASSWORD
+
+    user = UserFactory(email="gone@example.org")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user_id = user.pk
+    client.force_login(user)
+    response = client.post(
+        reverse("profiles:data_delete"), {"password": PASSWORD, "confirm": user.email}
+    )
+    assert response.status_code == 302
+    row = AuditLog.objects.get(action=AuditLog.Action.ACCOUNT_DELETED)
+    assert row.actor_id == user_id and row.target_user_id == user_id
+    assert not AuditLog.objects.filter(summary__icontains="gone@example.org").exists()
+
+
+def test_a_suspended_htmx_click_redirects_the_whole_page(client):
+    from safety import services
+
+    from .helpers import make_mentee
+
+    person = make_mentee()
+    services.suspension_create(moderator=moderator(), user=person, reason="Spam.")
+    client.force_login(person)
+    response = client.get(reverse("dashboard"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"] == reverse("account_login")
