@@ -146,6 +146,7 @@ def report_groups_open() -> list[dict]:
     """Open reports grouped by the person they are about, most reported first."""
     rows = (
         Report.objects.open()
+        .filter(target_user__isnull=False)  # the person deleted their account: nothing to act on
         .values("target_user_id")
         .annotate(count=Count("id"), latest=Max("created_at"))
         .order_by("-count", "-latest")
