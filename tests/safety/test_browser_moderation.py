@@ -100,6 +100,9 @@ def test_report_hide_suspend_sign_out_and_audit(browser, live_server, artifacts_
         reporter_page.goto(f"{live_server.url}/matches/requests/{request.pk}/")
         expect(reporter_page.get_by_text("This message was hidden by a moderator.")).to_be_visible()
         expect(reporter_page.get_by_text("Pay me 500 dollars first")).to_have_count(0)
+        reporter_page.screenshot(
+            path=str(artifacts_dir / "safety-3b-hidden-for-reporter.png"), full_page=True
+        )
 
         # The sender's next click signs them out, and they cannot sign in again.
         sender_page.get_by_role("link", name="Mentorships").click()
