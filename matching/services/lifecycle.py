@@ -58,7 +58,7 @@ from mentorship.notifications import notify
 from profiles.models import Goal, Profile
 from safety import selectors as safety_selectors
 
-from .safety_rules import refuse_if_unsafe
+from .safety_rules import unsafe_reason
 
 
 class MatchingError(Refusal):
@@ -142,6 +142,12 @@ def _create_mentorship(
         raise MatchingError(_full_message(taken, profile.capacity if profile else 0)) from exc
 
 
+def _refuse_if_unsafe(**kwargs) -> None:
+    """Blocks, suspensions and mentor review (``safety``) as a lifecycle refusal."""
+    if reason := unsafe_reason(**kwargs):
+        raise MatchingError(reason[0], code=reason[1])
+
+
 def _excluded(mentee, mentor) -> PairExclusion | None:
     return PairExclusion.objects.filter(mentee=mentee, mentor=mentor).first()
 
@@ -198,7 +204,7 @@ def match_request_create(
     get_user_model().objects.select_for_update().filter(pk=mentee.pk).first()
     mentor_name = _name(mentor)
     mentor_profile = Profile.objects.filter(user=mentor).first()
-    refuse_if_unsafe(actor=mentee, other=mentor, other_name=mentor_name, mentor=mentor)
+    _refuse_if_unsafe(actor=mentee, other=mentor, other_name=mentor_name, mentor=mentor)
     _check_mentor_available(mentor_profile, mentor_name)
     if format not in Format.values:
         raise MatchingError("Choose a flash session or a long-term mentorship.")
@@ -337,7 +343,7 @@ def match_request_ask(*, request: MatchRequest, mentor, question: str) -> Reques
         raise MatchingError("This request was not sent to you.")
     if not question.strip():
         raise MatchingError("Write your question first.")
-    refuse_if_unsafe(actor=mentor, other=request.mentee, other_name=_name(request.mentee))
+    _refuse_if_unsafe(actor=mentor, other=request.mentee, other_name=_name(request.mentee))
     request = _pending(request)
     message = RequestMessage.objects.create(request=request, author=mentor, body=question)
     notify(
@@ -357,7 +363,7 @@ def match_request_reply(*, request: MatchRequest, mentee, answer: str) -> Reques
         raise MatchingError("This request is not yours.")
     if not answer.strip():
         raise MatchingError("Write your answer first.")
-    refuse_if_unsafe(actor=mentee, other=request.mentor, other_name=_name(request.mentor))
+    _refuse_if_unsafe(actor=mentee, other=request.mentor, other_name=_name(request.mentor))
     request = _pending(request)
     message = RequestMessage.objects.create(request=request, author=mentee, body=answer)
     notify(
@@ -375,7 +381,7 @@ def match_request_accept(*, request: MatchRequest, mentor) -> Mentorship:
     """Accept a pending request: the mentorship starts (long-term ones take a place)."""
     if request.mentor_id != mentor.pk:
         raise MatchingError("This request was not sent to you.")
-    refuse_if_unsafe(actor=mentor, other=request.mentee, other_name=_name(request.mentee))
+    _refuse_if_unsafe(actor=mentor, other=request.mentee, other_name=_name(request.mentee))
     if request.format == Format.LONG_TERM:
         # Lock order: mentor's profile first, then the request, as every accept does.
         Profile.objects.select_for_update().filter(user=mentor).first()
