@@ -2,8 +2,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from safety.views import admin_login
-
 from . import views, views_notifications
 
 urlpatterns = [
@@ -24,7 +22,7 @@ urlpatterns = [
     ),
     path("accounts/", include("allauth.urls")),
     # Never Django's password-only admin login: allauth's, with rate limits and MFA.
-    path("admin/login/", admin_login, name="admin_login_redirect"),
+    path("", include("safety.urls_admin")),
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),
     path("", include("safety.urls")),
