@@ -12,7 +12,7 @@ class SafetyConfig(AppConfig):
         from profiles import signals as profile_signals
         from profiles.visibility import register_hidden_people
 
-        from . import content, personal_data, receivers, selectors
+        from . import content, dashboard, personal_data, receivers, selectors  # noqa: F401
 
         content.register()
         personal_data.register()

@@ -118,3 +118,16 @@ def test_moderation_pages_render_a_case_with_the_thread(client):
         assert text in case, text
     bad = client.post(reverse("safety:staff_report_hide", args=[report.pk]), {"hide-reason": ""})
     assert bad.status_code == 400 and "This field is required." in bad.content.decode()
+
+
+def test_moderators_see_open_reports_on_their_dashboard(client):
+    from .helpers import make_request, message_on
+
+    mentee, mentor = make_mentee(), make_mentor()
+    message = message_on(make_request(mentee=mentee, mentor=mentor), author=mentor)
+    services.report_create(reporter=mentee, target=message, reason="spam")
+    client.force_login(mentee)
+    assert "open report" not in client.get(reverse("dashboard")).content.decode()
+    moderator(client)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "1 open report" in html and reverse("safety:staff_queue") in html
