@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorship.notifications import notify
 
@@ -14,6 +17,9 @@ from .audit import audit_record
 from .blocks import SafetyRefusal
 
 DETAILS_MAX = 2000
+#: Reports one person may file in 24 hours: enough for a real problem, not for
+#: flooding the queue (or harassing someone by mass-reporting them).
+REPORTS_PER_DAY = 20
 
 
 @transaction.atomic
@@ -40,6 +46,13 @@ def report_create(*, reporter, target, reason: str, details: str = "", request=N
             f"Keep the details under {DETAILS_MAX} characters.",
             code="report_details",
             field="details",
+        )
+    since = timezone.now() - datetime.timedelta(days=1)
+    if Report.objects.filter(reporter=reporter, created_at__gte=since).count() >= REPORTS_PER_DAY:
+        raise SafetyRefusal(
+            "You have sent many reports today; moderators are working through them. "
+            "Please try again tomorrow, or block the person now.",
+            code="report_limit",
         )
     content_type = ContentType.objects.get_for_model(type(target))
     if (

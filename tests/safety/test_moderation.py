@@ -209,3 +209,15 @@ def test_hidden_message_is_reported_from_snapshot_even_after_edit(thread):
     report = _reported(thread)
     RequestMessage.objects.filter(pk=thread[3].pk).update(body="Edited away")
     assert report.snapshot["content"]["text"] == "Send me money first, then we talk."
+
+
+def test_one_person_cannot_flood_the_queue(thread, monkeypatch):
+    from safety.services import reports
+
+    monkeypatch.setattr(reports, "REPORTS_PER_DAY", 2)
+    mentee, mentor, request, rude = thread
+    services.report_create(reporter=mentee, target=rude, reason="spam")
+    services.report_create(reporter=mentee, target=mentor.profile, reason="spam")
+    other = message_on(request, author=mentor, body="Third.")
+    with pytest.raises(Refusal, match="You have sent many reports today"):
+        services.report_create(reporter=mentee, target=other, reason="spam")
