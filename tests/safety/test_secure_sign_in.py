@@ -128,3 +128,18 @@ def test_the_sixth_wrong_password_is_refused_when_deleting_the_account(client):
     sixth = client.post(url, {"password": PASSWORD, "confirm": user.email})
     assert TOO_MANY in sixth.content.decode()
     user.refresh_from_db()  # still there
+
+
+def test_typing_a_code_in_a_password_only_session_opens_staff_pages(client):
+    from tests.factories import MODERATOR, add_totp, staff_user, totp_code
+
+    moderator = staff_user(MODERATOR)
+    add_totp(moderator)
+    client.force_login(moderator)
+    response = client.get(reverse("safety:staff_queue"))
+    assert response.status_code == 302
+    step = response["Location"]
+    assert step == f"{reverse('mfa_reauthenticate')}?next=%2Fsafety%2Fstaff%2F"
+    response = client.post(step, {"code": totp_code()})
+    assert response.status_code == 302 and response["Location"] == "/safety/staff/"
+    assert client.get("/safety/staff/").status_code == 200
