@@ -23,6 +23,9 @@ class SafetyConfig(AppConfig):
         mfa_signals.authenticator_removed.connect(
             receivers.on_mfa_removed, dispatch_uid="safety.mfa-"
         )
+        mfa_signals.authentication_failed.connect(
+            receivers.on_mfa_failed, dispatch_uid="safety.mfa.failed"
+        )
         mfa_signals.authenticator_reset.connect(receivers.on_mfa_reset, dispatch_uid="safety.mfa~")
         profile_signals.personal_data_exported.connect(
             receivers.on_data_exported, dispatch_uid="safety.audit.export"

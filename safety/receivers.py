@@ -46,6 +46,15 @@ def on_login_failed(sender, credentials, request=None, **kwargs) -> None:
     )
 
 
+def on_mfa_failed(sender, request=None, user=None, authenticator=None, **kwargs) -> None:
+    audit_record(
+        action=AuditLog.Action.SIGN_IN_FAILED,
+        target=user,
+        summary="wrong second-factor code",
+        request=request,
+    )
+
+
 def _mfa(action):
     def receiver(sender, request=None, user=None, authenticator=None, **kwargs):
         audit_record(

@@ -143,3 +143,13 @@ def test_typing_a_code_in_a_password_only_session_opens_staff_pages(client):
     response = client.post(step, {"code": totp_code()})
     assert response.status_code == 302 and response["Location"] == "/safety/staff/"
     assert client.get("/safety/staff/").status_code == 200
+
+
+def test_a_wrong_second_factor_code_is_audited(client, staff):
+    from tests.factories import add_totp
+
+    add_totp(staff)
+    client.post(reverse("account_login"), {"login": staff.email, "password": PASSWORD})
+    client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    row = AuditLog.objects.get(action="sign_in_failed")
+    assert row.target_user_id == staff.pk and row.summary == "wrong second-factor code"
