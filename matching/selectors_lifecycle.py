@@ -33,8 +33,10 @@ def suggestions_visible_to(*, user) -> QuerySet[Suggestion]:
     """The mentee's current, open suggestions (``matching.selectors``), best first,
     without excluded pairs.
 
-    A pair excluded after the run (a decline, an admin "do not match") or
-    that became a mentorship disappears at once, not at the next run.
+    A pair excluded after the run (a decline, an admin "do not match"), a
+    block, a suspension, or a pair that became a mentorship disappears at
+    once, not at the next run. A mentor whose profile is for "people I am
+    matched with" only appears when a published cohort paired them.
     """
     excluded = PairExclusion.objects.filter(mentee=OuterRef("mentee"), mentor=OuterRef("mentor"))
     active = Mentorship.objects.filter(
@@ -45,6 +47,8 @@ def suggestions_visible_to(*, user) -> QuerySet[Suggestion]:
         .exclude(Exists(excluded))
         .exclude(Exists(active))
         .exclude(mentor_id__in=safety.hidden_people_ids(user))  # blocked / suspended: at once
+        # "Only people I am matched with": shown only when the programme paired them (cohort).
+        .exclude(Q(mentor__profile__visibility="matches") & ~Q(run__kind="cohort"))
         .annotate(places_taken=Coalesce(Subquery(places_taken_subquery("mentor")), 0))
         .select_related("mentor")
         .prefetch_related("mentor__profile__languages")

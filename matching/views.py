@@ -24,7 +24,7 @@ from matching.forms import (
     SuggestionDeclineForm,
     SuggestionFilterForm,
 )
-from matching.models import MatchRequest, Mentorship
+from matching.models import MatchRequest, MatchRun, Mentorship
 from matching.selectors_lifecycle import (
     match_request_for_party,
     match_request_reasons,
@@ -41,7 +41,7 @@ from matching.selectors_lifecycle import (
 )
 from matching.services import lifecycle
 from matching.services.lifecycle import MatchingError
-from profiles.directory_selectors import profile_for_viewer
+from profiles.directory_selectors import profile_for_viewer, profile_visible_to
 from profiles.models import Profile
 
 
@@ -129,6 +129,9 @@ def _request_form_page(request: HttpRequest, mentor, suggestion=None):
     mentor_profile = Profile.objects.filter(user=mentor).first()
     if mentor_profile is None or not mentor_profile.is_mentor:
         raise Http404("Not a mentor")
+    paired_by_programme = suggestion is not None and suggestion.run.kind == MatchRun.Kind.COHORT
+    if not (paired_by_programme or profile_visible_to(viewer=request.user, profile=mentor_profile)):
+        raise Http404("Not found")
     mentee_profile = Profile.objects.filter(user=request.user).first()
     formats = [
         value

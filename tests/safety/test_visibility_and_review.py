@@ -131,3 +131,26 @@ def test_moderators_see_open_reports_on_their_dashboard(client):
     moderator(client)
     html = client.get(reverse("dashboard")).content.decode()
     assert "1 open report" in html and reverse("safety:staff_queue") in html
+
+
+def test_matches_only_mentors_are_suggested_only_when_a_cohort_paired_them(client, private_mentor):
+    from matching.models import MatchRun
+    from tests.matching.lifecycle_helpers import make_run, make_suggestion
+
+    mentee, other = make_mentee(), make_mentee()
+    scored = make_suggestion(mentee=mentee, mentor=private_mentor)
+    cohort = make_suggestion(
+        mentee=other, mentor=private_mentor, run=make_run(kind=MatchRun.Kind.COHORT)
+    )
+    client.force_login(mentee)
+    assert (
+        private_mentor.profile.name
+        not in client.get(reverse("matching:suggestions")).content.decode()
+    )
+    url = reverse("matching:suggestion_request", args=[scored.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(other)
+    assert (
+        private_mentor.profile.name in client.get(reverse("matching:suggestions")).content.decode()
+    )
+    assert client.get(reverse("matching:suggestion_request", args=[cohort.pk])).status_code == 200
