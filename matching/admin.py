@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from mentorship.views_helpers import refusals_shown
+from safety.services import audit_record
 
 from . import services
 from .models import (
@@ -77,6 +78,7 @@ class MatchingConfigAdmin(admin.ModelAdmin):
             "Requests",
             {"fields": ("max_pending_requests", "request_nudge_days", "request_expiry_days")},
         ),
+        ("Safety", {"fields": ("review_new_mentors",)}),
         (
             "Learning",
             {"fields": ("min_outcomes_to_learn", "learned_outcomes", "learned_at", "updated_at")},
@@ -85,6 +87,15 @@ class MatchingConfigAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not MatchingConfig.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            action="settings_changed",
+            target=obj,
+            summary="changed: " + ", ".join(form.changed_data),
+            request=request,
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -190,10 +201,18 @@ class PairExclusionAdmin(admin.ModelAdmin):
                 excluded = services.pair_exclude(
                     admin=request.user, mentee=obj.mentee, mentor=obj.mentor, note=obj.note
                 )
-            if outcome.ok:
-                obj.pk = excluded.pk
-            return
-        super().save_model(request, obj, form, change)
+            if not outcome.ok:
+                return
+            obj.pk = excluded.pk
+        else:
+            super().save_model(request, obj, form, change)
+        audit_record(
+            action="do_not_match",
+            target=obj,
+            target_user=obj.mentee_id,
+            summary=f"admin: mentee #{obj.mentee_id}, mentor #{obj.mentor_id} ({obj.reason})",
+            request=request,
+        )
 
 
 class RequestMessageInline(ReadOnlyAdminMixin, admin.TabularInline):

@@ -52,6 +52,10 @@ class MatchingConfig(models.Model):
     max_pending_requests = models.PositiveSmallIntegerField(
         default=3, help_text="Pending requests a mentee may have at once."
     )
+    review_new_mentors = models.BooleanField(
+        default=False,
+        help_text="Moderators approve each new mentor before they can be suggested or requested.",
+    )
     request_expiry_days = models.PositiveSmallIntegerField(default=14)
     request_nudge_days = models.PositiveSmallIntegerField(
         default=7, help_text="Remind the mentor this many days after a request arrives."
@@ -434,6 +438,9 @@ class RequestMessage(models.Model):
     )
     body = models.TextField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by a moderator (through safety's content registry, matching/safety_hooks.py).
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=1000, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -16,7 +16,7 @@ urlpatterns = [
         views.suggestion_decline,
         name="suggestion_decline",
     ),
-    path("matches/mentors/<int:user_id>/request/", views.mentor_request, name="mentor_request"),
+    path("matches/mentors/<uuid:public_id>/request/", views.mentor_request, name="mentor_request"),
     path("matches/requests/", views.request_inbox, name="request_inbox"),
     path("matches/requests/sent/", views.requests_sent, name="requests_sent"),
     path("matches/requests/<int:pk>/", views.request_detail, name="request_detail"),

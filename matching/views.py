@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -25,7 +25,7 @@ from matching.forms import (
     SuggestionDeclineForm,
     SuggestionFilterForm,
 )
-from matching.models import MatchRequest, Mentorship
+from matching.models import MatchRequest, MatchRun, Mentorship
 from matching.selectors import (
     match_request_for_party,
     match_request_reasons,
@@ -41,7 +41,8 @@ from matching.selectors import (
     suggestions_visible_to,
 )
 from mentorship.views_helpers import refusals_shown
-from profiles.models import Profile, User
+from profiles.directory_selectors import profile_for_viewer, profile_visible_to
+from profiles.models import Profile
 
 
 def _or_404(obj):
@@ -127,6 +128,9 @@ def _request_form_page(request: HttpRequest, mentor, suggestion=None):
     mentor_profile = Profile.objects.filter(user=mentor).first()
     if mentor_profile is None or not mentor_profile.is_mentor:
         raise Http404("Not a mentor")
+    paired_by_programme = suggestion is not None and suggestion.run.kind == MatchRun.Kind.COHORT
+    if not (paired_by_programme or profile_visible_to(viewer=request.user, profile=mentor_profile)):
+        raise Http404("Not found")
     mentee_profile = Profile.objects.filter(user=request.user).first()
     formats = [
         value
@@ -175,12 +179,16 @@ def suggestion_request(request: HttpRequest, pk: int):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def mentor_request(request: HttpRequest, user_id: int):
-    """Request a mentor found elsewhere (directory, profile page), not through a suggestion."""
-    mentor = get_object_or_404(User, pk=user_id, is_active=True)
-    if mentor.pk == request.user.pk:
-        raise Http404("Cannot request yourself")
-    return _request_form_page(request, mentor)
+def mentor_request(request: HttpRequest, public_id):
+    """Request a mentor found elsewhere (directory, profile page), not through a suggestion.
+
+    The mentor is named by the profile's random public id, and only a
+    profile the viewer may see (visibility, blocks, suspension) is found.
+    """
+    profile = profile_for_viewer(viewer=request.user, public_id=public_id)
+    if profile is None or profile.user_id == request.user.pk or not profile.user.is_active:
+        raise Http404("Not found")
+    return _request_form_page(request, profile.user)
 
 
 @login_required

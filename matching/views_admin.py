@@ -4,16 +4,15 @@ The Django admin edits rows (settings, exclusions, runs); these pages are
 for running the programme: a settings summary, scoring runs with live
 progress (htmx polls a small fragment while a run is active), starting a
 full run, a whole-cohort preview to publish or discard, a manual match and
-"do not match". Non-staff get a 404, as for any object they may not see.
+"do not match". Each page needs its permission (held by the "Programme
+manager" group) and a second factor in this session (``safety.access``);
+anyone else gets a 404, as for any object they may not see.
 """
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,20 +22,21 @@ from matching.models import MatchingConfig, MatchRun, Mentorship, PairExclusion,
 from matching.selectors import cohort_pairs, match_run_active, match_runs_for_admin
 from mentorship.views_helpers import refusals_shown
 from profiles.models import User
+from safety.access import staff_permission_required
+from safety.models import AuditLog
+from safety.services import audit_record
+
+# Every staff page checks its own permission and a second factor in this
+# session (safety.access); the "Programme manager" group holds these.
+PERM_SETTINGS = "matching.view_matchingconfig"
+PERM_RUNS_VIEW = "matching.view_matchrun"
+PERM_RUNS_START = "matching.add_matchrun"
+PERM_COHORT_DECIDE = "matching.change_matchrun"
+PERM_MANUAL_MATCH = "matching.add_mentorship"
+PERM_DO_NOT_MATCH = "matching.add_pairexclusion"
 
 
-def staff_required(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_staff:
-            raise Http404("Staff only")
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-@staff_required
+@staff_permission_required(PERM_SETTINGS)
 def overview(request: HttpRequest):
     config = MatchingConfig.load()
     weights = [
@@ -63,7 +63,7 @@ def overview(request: HttpRequest):
     )
 
 
-@staff_required
+@staff_permission_required(PERM_RUNS_VIEW)
 def run_list(request: HttpRequest):
     page = Paginator(match_runs_for_admin(), 25).get_page(request.GET.get("page"))
     return render(
@@ -77,20 +77,21 @@ def run_list(request: HttpRequest):
     )
 
 
-@staff_required
+@staff_permission_required(PERM_RUNS_VIEW)
 def run_progress(request: HttpRequest, pk: int):
     """The progress fragment of one run; htmx re-fetches it every two seconds while active."""
     run = get_object_or_404(MatchRun, pk=pk)
     return render(request, "matching/staff/_run_row.html", {"run": run})
 
 
-@staff_required
+@staff_permission_required(PERM_RUNS_START)
 @require_POST
 def run_start(request: HttpRequest):
     with refusals_shown(request) as outcome:
         run = services.match_run_start(triggered_by=request.user)
         tasks.run_full_scoring.delay_on_commit(run.pk)
     if outcome.ok:
+        audit_record(action=AuditLog.Action.RUN_STARTED, target=run, request=request)
         messages.success(request, f"Full run #{run.pk} queued. Progress updates below.")
     return redirect("matching:staff_runs")
 
@@ -131,7 +132,7 @@ def _cohort_summary(run: MatchRun) -> dict:
     }
 
 
-@staff_required
+@staff_permission_required(PERM_RUNS_START)
 @require_http_methods(["GET", "POST"])
 def cohort_preview(request: HttpRequest):
     form = CohortPreviewForm(request.POST or None)
@@ -144,6 +145,7 @@ def cohort_preview(request: HttpRequest):
             )
             tasks.cohort_preview.delay_on_commit(run.pk)
         if outcome.ok:
+            audit_record(action=AuditLog.Action.COHORT_PREVIEWED, target=run, request=request)
             messages.success(
                 request, f"Cohort preview #{run.pk} queued; it appears below when ready."
             )
@@ -152,7 +154,7 @@ def cohort_preview(request: HttpRequest):
     return render(request, "matching/staff/cohort.html", {"form": form, "previews": previews})
 
 
-@staff_required
+@staff_permission_required(PERM_RUNS_VIEW)
 def cohort_detail(request: HttpRequest, pk: int):
     run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
     return render(
@@ -160,29 +162,31 @@ def cohort_detail(request: HttpRequest, pk: int):
     )
 
 
-@staff_required
+@staff_permission_required(PERM_COHORT_DECIDE)
 @require_POST
 def cohort_publish(request: HttpRequest, pk: int):
     run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
     with refusals_shown(request) as outcome:
         services.match_cohort_publish(run=run)
     if outcome.ok:
+        audit_record(action=AuditLog.Action.COHORT_PUBLISHED, target=run, request=request)
         messages.success(request, "Published: each mentee now sees their cohort match first.")
     return redirect("matching:staff_cohort_detail", pk=pk)
 
 
-@staff_required
+@staff_permission_required(PERM_COHORT_DECIDE)
 @require_POST
 def cohort_discard(request: HttpRequest, pk: int):
     run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
     with refusals_shown(request) as outcome:
         services.match_cohort_discard(run=run)
     if outcome.ok:
+        audit_record(action=AuditLog.Action.COHORT_DISCARDED, target=run, request=request)
         messages.success(request, "Preview discarded.")
     return redirect("matching:staff_cohort")
 
 
-@staff_required
+@staff_permission_required(PERM_MANUAL_MATCH)
 @require_http_methods(["GET", "POST"])
 def manual_match(request: HttpRequest):
     form = ManualMatchForm(request.POST or None)
@@ -195,25 +199,39 @@ def manual_match(request: HttpRequest):
                 format=form.cleaned_data["format"],
             )
         if outcome.ok:
+            audit_record(
+                action=AuditLog.Action.MANUAL_MATCH,
+                target=mentorship,
+                target_user=mentorship.mentee,
+                summary=f"mentee #{mentorship.mentee_id}, mentor #{mentorship.mentor_id}",
+                request=request,
+            )
             messages.success(request, f"Matched: {mentorship}. Both were notified.")
             return redirect("matching:staff_manual_match")
     recent = Mentorship.objects.filter(request__isnull=True).select_related("mentee", "mentor")[:10]
     return render(request, "matching/staff/manual_match.html", {"form": form, "recent": recent})
 
 
-@staff_required
+@staff_permission_required(PERM_DO_NOT_MATCH)
 @require_http_methods(["GET", "POST"])
 def exclusions(request: HttpRequest):
     form = PairExcludeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         with refusals_shown(request, form=form) as outcome:
-            services.pair_exclude(
+            exclusion = services.pair_exclude(
                 admin=request.user,
                 mentee=form.cleaned_data["mentee"],
                 mentor=form.cleaned_data["mentor"],
                 note=form.cleaned_data["note"],
             )
         if outcome.ok:
+            audit_record(
+                action=AuditLog.Action.DO_NOT_MATCH,
+                target=exclusion,
+                target_user=exclusion.mentee,
+                summary=f"mentee #{exclusion.mentee_id}, mentor #{exclusion.mentor_id}",
+                request=request,
+            )
             messages.success(request, "Saved: this pair will not be matched.")
             return redirect("matching:staff_exclusions")
     query = request.GET.get("q", "").strip()

@@ -21,8 +21,11 @@ urlpatterns = [
         name="notifications_read_all",
     ),
     path("accounts/", include("allauth.urls")),
+    # Never Django's password-only admin login: allauth's, with rate limits and MFA.
+    path("", include("safety.urls_admin")),
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),
+    path("", include("safety.urls")),
     path("", include("matching.urls")),
     path("", include("sessions.urls")),
     path("", include("community.urls")),

@@ -10,7 +10,9 @@ apps add later are covered without touching this module:
   directly (they point at the person) are always included. Rows reached
   further down are included unless they point at *another* person and not at
   this one (say a mentor's private note on a shared session): they are that
-  person's data. Secrets are never exported: password hashes, MFA secrets,
+  person's data. Apps refine this per model with ``register_export_policy``
+  (another person's private notes and decline reasons, staff notes and other
+  people's ids from suggestions and runs stay out). Secrets are never exported: password hashes, MFA secrets,
   tokens, keys, session data (``is_secret_field``).
 * **Deletion** relies on each relation's ``on_delete``: rows a person owns go
   with them (``CASCADE``); rows shared with others are kept and anonymised
@@ -82,6 +84,24 @@ def register_personal_data_handler(model: type[models.Model], func: PersonalData
 
 def personal_data_handlers() -> dict[type[models.Model], list[PersonalDataHandler]]:
     return {model: list(funcs) for model, funcs in _handlers.items() if funcs}
+
+
+ExportPolicy = Callable[..., dict | None]
+_export_policies: dict[type[models.Model], ExportPolicy] = {}
+
+
+def register_export_policy(model: type[models.Model], policy: ExportPolicy) -> None:
+    """Decide what of ``model``'s rows a person's export may hold.
+
+    ``policy(row=row, user=user, fields=fields)`` gets the serialised fields
+    (secrets already removed) and returns the fields to export, or ``None``
+    to leave the row out. The schema walk finds every row that *points at*
+    the person; a policy is how an app says which of those are another
+    person's private text (a decline note, a report about them), a staff
+    note, or other people's ids (a mentor's suggestion rows). Register from
+    the app's ``AppConfig.ready()``; registering again replaces.
+    """
+    _export_policies[model] = policy
 
 
 # --- The schema walk -----------------------------------------------------------
@@ -198,15 +218,21 @@ def user_data_export(*, user: User) -> dict:
     records: dict[str, list[dict]] = {}
     for model, rows in sorted(personal_rows(user=user).items(), key=lambda i: i[0]._meta.label):
         serialised = serializers.serialize("python", rows)
+        policy = _export_policies.get(model)
         cleaned = []
-        for item in serialised:
+        for row, item in zip(rows, serialised, strict=True):
             fields = {
                 name: value
                 for name, value in item["fields"].items()
                 if not is_secret_field(model, name)
             }
+            if policy is not None:
+                fields = policy(row=row, user=user, fields=fields)
+                if fields is None:
+                    continue
             cleaned.append({"id": item["pk"], **fields})
-        records[model._meta.label_lower] = cleaned
+        if cleaned:
+            records[model._meta.label_lower] = cleaned
     return {
         "format": EXPORT_FORMAT,
         "generated_at": timezone.now(),

@@ -35,6 +35,7 @@ from django.utils import timezone
 from . import hooks
 from .models import Goal, Language, Profile, ProfileSkill, Skill, User
 from .timezones import is_valid_timezone, timezone_names
+from .visibility import hidden_people_ids
 
 WORKDAY_START_HOUR = 9
 WORKDAY_END_HOUR = 17
@@ -169,8 +170,11 @@ def offered_skills_prefetch() -> Prefetch:
     )
 
 
-def directory_mentors() -> QuerySet:
+def directory_mentors(*, viewer: User | None = None) -> QuerySet:
     """Every mentor the directory may list, with what a card needs, in name order.
+
+    With a ``viewer``, people hidden from them (blocked either way,
+    suspended: see :mod:`profiles.visibility`) are left out.
 
     The page is one query for the rows (user, occupation and free places
     joined in), one for their offered skills and one for their languages,
@@ -183,6 +187,7 @@ def directory_mentors() -> QuerySet:
             onboarded_at__isnull=False,
             visibility=Profile.Visibility.MEMBERS,
         )
+        .exclude(user_id__in=hidden_people_ids(viewer))
         .select_related("user", "occupation")
         .prefetch_related(offered_skills_prefetch(), "languages")
         .annotate(
@@ -240,13 +245,25 @@ def mentor_status(profile: Profile, *, today: date | None = None) -> tuple[str, 
 # --- Profile page -------------------------------------------------------------
 
 
-def profile_for_viewer(*, viewer: User, pk: int) -> Profile | None:
-    """The profile ``pk`` if ``viewer`` may see it, else ``None`` (the view 404s).
+def profile_visible_to(*, viewer: User, profile: Profile) -> bool:
+    """Whether ``viewer`` may see ``profile`` on any page that shows a person.
 
-    The owner always sees their own profile. Others need an active account
-    behind it and either visibility "members" or an active mentorship with
-    its owner.
+    The owner always may. Others need an active account behind it, not
+    hidden from them (blocked either way, suspended), and either visibility
+    "members" or an active mentorship with its owner.
     """
+    if profile.user_id == viewer.pk:
+        return True
+    if not profile.user.is_active or profile.user_id in hidden_people_ids(viewer):
+        return False
+    if profile.visibility == Profile.Visibility.MEMBERS:
+        return True
+    return users_are_matched(viewer, profile.user)
+
+
+def profile_for_viewer(*, viewer: User, pk: int | None = None, public_id=None) -> Profile | None:
+    """The profile (by ``public_id``, or ``pk`` for internal callers) if
+    ``viewer`` may see it (:func:`profile_visible_to`), else ``None`` (the view 404s)."""
     profile = (
         Profile.objects.select_related("user", "occupation")
         .prefetch_related(
@@ -262,20 +279,12 @@ def profile_for_viewer(*, viewer: User, pk: int) -> Profile | None:
             "availability",
         )
         .annotate(free_places=mentor_free_places_annotation())
-        .filter(pk=pk)
+        .filter(**({"public_id": public_id} if public_id is not None else {"pk": pk}))
         .first()
     )
-    if profile is None:
+    if profile is None or not profile_visible_to(viewer=viewer, profile=profile):
         return None
-    if profile.user_id == viewer.pk:
-        return profile
-    if not profile.user.is_active:
-        return None
-    if profile.visibility == Profile.Visibility.MEMBERS:
-        return profile
-    if users_are_matched(viewer, profile.user):
-        return profile
-    return None
+    return profile
 
 
 def profile_contact_visible(*, viewer: User, profile: Profile) -> bool:

@@ -1,5 +1,7 @@
 """People: the custom user (email is the login) and, later, their profiles."""
 
+import uuid
+
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -190,6 +192,8 @@ class Profile(models.Model):
         MATCHES = "matches", "Only people I am matched with"
 
     user = models.OneToOneField("profiles.User", on_delete=models.CASCADE, related_name="profile")
+    # The id of a person in URLs: random, so profiles cannot be walked in sequence.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     role = models.CharField(max_length=6, choices=Role, default=Role.MENTEE, db_index=True)
     display_name = models.CharField(max_length=80, blank=True)
     headline = models.CharField(max_length=160, blank=True)

@@ -11,3 +11,11 @@ from django.dispatch import Signal
 
 # Sent with: user_id (int).
 profile_changed = Signal()
+
+# Sent with: user_id (int), request, after a person downloaded their data
+# ("Your data"). ``safety`` records it in the audit log.
+personal_data_exported = Signal()
+
+# Sent with: user_id (int), request, after an account was deleted (the row
+# is gone by then). ``safety`` records it in the audit log.
+account_deleted = Signal()

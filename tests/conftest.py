@@ -126,3 +126,13 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's ``admin_client``, with a second factor passed in the session:
+    the admin requires it (safety.middleware)."""
+    from tests.factories import staff_login
+
+    staff_login(client, admin_user)
+    return client

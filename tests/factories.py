@@ -53,9 +53,10 @@ from profiles.models import (
     Skill,
     User,
 )
+from safety.models import AuditLog, Block, MentorReview, Report, ReportReason, Suspension, Warning
 
 PASSWORD = "correct-horse-battery-staple-42"
-TOTP_SECRET = "JBSWY3DPEHPK3PXPSECRETXX"
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -490,6 +491,69 @@ def community(*, mentors: int, mentees: int, seed: int = 1, capacity=(1, 3)):
     return mentor_users, mentee_users
 
 
+# --- Trust and safety ------------------------------------------------------------
+
+
+class BlockFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Block
+
+    blocker = factory.SubFactory(UserFactory)
+    blocked = factory.SubFactory(UserFactory)
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A report of a person's profile (the content is the profile row)."""
+
+    class Meta:
+        model = Report
+
+    reporter = factory.SubFactory(UserFactory)
+    target_user = factory.SubFactory(UserFactory)
+    content_type = factory.LazyFunction(lambda: ContentType.objects.get_for_model(Profile))
+    object_id = factory.LazyAttribute(
+        lambda o: str(ProfileFactory(user=o.target_user).pk if o.target_user else 0)
+    )
+    kind = "profile"
+    reason = ReportReason.SPAM
+    details = "Sends the same advert to everyone."
+
+
+class SuspensionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Suspension
+
+    user = factory.SubFactory(UserFactory)
+    reason = "Repeated harassment after a warning."
+    created_by = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class WarningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Warning
+
+    user = factory.SubFactory(UserFactory)
+    reason = "Please keep requests about mentoring."
+    created_by = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class MentorReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorReview
+
+    user = factory.LazyFunction(_mentor_user)
+    status = MentorReview.Status.APPROVED
+    decided_by = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class AuditLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AuditLog
+
+    action = AuditLog.Action.BLOCK
+    summary = "A block."
+
+
 # --- Which factory builds a model ------------------------------------------------------
 
 
@@ -498,3 +562,61 @@ def factory_for(model) -> type[factory.django.DjangoModelFactory] | None:
     found = globals().get(f"{model.__name__}Factory")
     is_factory = isinstance(found, type) and issubclass(found, factory.django.DjangoModelFactory)
     return found if is_factory and found._meta.model is model else None
+
+
+# --- Staff (safety) ------------------------------------------------------------
+
+PROGRAMME_MANAGER = "Programme manager"
+MODERATOR = "Moderator"
+
+
+def staff_user(*roles: str, **kwargs) -> User:
+    """A staff account in the given role groups (see safety/migrations/0002)."""
+    from safety.roles import staff_roles_ensure
+
+    groups = staff_roles_ensure()  # a transactional test may have flushed the migration's rows
+    user = UserFactory(is_staff=True, **kwargs)
+    for role in roles:
+        user.groups.add(groups[role])
+    return user
+
+
+def mark_session_mfa(client, user) -> None:
+    """Record in ``client``'s session that it passed a second factor, as allauth.mfa
+    does after a TOTP code (``record_authentication(..., "mfa")``)."""
+    import time
+
+    session = client.session
+    now = time.time()
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "id": 1, "type": "totp"},
+    ]
+    session["account_authentication_methods_user"] = str(user.pk)
+    session.save()
+
+
+def staff_login(client, user) -> User:
+    """Sign ``user`` in on ``client`` with a second factor passed in this session."""
+    client.force_login(user)
+    mark_session_mfa(client, user)
+    return user
+
+
+def add_totp(user):
+    """Give ``user`` a TOTP authenticator with :data:`TOTP_SECRET`."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.TOTP, data={"secret": encrypt(TOTP_SECRET)}
+    )
+
+
+def totp_code() -> str:
+    """The current code of :data:`TOTP_SECRET`, as an authenticator app shows it."""
+    import time
+
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))

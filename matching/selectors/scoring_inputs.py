@@ -16,6 +16,7 @@ from matching.models import (
     Suggestion,
 )
 from profiles.models import Profile
+from safety import selectors as safety_selectors
 
 
 def active_long_term_counts(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
@@ -49,7 +50,7 @@ def exclusions_load(*, mentee_ids: Iterable[int] | None = None) -> Exclusions:
                 pairs.add((y, x))
 
     add(PairExclusion.objects.exclude(reason=PairExclusion.Reason.BLOCKED))
-    add(PairExclusion.objects.filter(reason=PairExclusion.Reason.BLOCKED), both_ways=True)
+    pairs |= safety_selectors.blocked_pairs(user_ids=ids)  # blocks: safety is the one source
     add(Mentorship.objects.filter(status=Mentorship.Status.ACTIVE))
     add(
         MatchRequest.objects.filter(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from matching.models import (
@@ -12,6 +12,7 @@ from matching.models import (
     Suggestion,
 )
 from profiles.models import ProfileSkill
+from safety import selectors as safety
 
 from .mentorships import places_taken_subquery
 
@@ -45,8 +46,10 @@ def suggestions_visible_to(*, user) -> QuerySet[Suggestion]:
     """The mentee's current, open suggestions (``matching.selectors``), best first,
     without excluded pairs.
 
-    A pair excluded after the run (a decline, an admin "do not match") or
-    that became a mentorship disappears at once, not at the next run.
+    A pair excluded after the run (a decline, an admin "do not match"), a
+    block, a suspension, or a pair that became a mentorship disappears at
+    once, not at the next run. A mentor whose profile is for "people I am
+    matched with" only appears when a published cohort paired them.
     """
     excluded = PairExclusion.objects.filter(mentee=OuterRef("mentee"), mentor=OuterRef("mentor"))
     active = Mentorship.objects.filter(
@@ -56,6 +59,9 @@ def suggestions_visible_to(*, user) -> QuerySet[Suggestion]:
         suggestions_for_mentee(user=user)
         .exclude(Exists(excluded))
         .exclude(Exists(active))
+        .exclude(mentor_id__in=safety.hidden_people_ids(user))  # blocked / suspended: at once
+        # "Only people I am matched with": shown only when the programme paired them (cohort).
+        .exclude(Q(mentor__profile__visibility="matches") & ~Q(run__kind="cohort"))
         .annotate(places_taken=Coalesce(Subquery(places_taken_subquery("mentor")), 0))
         .select_related("mentor")
         .prefetch_related("mentor__profile__languages")

@@ -19,6 +19,9 @@ from matching.models import (
 )
 from mentorship.notifications import notify
 from profiles.models import Profile
+from safety import selectors as safety_selectors
+
+from .safety_rules import unsafe_reason
 
 
 def _name(user) -> str:
@@ -87,6 +90,12 @@ def _create_mentorship(
         taken = _places_taken(mentor)
         profile = Profile.objects.filter(user=mentor).first()
         raise MatchingError(_full_message(taken, profile.capacity if profile else 0)) from exc
+
+
+def _refuse_if_unsafe(**kwargs) -> None:
+    """Blocks, suspensions and mentor review (``safety``) as a lifecycle refusal."""
+    if reason := unsafe_reason(**kwargs):
+        raise MatchingError(reason[0], code=reason[1])
 
 
 def _excluded(mentee, mentor) -> PairExclusion | None:
@@ -212,6 +221,8 @@ def manual_match(*, admin, mentee, mentor, format: str) -> Mentorship:
         raise MatchingError("Only staff can match people by hand.")
     if mentee.pk == mentor.pk:
         raise MatchingError("Choose two different people.")
+    if safety_selectors.users_blocked(mentee, mentor):
+        raise MatchingError("One of these two has blocked the other; they cannot be matched.")
     exclusion = _excluded(mentee, mentor)
     if exclusion is not None:
         raise MatchingError(
@@ -255,6 +266,8 @@ def pair_exclude(*, admin, mentee, mentor, note: str) -> PairExclusion:
         raise MatchingError("Only staff can exclude a pair.")
     if mentee.pk == mentor.pk:
         raise MatchingError("Choose two different people.")
+    if safety_selectors.users_blocked(mentee, mentor):
+        raise MatchingError("One of these two has blocked the other; they cannot be matched.")
     exclusion, created = PairExclusion.objects.get_or_create(
         mentee=mentee,
         mentor=mentor,

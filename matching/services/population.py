@@ -32,6 +32,7 @@ from matching.models import (
 )
 from matching.selectors import active_long_term_counts, exclusions_load, request_counts
 from profiles.models import AvailabilitySlot, Goal, Profile, ProfileSkill
+from safety import selectors as safety_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,9 @@ class Population:
 
 def _profile_rows(*, roles: Sequence[str], user_ids: Iterable[int] | None = None) -> list[dict]:
     qs = Profile.objects.filter(user__is_active=True, role__in=roles)
+    qs = qs.exclude(
+        user_id__in=safety_selectors.users_not_suggestable_ids(as_mentor=roles == MENTOR_ROLES)
+    )
     if user_ids is not None:
         qs = qs.filter(user_id__in=list(user_ids))
     return list(

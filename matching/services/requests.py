@@ -32,6 +32,7 @@ from .mentorships import (
     _mentorship_url,
     _name,
     _places_taken,
+    _refuse_if_unsafe,
 )
 
 
@@ -72,6 +73,7 @@ def match_request_create(
     get_user_model().objects.select_for_update().filter(pk=mentee.pk).first()
     mentor_name = _name(mentor)
     mentor_profile = Profile.objects.filter(user=mentor).first()
+    _refuse_if_unsafe(actor=mentee, other=mentor, other_name=mentor_name, mentor=mentor)
     _check_mentor_available(mentor_profile, mentor_name)
     if format not in Format.values:
         raise MatchingError("Choose a flash session or a long-term mentorship.")
@@ -219,9 +221,10 @@ def match_request_message_add(*, request: MatchRequest, author, body: str) -> Re
         raise MatchingError("This request is not yours.")
     if not body.strip():
         raise MatchingError(empty)
+    other = request.mentee if author.pk == request.mentor_id else request.mentor
+    _refuse_if_unsafe(actor=author, other=other, other_name=_name(other))
     request = _pending(request)
     message = RequestMessage.objects.create(request=request, author=author, body=body)
-    other = request.mentee if author.pk == request.mentor_id else request.mentor
     notify(user=other, kind=kind, title=title, body=body[:500], url=_request_url(request))
     return message
 
@@ -245,6 +248,7 @@ def match_request_accept(*, request: MatchRequest, mentor) -> Mentorship:
     """Accept a pending request: the mentorship starts (long-term ones take a place)."""
     if request.mentor_id != mentor.pk:
         raise MatchingError("This request was not sent to you.")
+    _refuse_if_unsafe(actor=mentor, other=request.mentee, other_name=_name(request.mentee))
     if request.format == Format.LONG_TERM:
         # Lock order: mentor's profile first, then the request, as every accept does.
         Profile.objects.select_for_update().filter(user=mentor).first()

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "mentorship",
     "profiles",
+    "safety",
     "matching",
     "sessions.apps.MentoringSessionsConfig",
     "community",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mentorship.middleware.StaffMFARequiredMiddleware",
+    "safety.middleware.SafetyMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
@@ -151,7 +153,8 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 SITE_ID = 1
 
-ACCOUNT_ADAPTER = "profiles.adapters.AccountAdapter"
+# safety's adapter extends profiles' one: a suspended person cannot sign in.
+ACCOUNT_ADAPTER = "safety.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -175,6 +178,13 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+
+# How many reverse proxies in front of the app append to X-Forwarded-For.
+# allauth's rate limits and the audit log's addresses use the client address
+# that many hops from the right; 0 (default) trusts no header and uses the
+# socket's address. Behind one load balancer set 1, or every client would
+# share the proxy's address and one person could lock everyone out.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Mentorship")

@@ -27,3 +27,9 @@ MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
 # Rate limits and the broker need the shared Redis in production.
 REDIS_URL = env.str("REDIS_URL")
+# The number of trusted reverse proxies (load balancer, ingress) in front of
+# gunicorn; see base.py and README "Configuration". Set it to the real count
+# so the rate limits and the audit log see each client's own address: too low
+# and every client shares the proxy's address (one person locks everyone out),
+# too high and a client can forge X-Forwarded-For.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)

@@ -9,6 +9,7 @@ slip of the mouse cannot delete an account. Password attempts share allauth's
 
 import json
 
+from allauth.account.adapter import get_adapter
 from allauth.account.decorators import reauthentication_required
 from allauth.core import ratelimit
 from django import forms
@@ -29,6 +30,7 @@ from ..account_data import (
     user_account_delete,
     user_data_export,
 )
+from ..signals import account_deleted, personal_data_exported
 
 
 class AccountDeleteForm(forms.Form):
@@ -54,7 +56,9 @@ class AccountDeleteForm(forms.Form):
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        # Through allauth, so the sign-in "login_failed" limit counts these
+        # attempts too (the sixth wrong password is refused on every path).
+        if not get_adapter().reauthenticate(self.user, password):
             raise forms.ValidationError("That is not your password.", code="wrong_password")
         return password
 
@@ -105,6 +109,7 @@ def data_download(request):
     response = HttpResponse(payload, content_type="application/json; charset=utf-8")
     stamp = timezone.now().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="my-mentorship-data-{stamp}.json"'
+    personal_data_exported.send(sender=None, user_id=request.user.pk, request=request)
     return response
 
 
@@ -122,11 +127,13 @@ def data_delete(request):
         return _render_overview(request, form, status=429)
     if not form.is_valid():
         return _render_overview(request, form, status=400)
+    user_id = request.user.pk
     with refusals_shown(request, form=form) as outcome:
         user_account_delete(user=request.user)
     if outcome.refused:
         return _render_overview(request, form, status=409)
     logout(request)
+    account_deleted.send(sender=None, user_id=user_id, request=request)
     return redirect("profiles:data_deleted")
 
 

@@ -53,7 +53,7 @@ def mentor_directory(request):
     viewer_tz = viewer_timezone(request.user)
     filterset = MentorDirectoryFilter(
         request.GET or None,
-        queryset=directory_mentors(),
+        queryset=directory_mentors(viewer=request.user),
         request=request,
         viewer_timezone=viewer_tz,
     )
@@ -81,8 +81,8 @@ def skill_options(request):
 
 @require_GET
 @login_required
-def profile_detail(request, pk: int):
-    profile = profile_for_viewer(viewer=request.user, pk=pk)
+def profile_detail(request, public_id):
+    profile = profile_for_viewer(viewer=request.user, public_id=public_id)
     if profile is None:
         raise Http404("No such profile.")
     viewer_tz = viewer_timezone(request.user)

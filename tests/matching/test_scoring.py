@@ -12,6 +12,7 @@ from matching.models import MatchRequest, Mentorship, PairExclusion, Suggestion
 from matching.selectors import exclusions_load, request_counts
 from matching.services import population_load, weekly_hours_utc
 from profiles.models import Goal, Profile, Skill
+from safety.models import Block
 from tests.factories import make_mentee, make_mentor, occupation
 
 JANUARY = datetime.datetime(2026, 1, 12, 12, 0, tzinfo=UTC)
@@ -137,7 +138,7 @@ def test_exclusions_from_declines_blocks_requests_and_mentorships():
     mentee = make_mentee()
     PairExclusion.objects.create(mentee=mentee, mentor=a, reason="declined_by_mentee")
     PairExclusion.objects.create(mentee=mentee, mentor=b, reason="admin")
-    PairExclusion.objects.create(mentee=c, mentor=d, reason="blocked")
+    Block.objects.create(blocker=c, blocked=d)  # blocks come from safety
     Mentorship.objects.create(mentee=mentee, mentor=c, format="flash")
     Mentorship.objects.create(mentee=mentee, mentor=e, format="flash", status="ended")
     MatchRequest.objects.create(mentee=mentee, mentor=d)

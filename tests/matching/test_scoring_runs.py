@@ -21,6 +21,7 @@ from matching.models import (
 )
 from matching.services import runs as run_services
 from profiles.models import Profile
+from safety.models import Block
 from tests.factories import community, make_mentee, make_mentor
 
 pytestmark = pytest.mark.django_db
@@ -180,7 +181,7 @@ def test_pairs_excluded_for_any_reason_are_never_suggested():
     a, b, c, d = (make_mentor(skills=("Python",), capacity=3) for _ in range(4))
     mentee = make_mentee(wants=("Python",))
     PairExclusion.objects.create(mentee=mentee, mentor=a, reason="declined_by_mentor")
-    PairExclusion.objects.create(mentee=mentee, mentor=b, reason="blocked")
+    Block.objects.create(blocker=b, blocked=mentee)  # blocks come from safety, either way
     MatchRequest.objects.create(mentee=mentee, mentor=c)
 
     full_run()

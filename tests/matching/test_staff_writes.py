@@ -8,12 +8,15 @@ from matching import tasks
 from matching.models import MatchRun, Mentorship
 from mentorship.models import Notification
 from tests.factories import (
+    PROGRAMME_MANAGER,
     MatchRequestFactory,
     MentorshipFactory,
     UserFactory,
     community,
     make_mentee,
     make_mentor,
+    staff_login,
+    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +28,7 @@ def test_cohort_preview_page_queues_a_worker_task_and_shows_progress(
     community(mentors=2, mentees=3)
     queued = []
     monkeypatch.setattr(tasks.cohort_preview, "delay", lambda run_id: queued.append(run_id))
-    client.force_login(UserFactory(is_staff=True))
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("matching:staff_cohort"), {"mode": "stable"})
     run = MatchRun.objects.get(kind=MatchRun.Kind.COHORT)
@@ -44,7 +47,7 @@ def test_a_failed_cohort_preview_says_why(client):
     run = MatchRun.objects.create(kind=MatchRun.Kind.COHORT, mode="stable")
     with pytest.raises(Exception, match="Nobody to match"):
         tasks.cohort_preview.run(run.pk)
-    client.force_login(UserFactory(is_staff=True))
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
     html = client.get(reverse("matching:staff_cohort_detail", args=[run.pk])).content.decode()
     assert "The preview failed: CohortError: Nobody to match" in html
 
@@ -54,7 +57,7 @@ def test_staff_run_start_queues_the_full_run_on_commit(
 ):
     queued = []
     monkeypatch.setattr(tasks.run_full_scoring, "delay", lambda run_id: queued.append(run_id))
-    client.force_login(UserFactory(is_staff=True))
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("matching:staff_run_start"))
     run = MatchRun.objects.get(kind=MatchRun.Kind.FULL)
@@ -99,8 +102,12 @@ def test_mentor_profile_page_shows_the_response_rate(client):
     request.status, request.responded_at = "accepted", request.created_at
     request.save()
     client.force_login(UserFactory())
-    html = client.get(reverse("profiles:profile_detail", args=[mentor.profile.pk])).content.decode()
+    html = client.get(
+        reverse("profiles:profile_detail", args=[mentor.profile.public_id])
+    ).content.decode()
     assert "Responsiveness" in html and "Answers <strong>100%</strong> of requests" in html
     mentee = make_mentee()
-    html = client.get(reverse("profiles:profile_detail", args=[mentee.profile.pk])).content.decode()
+    html = client.get(
+        reverse("profiles:profile_detail", args=[mentee.profile.public_id])
+    ).content.decode()
     assert "Responsiveness" not in html

@@ -15,6 +15,7 @@ from matching.models import (
 from mentorship.models import Notification
 from profiles.models import Language
 from tests.factories import (
+    PROGRAMME_MANAGER,
     GoalFactory,
     MatchRequestFactory,
     MentorshipFactory,
@@ -22,6 +23,8 @@ from tests.factories import (
     UserFactory,
     make_mentee,
     make_mentor,
+    staff_login,
+    staff_user,
 )
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +119,9 @@ def test_staff_pages_are_404_for_members_and_open_to_staff(client, world, name):
     assert client.get(url).status_code == 302
     client.force_login(world["mentor"])
     assert client.get(url).status_code == 404
-    client.force_login(UserFactory(is_staff=True))
+    client.force_login(UserFactory(is_staff=True))  # staff without the permission
+    assert client.get(url).status_code == 404
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
     assert client.get(url).status_code == 200
 
 
@@ -227,7 +232,7 @@ def test_request_form_keeps_input_on_errors_and_explains_the_cap(client, world):
     config.save()
     client.force_login(world["mentee"])  # already has one pending request
     other = make_mentor()
-    url = reverse("matching:mentor_request", args=[other.pk])
+    url = reverse("matching:mentor_request", args=[other.profile.public_id])
     page = client.get(url).content.decode()
     assert "the most you can have at once (1)" in page
     response = client.post(url, {"format": "flash", "message": "My carefully written words."})
@@ -241,7 +246,7 @@ def test_request_form_keeps_input_on_errors_and_explains_the_cap(client, world):
 
 def test_someone_elses_goal_is_not_a_valid_choice(client, world):
     client.force_login(world["mentee"])
-    url = reverse("matching:mentor_request", args=[make_mentor().pk])
+    url = reverse("matching:mentor_request", args=[make_mentor().profile.public_id])
     response = client.post(
         url,
         {"format": "flash", "goal": GoalFactory().pk, "message": "A real message here."},
@@ -369,8 +374,7 @@ def test_nav_shows_matching_links_and_unread_count(client, world):
 
 
 def test_staff_manual_match_and_do_not_match(client, world):
-    staff = UserFactory(is_staff=True)
-    client.force_login(staff)
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
     mentee, mentor = make_mentee(), make_mentor()
     response = client.post(
         reverse("matching:staff_manual_match"),
@@ -397,7 +401,7 @@ def test_staff_manual_match_and_do_not_match(client, world):
 
 
 def test_staff_run_progress_fragment_polls_only_while_active(client):
-    client.force_login(UserFactory(is_staff=True))
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
     run = MatchRun.objects.create(
         kind=MatchRun.Kind.FULL, status=MatchRun.Status.RUNNING, chunks_total=4, chunks_done=1
     )
@@ -410,7 +414,7 @@ def test_staff_run_progress_fragment_polls_only_while_active(client):
 
 
 def test_staff_run_start_refuses_a_second_full_run(client):
-    client.force_login(UserFactory(is_staff=True))
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
     MatchRun.objects.create(kind=MatchRun.Kind.FULL, status=MatchRun.Status.RUNNING)
     response = client.post(reverse("matching:staff_run_start"), follow=True)
     assert "only one full run at a time" in response.content.decode()
@@ -418,7 +422,7 @@ def test_staff_run_start_refuses_a_second_full_run(client):
 
 
 def test_staff_cohort_preview_page_shows_pairs_load_and_unmatched(client, world):
-    client.force_login(UserFactory(is_staff=True))
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
     run = MatchRun.objects.create(
         kind=MatchRun.Kind.COHORT,
         mode="stable",

@@ -3,12 +3,13 @@
 import pytest
 
 from profiles.signals import profile_changed
+from tests.factories import staff_login
 
 
 @pytest.fixture
 def staff_client(client, admin_user):
-    """A client logged in as a superuser, for the admin pages."""
-    client.force_login(admin_user)
+    """A client logged in as a superuser who passed a second factor, for the admin pages."""
+    staff_login(client, admin_user)
     return client
 
 

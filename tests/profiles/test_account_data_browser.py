@@ -3,7 +3,14 @@
 import pytest
 
 from profiles.models import User
-from tests.factories import PASSWORD, MentorProfileFactory, ProfileSkillFactory, verified_user
+from tests.factories import (
+    PASSWORD,
+    MentorProfileFactory,
+    ProfileSkillFactory,
+    add_totp,
+    totp_code,
+    verified_user,
+)
 from tests.profiles.test_import import good_file, make_csv, person
 
 pytestmark = [
@@ -55,8 +62,12 @@ def test_your_data_page_download_and_delete(page, live_server, artifacts_dir):
 
 
 def test_admin_cohort_import(page, live_server, artifacts_dir, tmp_path):
-    verified_user(email="root@example.org", is_staff=True, is_superuser=True)
+    add_totp(verified_user(email="root@example.org", is_staff=True, is_superuser=True))
     log_in(page, live_server, "root@example.org")
+    # The admin needs a second factor in this session (safety.middleware).
+    page.get_by_placeholder("Code").fill(totp_code())
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(lambda url: "/2fa/" not in url)
     page.goto(f"{live_server.url}/admin/profiles/profile/")
     page.get_by_role("link", name="Import CSV").click()
     page.screenshot(path=artifacts_dir / "admin-import-upload.png", full_page=True)

@@ -65,7 +65,7 @@ def test_filter_the_directory_and_open_a_profile(browser, live_server, artifacts
         page.screenshot(path=artifacts_dir / "directory-filtered.png", full_page=True)
 
         cards.filter(has_text="Morgan Mentor").get_by_role("link", name="Morgan Mentor").click()
-        page.wait_for_url(re.compile(r"/people/\d+/$"))
+        page.wait_for_url(re.compile(r"/people/[0-9a-f-]{36}/$"))
         assert page.get_by_role("heading", name="Morgan Mentor").is_visible()
         assert page.get_by_test_id("offered-skills").get_by_text("Python").is_visible()
         assert "shared once you are matched" in page.content()

@@ -17,6 +17,7 @@ from tests.factories import (
     SkillFactory,
     UserFactory,
     language,
+    staff_login,
 )
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_export_imports_into_an_empty_platform_identically(django_db_blocker):
 
 def test_admin_export_action_and_view(client, admin_user):
     mentor, mentee = community()
-    client.force_login(admin_user)
+    staff_login(client, admin_user)
     response = client.post(
         "/admin/profiles/profile/",
         {"action": "export_selected", "_selected_action": [mentee.pk]},

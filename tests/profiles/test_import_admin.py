@@ -6,7 +6,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from profiles.models import Profile, User
-from tests.factories import UserFactory
+from tests.factories import UserFactory, staff_login
 from tests.profiles.test_import import good_file, make_csv, person
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def test_access_ladder(client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_profile"))
-    client.force_login(viewer)
+    staff_login(client, viewer)
     assert client.get(IMPORT).status_code == 403
     assert client.post(CONFIRM, {"token": "0" * 64}).status_code == 403
     assert client.get("/admin/profiles/profile/export/").status_code == 200

@@ -1,6 +1,7 @@
 """The public profile page: the access ladder, contact details and safe content."""
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 
 def url(profile: Profile) -> str:
-    return reverse("profiles:profile_detail", args=[profile.pk])
+    return reverse("profiles:profile_detail", args=[profile.public_id])
 
 
 @pytest.fixture
@@ -93,7 +94,7 @@ def test_stranger_gets_404_on_a_matches_only_profile(client, mentor, member):
 
 
 def test_missing_and_deactivated_profiles_are_404(client, mentor, member):
-    assert client.get(reverse("profiles:profile_detail", args=[999999])).status_code == 404
+    assert client.get(reverse("profiles:profile_detail", args=[uuid.uuid4()])).status_code == 404
     mentor.user.is_active = False
     mentor.user.save()
     assert client.get(url(mentor)).status_code == 404

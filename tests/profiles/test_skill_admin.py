@@ -5,7 +5,13 @@ from django.contrib.auth.models import Permission
 
 from profiles.models import ProfileSkill, Skill
 from profiles.skill_curation import skill_merge, skill_rename
-from tests.factories import ProfileFactory, ProfileSkillFactory, SkillFactory, UserFactory
+from tests.factories import (
+    ProfileFactory,
+    ProfileSkillFactory,
+    SkillFactory,
+    UserFactory,
+    staff_login,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +157,6 @@ def test_skill_admin_access_ladder(client):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
     viewer = UserFactory(is_staff=True)
     viewer.user_permissions.add(Permission.objects.get(codename="view_skill"))
-    client.force_login(viewer)  # staff who may only look
+    staff_login(client, viewer)  # staff who may only look
     assert client.get(MERGE, {"ids": skill.pk}).status_code == 403
     assert client.post(MERGE, {"ids": skill.pk, "target": skill.pk}).status_code == 403
