@@ -105,6 +105,14 @@ class RequestQuestionForm(forms.Form):
     )
 
 
+class RequestAnswerForm(RequestQuestionForm):
+    """The mentee's reply to a mentor's question: the same box, labelled for them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = "Your answer"
+
+
 class MentorshipEndForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=[

@@ -20,6 +20,7 @@ from matching.forms import (
     MatchRequestForm,
     MentorshipEndForm,
     MentorshipRenewForm,
+    RequestAnswerForm,
     RequestDeclineForm,
     RequestQuestionForm,
     SuggestionDeclineForm,
@@ -208,7 +209,7 @@ def request_withdraw(request: HttpRequest, pk: int):
 @require_POST
 def request_reply(request: HttpRequest, pk: int):
     match_request = _mentee_request_or_404(request, pk)
-    form = RequestQuestionForm(request.POST)
+    form = RequestAnswerForm(request.POST)
     if form.is_valid():
         with refusals_shown(request) as outcome:
             services.match_request_reply(
@@ -270,7 +271,8 @@ def _request_detail_page(
             "reasons": match_request_reasons(request=match_request),
             "goals": mentee_active_goals(mentee=match_request.mentee),
             "places": mentor_places(mentor=match_request.mentor),
-            "message_form": message_form or RequestQuestionForm(),
+            "message_form": message_form
+            or (RequestQuestionForm() if is_mentor else RequestAnswerForm()),
             "decline_form": decline_form or RequestDeclineForm(),
             "mentorship": Mentorship.objects.filter(request=match_request).first(),
         },

@@ -13,7 +13,8 @@ class AccountAdapter(DefaultAccountAdapter):
     sign-up (allauth calls ``get_signup_redirect_url`` there). An explicit
     ``?next=`` still wins: allauth only asks the adapter when there is none.
     Onboarding can be skipped step by step, and finishing (or skipping) it
-    once stops the redirect.
+    once stops the redirect. Staff are never redirected: they come to run the
+    programme.
     """
 
     def clean_email(self, email: str) -> str:
@@ -24,6 +25,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
+            return None
+        if user.is_staff:
+            # Staff come to run the programme; they set up a profile only if they
+            # also mentor or learn (the dashboard offers it).
             return None
         onboarded = Profile.objects.filter(user=user, onboarded_at__isnull=False).exists()
         return None if onboarded else reverse("profiles:onboarding")

@@ -68,7 +68,7 @@ def _job_title_widget() -> forms.TextInput:
             "hx-trigger": "input changed delay:250ms",
             "hx-target": "#occupation-options",
             "hx-swap": "innerHTML",
-            "placeholder": "e.g. Software Developers, Data Scientists",
+            "placeholder": "e.g. Software developer, Data scientist",
         }
     )
 
@@ -99,7 +99,11 @@ class ProfileForm(forms.ModelForm):
         help_text="Shown only to people you are matched with.",
     )
     years_experience = forms.IntegerField(
-        label="Years of experience", min_value=0, max_value=70, initial=0
+        label="Years of work experience",
+        min_value=0,
+        max_value=70,
+        required=False,
+        help_text="Leave empty if you would rather not say; matching then does not guess.",
     )
     capacity = forms.IntegerField(
         label="Long-term mentees at once",
@@ -469,8 +473,20 @@ class MilestoneForm(forms.ModelForm):
 
 
 class OnboardingAboutForm(forms.Form):
-    """Step 1: role, languages and time zone (the time zone is guessed by the browser)."""
+    """Step 1: name, role, work, languages and time zone (the zone is guessed by the browser).
 
+    The name is asked for because otherwise people appear to mentors as the
+    local part of their email address. Years of experience are optional:
+    when left empty, matching does not invent a number.
+    """
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=80,
+        help_text="How mentors and mentees will see you, e.g. “Priya Raman”.",
+        error_messages={"required": "Tell us the name others should see."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     role = forms.ChoiceField(
         label="I want to",
         choices=[
@@ -481,8 +497,28 @@ class OnboardingAboutForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether you want to find mentors, mentor, or both."},
     )
+    job_title = forms.CharField(
+        label="Your job title (optional)",
+        max_length=150,
+        required=False,
+        widget=_job_title_widget(),
+        help_text="Pick a suggestion or type your own; it helps match people in the same field.",
+    )
+    years_experience = forms.IntegerField(
+        label="Years of work experience (optional)",
+        min_value=0,
+        max_value=70,
+        required=False,
+        help_text="Leave empty if you would rather not say; matching then does not guess.",
+    )
     languages = LanguagesField()
     timezone = TimezoneField(label="Your time zone")
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise ValidationError("Tell us the name others should see.")
+        return name
 
 
 class OnboardingGoalForm(forms.Form):

@@ -195,7 +195,8 @@ class Profile(models.Model):
     )
     industry = models.CharField(max_length=80, blank=True, db_index=True)
     organisation = models.CharField(max_length=120, blank=True)
-    years_experience = models.PositiveSmallIntegerField(default=0)
+    # None until the person says: matching must not present a default as their answer.
+    years_experience = models.PositiveSmallIntegerField(null=True, blank=True, default=None)
     location = models.CharField(max_length=120, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     languages = models.ManyToManyField(Language, blank=True, related_name="profiles")

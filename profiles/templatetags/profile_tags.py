@@ -26,3 +26,27 @@ def level_label(level: int, direction: str) -> str:
 def avatar(profile, size: int = 48):
     """A person's photo, or their initial on a coloured disc when they have none."""
     return {"profile": profile, "size": size}
+
+
+@register.simple_tag
+def member_roles(user) -> dict:
+    """What the signed-in person takes part as, for navigation and empty states.
+
+    ``{"mentee": bool, "mentor": bool, "staff": bool}``; a staff account without a
+    profile of its own is neither mentee nor mentor.
+    """
+    from ..models import Profile
+    from ..selectors import member_takes_part
+
+    if not getattr(user, "is_authenticated", False):
+        return {"mentee": False, "mentor": False, "staff": False}
+    profile = Profile.objects.filter(user=user).only("role").first()
+    takes_part = profile is not None and member_takes_part(user=user)
+    if profile is None and not user.is_staff:
+        # Not set up yet: the default role of a new profile.
+        return {"mentee": True, "mentor": False, "staff": False}
+    return {
+        "mentee": takes_part and profile.is_mentee,
+        "mentor": takes_part and profile.is_mentor,
+        "staff": bool(user.is_staff),
+    }

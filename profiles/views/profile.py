@@ -371,13 +371,17 @@ def onboarding_step(request: HttpRequest, step: str):
         context["completeness"] = selectors.profile_completeness(profile=profile)
         return render(request, "profiles/onboarding/done.html", context)
 
-    skipping = request.method == "POST" and "skip" in request.POST
+    # The first step asks for the name others see: it cannot be skipped.
+    skipping = request.method == "POST" and "skip" in request.POST and step != "about"
     saved = False
     if step == "about":
         form = OnboardingAboutForm(
             None if skipping else (request.POST or None),
             initial={
+                "display_name": profile.display_name or request.user.name,
                 "role": profile.role,
+                "job_title": profile.job_title,
+                "years_experience": profile.years_experience,
                 "languages": list(profile.languages.all()),
                 "timezone": profile.timezone,
             },
@@ -440,6 +444,13 @@ def completeness_panel(request: HttpRequest) -> dict | None:
     """The dashboard's profile panel: completeness, the nudge and quick links."""
     if not request.user.is_authenticated:
         return None
+    if not selectors.member_takes_part(user=request.user):
+        # A staff account without a profile: one line offering to set one up.
+        return {
+            "template": "profiles/includes/_profile_offer_panel.html",
+            "context": {},
+            "order": 90,
+        }
     profile = services.profile_get_or_create(user=request.user)
     completeness = selectors.profile_completeness(profile=profile)
     return {
