@@ -233,7 +233,7 @@ def request_inbox(request: HttpRequest):
     items = [
         {
             "request": match_request,
-            "reasons": match_request_reasons(request=match_request),
+            "reasons": match_request_reasons(request=match_request, for_mentor=True),
             "goals": mentee_active_goals(mentee=match_request.mentee)[:3],
         }
         for match_request in page.object_list
@@ -268,7 +268,7 @@ def _request_detail_page(
         {
             "match_request": match_request,
             "is_mentor": is_mentor,
-            "reasons": match_request_reasons(request=match_request),
+            "reasons": match_request_reasons(request=match_request, for_mentor=is_mentor),
             "goals": mentee_active_goals(mentee=match_request.mentee),
             "places": mentor_places(mentor=match_request.mentor),
             "message_form": message_form

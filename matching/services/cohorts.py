@@ -116,6 +116,8 @@ def _cohort_compute(run: MatchRun) -> MatchRun:
                 score=round(score, 6),
                 components=explanation["components"],
                 reasons=explanation["reasons"],
+                reasons_for_mentor=explanation["reasons_for_mentor"],
+                assumed=explanation["assumed"],
                 is_current=False,
             )
         )

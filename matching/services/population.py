@@ -239,6 +239,7 @@ def population_load(
         available_hours=hours(mentee_rows, DEFAULT_MENTEE_SLOTS),
         languages=langs(mentee_rows),
         formats=[_formats(r) for r in mentee_rows],
+        hours_assumed=np.array([not slots.get(r["id"]) for r in mentee_rows], dtype=bool),
     )
 
     taken = active_long_term_counts()

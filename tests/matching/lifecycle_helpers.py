@@ -50,6 +50,9 @@ def make_suggestion(*, mentee, mentor, run=None, rank: int = 1, score: float = 0
             {"skills": 0.9, "goals": 0.6, "seniority": 0.8, "availability": 0.5},
         ),
         reasons=kwargs.pop("reasons", ["Knows Python and SQL, which you want to learn"]),
+        reasons_for_mentor=kwargs.pop(
+            "reasons_for_mentor", ["Wants to learn what you offer: Python and SQL"]
+        ),
         **kwargs,
     )
 

@@ -275,7 +275,9 @@ def test_inbox_shows_goals_reasons_and_capacity(client, world):
     client.force_login(world["mentor"])
     html = client.get(reverse("matching:request_inbox")).content.decode()
     assert "Lead my first team" in html
-    assert "Knows Python and SQL" in html
+    # The mentor reads the reasons written for their side, never the mentee's.
+    assert "Wants to learn what you offer: Python and SQL" in html
+    assert "Knows Python and SQL" not in html
     assert "1 of 2 places taken" in html
     assert world["request"].message in html
 
@@ -361,8 +363,15 @@ def test_nav_shows_matching_links_and_unread_count(client, world):
     Notification.objects.create(user=world["mentor"], kind="x", title="Hello")
     client.force_login(world["mentor"])
     html = client.get(reverse("matching:request_inbox")).content.decode()
-    assert reverse("matching:suggestions") in html and reverse("notifications") in html
+    assert reverse("matching:request_inbox") in html and reverse("notifications") in html
     assert 'id="nav-unread-count">1<' in html
+    # A mentor-only account is not offered the mentee's pages.
+    assert reverse("matching:suggestions") not in html
+    assert reverse("matching:requests_sent") not in html
+    client.force_login(world["mentee"])
+    html = client.get(reverse("dashboard")).content.decode()
+    assert reverse("matching:suggestions") in html and reverse("matching:requests_sent") in html
+    assert f'href="{reverse("matching:request_inbox")}"' not in html
 
 
 # --- staff pages ------------------------------------------------------------------------
