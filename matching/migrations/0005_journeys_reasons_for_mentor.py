@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('matching', '0004_beat_schedules'),
+        ("matching", "0004_beat_schedules"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='suggestion',
-            name='assumed',
+            model_name="suggestion",
+            name="assumed",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='suggestion',
-            name='reasons_for_mentor',
+            model_name="suggestion",
+            name="reasons_for_mentor",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

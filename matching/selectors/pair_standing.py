@@ -22,9 +22,7 @@ class PairStanding:
 def pair_standing(*, viewer, mentor_profile: Profile) -> PairStanding:
     mentor = mentor_profile.user
     mentorship = (
-        Mentorship.objects.filter(
-            mentee=viewer, mentor=mentor, status=Mentorship.Status.ACTIVE
-        )
+        Mentorship.objects.filter(mentee=viewer, mentor=mentor, status=Mentorship.Status.ACTIVE)
         .order_by("-pk")
         .first()
     )

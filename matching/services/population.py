@@ -157,7 +157,10 @@ def _people_fields(rows: list[dict], now: datetime) -> dict[str, Any]:
     return {
         "ids": np.array([r["user_id"] for r in rows], dtype=np.int64),
         "years_experience": np.array(
-            [np.nan if r["years_experience"] is None else float(r["years_experience"]) for r in rows]
+            [
+                np.nan if r["years_experience"] is None else float(r["years_experience"])
+                for r in rows
+            ]
         ),
         "industry": [r["industry"] or "" for r in rows],
         "occupation_group": [(r["occupation__soc_code"] or "")[:2] for r in rows],

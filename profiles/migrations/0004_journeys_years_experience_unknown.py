@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('profiles', '0003_reference_data'),
+        ("profiles", "0003_reference_data"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='profile',
-            name='years_experience',
+            model_name="profile",
+            name="years_experience",
             field=models.PositiveSmallIntegerField(blank=True, default=None, null=True),
         ),
     ]
