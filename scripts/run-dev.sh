@@ -9,7 +9,12 @@ PY=.venv/bin/python
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
 HOST="${HOST:-127.0.0.1}"
 PORT="${PORT:-8000}"
+# Links in emails point at this server unless SITE_URL says otherwise; migrate
+# (a no-op when up to date) writes it into the Sites row.
+export SITE_URL="${SITE_URL:-http://${HOST}:${PORT}}"
 mkdir -p var/log
+
+$PY manage.py migrate --noinput -v 0
 
 pids=()
 stop() {

@@ -150,6 +150,12 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 SITE_ID = 1
+# The address people reach the site at: every link in an email is built from it,
+# and the Sites row (allauth's mails say "Hello from <site name>") is kept in
+# step with it and SITE_NAME on every `migrate` (mentorship/site.py).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env.str("SITE_NAME", default="Mentorship")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split("://", 1)[0] if "://" in SITE_URL else "https"
 
 ACCOUNT_ADAPTER = "profiles.adapters.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
