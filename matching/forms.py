@@ -129,6 +129,11 @@ class MentorshipEndForm(forms.Form):
         required=False,
         label="A note for your partner (optional)",
     )
+    # A second thought before one click ends it for both people.
+    confirm = forms.BooleanField(
+        label="Yes, finish this mentorship for both of us (it cannot be undone)",
+        error_messages={"required": "Tick the box to confirm: finishing cannot be undone."},
+    )
 
 
 class MentorshipRenewForm(forms.Form):

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from matching import services, tasks
@@ -164,10 +165,17 @@ def cohort_detail(request: HttpRequest, pk: int):
 @require_POST
 def cohort_publish(request: HttpRequest, pk: int):
     run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
+    if request.POST.get("confirm") != "publish":
+        # Publishing tells hundreds of people: only from the confirmation step.
+        messages.error(request, "Confirm the publish below: it notifies every matched mentee.")
+        return redirect(reverse("matching:staff_cohort_detail", args=[pk]) + "#confirm-publish")
     with refusals_shown(request) as outcome:
         services.match_cohort_publish(run=run)
     if outcome.ok:
-        messages.success(request, "Published: each mentee now sees their cohort match first.")
+        messages.success(
+            request,
+            "Published: each mentee now sees their cohort match first and has been notified.",
+        )
     return redirect("matching:staff_cohort_detail", pk=pk)
 
 

@@ -338,9 +338,17 @@ def test_mentorship_end_and_renew(client, world):
     )
     assert bad.status_code == 400 and "Choose a date in the future" in bad.content.decode()
     client.force_login(mentorship.mentee)
-    client.post(
+    unconfirmed = client.post(
         reverse("matching:mentorship_end", args=[renewed.pk]),
         {"outcome": "completed", "reason": "Thank you!"},
+    )
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm: finishing cannot be undone." in unconfirmed.content.decode()
+    renewed.refresh_from_db()
+    assert renewed.status == Mentorship.Status.ACTIVE
+    client.post(
+        reverse("matching:mentorship_end", args=[renewed.pk]),
+        {"outcome": "completed", "reason": "Thank you!", "confirm": "on"},
     )
     renewed.refresh_from_db()
     assert renewed.status == Mentorship.Status.COMPLETED
