@@ -213,7 +213,7 @@ def match_cohort_publish(*, run: MatchRun) -> MatchRun:
     # The others follow the cohort match as 2, 3, ... with no gap where a
     # replaced row was.
     renumbered = []
-    previous = None
+    previous, rank = None, 1
     for row in same_pair.filter(is_current=True).order_by("mentee_id", "rank", "pk"):
         rank = 2 if row.mentee_id != previous else rank + 1
         previous = row.mentee_id
