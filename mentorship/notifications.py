@@ -80,5 +80,17 @@ def notifications_mark_all_read(*, user) -> int:
     )
 
 
+def notifications_mark_seen(*, user, path: str) -> int:
+    """Mark read the notifications that point at ``path``: the person is looking at it.
+
+    A notification is about something (a request, a mentorship, one's
+    suggestions); once the person has opened that page, by whatever link, it
+    is no longer news. Returns how many were marked.
+    """
+    return Notification.objects.filter(user=user, read_at__isnull=True, url=path).update(
+        read_at=timezone.now()
+    )
+
+
 def notifications_unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()

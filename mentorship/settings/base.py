@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "mentorship.middleware.StaffMFARequiredMiddleware",
+    "mentorship.middleware.NotificationsSeenMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
