@@ -16,6 +16,11 @@ urlpatterns = [
         views.suggestion_decline,
         name="suggestion_decline",
     ),
+    path(
+        "matches/declined/<int:mentor_id>/undo/",
+        views.suggestion_decline_undo,
+        name="suggestion_decline_undo",
+    ),
     path("matches/mentors/<int:user_id>/request/", views.mentor_request, name="mentor_request"),
     path("matches/requests/", views.request_inbox, name="request_inbox"),
     path("matches/requests/sent/", views.requests_sent, name="requests_sent"),

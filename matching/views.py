@@ -41,6 +41,8 @@ from matching.selectors import (
     suggestions_filtered,
     suggestions_visible_to,
 )
+from matching.selectors.declines import declined_by_mentee
+from matching.services.declines import suggestion_decline_undo as decline_undo
 from mentorship.views_helpers import refusals_shown
 from profiles.models import Profile, User
 
@@ -77,6 +79,7 @@ def suggestion_list(request: HttpRequest):
             "filtered": any(filter_form.filters().values()),
             "cap": pending_cap(mentee=request.user),
             "profile": profile,
+            "declined": declined_by_mentee(user=request.user)[:50],
         },
     )
 
@@ -96,12 +99,17 @@ def suggestion_decline(request: HttpRequest, pk: int):
             return redirect("matching:suggestions")
         name = suggestion.mentor.profile.name if hasattr(suggestion.mentor, "profile") else ""
         if request.htmx:
-            # An empty body swaps the card out; the status line is read by screen readers.
-            return HttpResponse(
-                '<div class="visually-hidden" role="status">'
-                "Suggestion removed. We will not suggest this mentor again.</div>"
+            # The card gives way to a visible note with an undo, read out by screen readers.
+            return render(
+                request,
+                "matching/includes/_suggestion_declined.html",
+                {"suggestion": suggestion, "name": name or "this mentor"},
             )
-        messages.success(request, f"Thanks: we will not suggest {name or 'this mentor'} again.")
+        messages.success(
+            request,
+            f"Thanks: we will not suggest {name or 'this mentor'} again. "
+            "Changed your mind? They are under “Mentors you said no to”.",
+        )
         return redirect("matching:suggestions")
     if request.htmx:
         # Invalid input: the card comes back with the form open and its errors.
@@ -119,6 +127,29 @@ def suggestion_decline(request: HttpRequest, pk: int):
         {"suggestion": suggestion},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def suggestion_decline_undo(request: HttpRequest, mentor_id: int):
+    """ "Suggest again": takes back the mentee's own "not for me" of this mentor."""
+    with refusals_shown(request) as outcome:
+        decline_undo(mentee=request.user, mentor_id=mentor_id)
+    name = Profile.objects.filter(user_id=mentor_id).first()
+    if outcome.ok and request.htmx:
+        card = suggestions_visible_to(user=request.user).filter(mentor_id=mentor_id).first()
+        if card is not None:
+            card.decline_form = _decline_form(card.pk)
+            return render(request, "matching/includes/_suggestion_card.html", {"suggestion": card})
+        return HttpResponse(
+            '<div class="alert alert-success" role="status">'
+            "Done: this mentor can be suggested to you again.</div>"
+        )
+    if outcome.ok:
+        messages.success(
+            request, f"{name.name if name else 'This mentor'} can be suggested to you again."
+        )
+    return redirect("matching:suggestions")
 
 
 # --- requests (mentee side) --------------------------------------------------------

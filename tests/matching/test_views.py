@@ -181,14 +181,34 @@ def test_not_for_me_with_htmx_removes_the_card_without_reload(client, world):
     url = reverse("matching:suggestion_decline", args=[world["suggestion"].pk])
     response = client.post(url, {"reason": "skills", "note": "Too backend"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "Suggestion removed" in response.content.decode()
+    name = world["mentor"].profile.name
+    assert f"We will not suggest {name} again." in response.content.decode()
+    assert "Undo" in response.content.decode()
     assert "<article" not in response.content.decode()
     world["suggestion"].refresh_from_db()
     assert world["suggestion"].status == Suggestion.Status.DECLINED
     exclusion = PairExclusion.objects.get(mentee=world["mentee"], mentor=world["mentor"])
     assert exclusion.note == "Their skills don't fit what I want to learn: Too backend"
-    page = client.get(reverse("matching:suggestions")).content.decode()
-    assert world["mentor"].profile.name not in page
+    page = client.get(reverse("matching:suggestions"))
+    assert list(page.context["suggestions"]) == []
+    # Listed among the mentors said no to, with a way back.
+    assert "Mentors you said no to (1)" in page.content.decode()
+
+
+def test_undo_not_for_me_brings_the_card_back(client, world):
+    client.force_login(world["mentee"])
+    decline = reverse("matching:suggestion_decline", args=[world["suggestion"].pk])
+    client.post(decline, {"reason": "skills"}, HTTP_HX_REQUEST="true")
+    undo = reverse("matching:suggestion_decline_undo", args=[world["mentor"].pk])
+    response = client.post(undo, HTTP_HX_REQUEST="true")
+    assert f'id="suggestion-{world["suggestion"].pk}"' in response.content.decode()
+    assert "<article" in response.content.decode()
+    world["suggestion"].refresh_from_db()
+    assert world["suggestion"].status == Suggestion.Status.OPEN
+    assert not PairExclusion.objects.filter(mentee=world["mentee"]).exists()
+    # Twice is a clear refusal, not a 500; a stranger's undo finds nothing to undo.
+    again = client.post(undo, follow=True)
+    assert "You have not declined this mentor." in again.content.decode()
 
 
 def test_not_for_me_without_js_redirects_and_bad_input_keeps_the_form(client, world):
