@@ -54,5 +54,6 @@ urlpatterns = [
         name="staff_cohort_discard",
     ),
     path("matches/staff/manual-match/", views_admin.manual_match, name="staff_manual_match"),
+    path("matches/staff/people/", views_admin.people_options, name="staff_people_options"),
     path("matches/staff/exclusions/", views_admin.exclusions, name="staff_exclusions"),
 ]

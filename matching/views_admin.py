@@ -234,3 +234,14 @@ def exclusions(request: HttpRequest):
         "matching/staff/exclusions.html",
         {"form": form, "page_obj": page, "exclusions": page.object_list, "query": query},
     )
+
+
+@staff_required
+def people_options(request: HttpRequest):
+    """``<option>``s for the person boxes (htmx): "Name <email>" of matching members."""
+    from matching.selectors.people import MENTEE_ROLES, MENTOR_ROLES, people_matching
+
+    roles = MENTOR_ROLES if request.GET.get("role") == "mentor" else MENTEE_ROLES
+    term = request.GET.get("mentee") or request.GET.get("mentor") or request.GET.get("q", "")
+    people = people_matching(term=term[:100], roles=roles)
+    return render(request, "matching/staff/_people_options.html", {"people": people})

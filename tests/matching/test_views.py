@@ -419,7 +419,9 @@ def test_staff_manual_match_and_do_not_match(client, world):
         reverse("matching:staff_exclusions"),
         {"mentee": "nobody@example.org", "mentor": mentor.email, "note": "x"},
     )
-    assert "No active member has this email address." in unknown.content.decode()
+    assert "No active mentee is called or has the email “nobody@example.org”." in (
+        unknown.content.decode()
+    )
     client.post(
         reverse("matching:staff_exclusions"),
         {"mentee": world["mentee"].email, "mentor": world["mentor"].email, "note": "Conflict"},
@@ -431,6 +433,28 @@ def test_staff_manual_match_and_do_not_match(client, world):
         {"mentee": world["mentee"].email, "mentor": world["mentor"].email, "format": "flash"},
     )
     assert "remove the exclusion first" in refused.content.decode()
+
+
+def test_staff_pick_people_by_name_and_tell_namesakes_apart(client):
+    client.force_login(UserFactory(is_staff=True))
+    mentor = make_mentor(display_name="Amara Rossi")
+    twins = [make_mentee(display_name="Sam Lee") for _ in range(2)]
+    options = client.get(
+        reverse("matching:staff_people_options"), {"role": "mentee", "mentee": "sam"}
+    ).content.decode()
+    for twin in twins:
+        assert f"Sam Lee &lt;{twin.email}&gt;" in options
+    url = reverse("matching:staff_manual_match")
+    ambiguous = client.post(url, {"mentee": "Sam Lee", "mentor": "Amara Rossi", "format": "flash"})
+    assert "2 members are called “Sam Lee”: pick one from the list (it shows their email)." in (
+        ambiguous.content.decode()
+    )
+    picked = client.post(
+        url, {"mentee": f"Sam Lee <{twins[1].email}>", "mentor": "amara rossi", "format": "flash"}
+    )
+    assert picked.status_code == 302
+    assert Mentorship.objects.get().mentee == twins[1]
+    assert Mentorship.objects.get().mentor == mentor
 
 
 def test_staff_run_progress_fragment_polls_only_while_active(client):
