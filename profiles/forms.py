@@ -58,6 +58,17 @@ class LanguagesField(forms.ModelMultipleChoiceField):
         super().__init__(**kwargs)
 
 
+def years_experience_field(label: str) -> forms.IntegerField:
+    # Optional: an empty answer stays unknown (None), never a made-up 0.
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=70,
+        required=False,
+        help_text="Leave empty if you would rather not say; matching then does not guess.",
+    )
+
+
 def _job_title_widget() -> forms.TextInput:
     # Free text with suggestions: a <datalist> filled by htmx as the person types.
     return forms.TextInput(
@@ -98,13 +109,7 @@ class ProfileForm(forms.ModelForm):
         assume_scheme="https",
         help_text="Shown only to people you are matched with.",
     )
-    years_experience = forms.IntegerField(
-        label="Years of work experience",
-        min_value=0,
-        max_value=70,
-        required=False,
-        help_text="Leave empty if you would rather not say; matching then does not guess.",
-    )
+    years_experience = years_experience_field("Years of work experience")
     capacity = forms.IntegerField(
         label="Long-term mentees at once",
         min_value=0,
@@ -504,13 +509,7 @@ class OnboardingAboutForm(forms.Form):
         widget=_job_title_widget(),
         help_text="Pick a suggestion or type your own; it helps match people in the same field.",
     )
-    years_experience = forms.IntegerField(
-        label="Years of work experience (optional)",
-        min_value=0,
-        max_value=70,
-        required=False,
-        help_text="Leave empty if you would rather not say; matching then does not guess.",
-    )
+    years_experience = years_experience_field("Years of work experience (optional)")
     languages = LanguagesField()
     timezone = TimezoneField(label="Your time zone")
 
