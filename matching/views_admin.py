@@ -145,9 +145,8 @@ def cohort_preview(request: HttpRequest):
             )
             tasks.cohort_preview.delay_on_commit(run.pk)
         if outcome.ok:
-            messages.success(
-                request, f"Cohort preview #{run.pk} queued; it appears below when ready."
-            )
+            # No flash message: the page itself says the preview is being computed,
+            # and a "queued" note would outlive the polling that replaces it.
             return redirect("matching:staff_cohort_detail", pk=run.pk)
     previews = MatchRun.objects.filter(kind=MatchRun.Kind.COHORT)[:10]
     return render(request, "matching/staff/cohort.html", {"form": form, "previews": previews})
