@@ -403,9 +403,28 @@ def onboarding_step(request: HttpRequest, step: str):
         form = OnboardingGoalForm(None if skipping else (request.POST or None))
         context["form"] = form
         context["existing_goals"] = selectors.goals_for_user(user=request.user)[:3]
+        # Mentees who are not also mentors are asked here when they can meet
+        # (optional); otherwise matching assumes office hours and says so.
+        formset = None
+        if not profile.is_mentor:
+            posted = (
+                request.method == "POST" and not skipping and "slots-TOTAL_FORMS" in request.POST
+            )
+            formset = availability_formset(request.POST if posted else None, profile=profile)
+            context["formset"] = formset
         if request.method == "POST" and not skipping and form.is_valid():
-            services.goal_create(owner=request.user, **form.cleaned_data)
-            saved = True
+            slots_ok = formset is None or not formset.is_bound or formset.is_valid()
+            if slots_ok and formset is not None and formset.is_bound and formset.slots:
+                try:
+                    services.availability_set(profile=profile, slots=formset.slots)
+                except ValidationError as exc:
+                    formset._non_form_errors = formset.error_class(
+                        exc.messages, error_class="nonform"
+                    )
+                    slots_ok = False
+            if slots_ok:
+                services.goal_create(owner=request.user, **form.cleaned_data)
+                saved = True
     elif step == "mentoring":
         data = None if skipping else (request.POST or None)
         form = OnboardingMentoringForm(

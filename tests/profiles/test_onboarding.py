@@ -271,3 +271,48 @@ def test_dropped_goals_do_not_count():
     GoalFactory(owner=profile.user, status=Goal.Status.DROPPED)
     keys = {item.key for item in selectors.profile_completeness(profile=profile).blocking}
     assert "goals" in keys
+
+
+def test_a_mentee_may_say_when_they_can_meet_in_the_goal_step(client):
+    user = verified_user()
+    client.force_login(user)
+    client.post(
+        step("about"),
+        {
+            "display_name": "Ana",
+            "role": "mentee",
+            "languages": [language("en").pk],
+            "timezone": "Europe/Lisbon",
+        },
+    )
+    page = client.get(step("goals")).content.decode()
+    assert "When can you usually meet?" in page
+    response = client.post(
+        step("goals"),
+        {
+            "title": "Lead a small team",
+            "slots-TOTAL_FORMS": "2",
+            "slots-INITIAL_FORMS": "0",
+            "slots-0-weekday": "2",
+            "slots-0-start_time": "18:00",
+            "slots-0-end_time": "20:00",
+        },
+    )
+    assert response["Location"] == step("done")
+    profile = Profile.objects.get(user=user)
+    assert [
+        (s.weekday, s.start_time.hour, s.end_time.hour) for s in profile.availability.all()
+    ] == [(2, 18, 20)]
+    bad = client.post(
+        step("goals"),
+        {
+            "title": "Another goal",
+            "slots-TOTAL_FORMS": "1",
+            "slots-INITIAL_FORMS": "0",
+            "slots-0-weekday": "2",
+            "slots-0-start_time": "20:00",
+            "slots-0-end_time": "18:00",
+        },
+    )
+    assert bad.status_code == 200
+    assert not Goal.objects.filter(title="Another goal").exists()
