@@ -38,3 +38,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request) -> str:
         return self._onboarding_url(request) or super().get_signup_redirect_url(request)
+
+
+def user_display(user) -> str:
+    """How allauth names a person ("Successfully signed in as …"): the name others see."""
+    return user.get_full_name()

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -52,13 +53,22 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        return self.get_full_name()
+
+    def _display_name(self) -> str:
+        # The name the person chose for others (onboarding asks it) wins over the
+        # account name, so greetings, messages and profiles all agree.
+        try:
+            return self.profile.display_name
+        except (AttributeError, ObjectDoesNotExist):
+            return ""
 
     def get_full_name(self) -> str:
-        return self.name or self.email
+        return self._display_name() or self.name or self.email
 
     def get_short_name(self) -> str:
-        return (self.name.split(" ")[0] if self.name else "") or self.email
+        name = self._display_name() or self.name
+        return (name.split(" ")[0] if name else "") or self.email
 
 
 # --- Reference data ------------------------------------------------------------

@@ -159,6 +159,7 @@ SITE_NAME = env.str("SITE_NAME", default="Mentorship")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split("://", 1)[0] if "://" in SITE_URL else "https"
 
 ACCOUNT_ADAPTER = "profiles.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "profiles.adapters.user_display"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

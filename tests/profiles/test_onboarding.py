@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from profiles import selectors
-from profiles.models import AvailabilitySlot, Goal, Profile, Skill
+from profiles.models import AvailabilitySlot, Goal, Profile, Skill, User
 from tests.factories import (
     PASSWORD,
     GoalFactory,
@@ -58,6 +58,10 @@ def test_mentee_flow_role_skills_goal_done(client):
     # The name others see is asked for; years left empty stay unknown, not 0.
     assert (profile.display_name, profile.name) == ("Priya Raman", "Priya Raman")
     assert profile.years_experience is None
+    # Everywhere the person is named, it is by that name, never their email.
+    user = User.objects.get(pk=user.pk)
+    assert (str(user), user.get_short_name()) == ("Priya Raman", "Priya")
+    assert "Welcome, Priya</h1>" in client.get(reverse("dashboard")).content.decode()
     assert profile.skills.filter(direction="wants").count() == 2
     assert Goal.objects.filter(owner=user, title="Become a data engineer").exists()
     done = client.get(step("done")).content.decode()
