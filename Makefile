@@ -7,6 +7,7 @@ PYTEST_ARGS ?= -n 2
 PROD_ENV := DJANGO_SETTINGS_MODULE=mentorship.settings.production \
 	DJANGO_SECRET_KEY=check-deploy-dummy-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz \
 	DJANGO_ALLOWED_HOSTS=mentorship.example.org \
+	SITE_URL=https://mentorship.example.org \
 	DATABASE_URL=postgres://user:pass@127.0.0.1:5432/mentorship \
 	REDIS_URL=redis://127.0.0.1:6379/0
 

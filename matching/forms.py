@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from matching.models import Format
-from profiles.models import Language, User
+from profiles.models import Language
 
 from .selectors import mentee_active_goals
 
@@ -105,6 +105,14 @@ class RequestQuestionForm(forms.Form):
     )
 
 
+class RequestAnswerForm(RequestQuestionForm):
+    """The mentee's reply to a mentor's question: the same box, labelled for them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].label = "Your answer"
+
+
 class MentorshipEndForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=[
@@ -120,6 +128,11 @@ class MentorshipEndForm(forms.Form):
         max_length=MESSAGE_MAX,
         required=False,
         label="A note for your partner (optional)",
+    )
+    # A second thought before one click ends it for both people.
+    confirm = forms.BooleanField(
+        label="Yes, finish this mentorship for both of us (it cannot be undone)",
+        error_messages={"required": "Tick the box to confirm: finishing cannot be undone."},
     )
 
 
@@ -140,23 +153,51 @@ class MentorshipRenewForm(forms.Form):
 # --- staff ------------------------------------------------------------------------
 
 
-class _PersonField(forms.ModelChoiceField):
-    """A person chosen by email address (staff pages; the admin has autocomplete)."""
+class _PersonField(forms.CharField):
+    """A person chosen by name or email; the box suggests "Name <email>" as you type.
 
-    def __init__(self, **kwargs):
-        super().__init__(
-            queryset=User.objects.filter(is_active=True), to_field_name="email", **kwargs
+    An exact name is enough when only one member has it; namesakes are told
+    apart by the email the suggestions show.
+    """
+
+    def __init__(self, *, role: str, **kwargs):
+        from django.urls import reverse_lazy
+
+        self.role = role
+        super().__init__(max_length=260, **kwargs)
+        self.widget = forms.TextInput(
+            attrs={
+                "list": f"{role}-options",
+                "autocomplete": "off",
+                "placeholder": "Start typing a name or an email address",
+                "hx-get": reverse_lazy("matching:staff_people_options"),
+                "hx-vals": f'{{"role": "{role}"}}',
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": f"#{role}-options",
+                "hx-swap": "innerHTML",
+            }
         )
-        self.widget = forms.EmailInput()
-        self.error_messages["invalid_choice"] = "No active member has this email address."
 
     def clean(self, value):
-        return super().clean((value or "").strip().lower())
+        from .selectors.people import MENTEE_ROLES, MENTOR_ROLES, person_by_name_or_email
+
+        value = super().clean(value)
+        roles = MENTEE_ROLES if self.role == "mentee" else MENTOR_ROLES
+        user, namesakes = person_by_name_or_email(value=value, roles=roles)
+        if user is not None:
+            return user
+        if namesakes:
+            raise forms.ValidationError(
+                f"{len(namesakes)} members are called “{value}”: pick one from the list "
+                "(it shows their email)."
+            )
+        kind = "mentee" if self.role == "mentee" else "mentor"
+        raise forms.ValidationError(f"No active {kind} is called or has the email “{value}”.")
 
 
 class ManualMatchForm(forms.Form):
-    mentee = _PersonField(label="Mentee's email")
-    mentor = _PersonField(label="Mentor's email")
+    mentee = _PersonField(role="mentee", label="Mentee")
+    mentor = _PersonField(role="mentor", label="Mentor")
     format = forms.ChoiceField(choices=Format.choices, initial=Format.LONG_TERM)
 
     def clean(self):
@@ -167,8 +208,8 @@ class ManualMatchForm(forms.Form):
 
 
 class PairExcludeForm(forms.Form):
-    mentee = _PersonField(label="Mentee's email")
-    mentor = _PersonField(label="Mentor's email")
+    mentee = _PersonField(role="mentee", label="Mentee")
+    mentor = _PersonField(role="mentor", label="Mentor")
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=MESSAGE_MAX,

@@ -241,6 +241,10 @@ class Suggestion(models.Model):
     score = models.FloatField()
     components = models.JSONField(default=dict)
     reasons = models.JSONField(default=list)
+    # The same facts worded for the mentor (shown on a request), and the
+    # components that rest on a default the people never gave.
+    reasons_for_mentor = models.JSONField(default=list, blank=True)
+    assumed = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN)
     is_current = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

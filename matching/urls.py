@@ -16,6 +16,11 @@ urlpatterns = [
         views.suggestion_decline,
         name="suggestion_decline",
     ),
+    path(
+        "matches/declined/<int:mentor_id>/undo/",
+        views.suggestion_decline_undo,
+        name="suggestion_decline_undo",
+    ),
     path("matches/mentors/<uuid:public_id>/request/", views.mentor_request, name="mentor_request"),
     path("matches/requests/", views.request_inbox, name="request_inbox"),
     path("matches/requests/sent/", views.requests_sent, name="requests_sent"),
@@ -59,5 +64,6 @@ urlpatterns = [
         name="staff_cohort_discard",
     ),
     path("matches/staff/manual-match/", views_admin.manual_match, name="staff_manual_match"),
+    path("matches/staff/people/", views_admin.people_options, name="staff_people_options"),
     path("matches/staff/exclusions/", views_admin.exclusions, name="staff_exclusions"),
 ]

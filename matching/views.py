@@ -20,6 +20,7 @@ from matching.forms import (
     MatchRequestForm,
     MentorshipEndForm,
     MentorshipRenewForm,
+    RequestAnswerForm,
     RequestDeclineForm,
     RequestQuestionForm,
     SuggestionDeclineForm,
@@ -40,6 +41,8 @@ from matching.selectors import (
     suggestions_filtered,
     suggestions_visible_to,
 )
+from matching.selectors.declines import declined_by_mentee
+from matching.services.declines import suggestion_decline_undo as decline_undo
 from mentorship.views_helpers import refusals_shown
 from profiles.directory_selectors import profile_for_viewer, profile_visible_to
 from profiles.models import Profile
@@ -77,6 +80,7 @@ def suggestion_list(request: HttpRequest):
             "filtered": any(filter_form.filters().values()),
             "cap": pending_cap(mentee=request.user),
             "profile": profile,
+            "declined": declined_by_mentee(user=request.user)[:50],
         },
     )
 
@@ -96,12 +100,17 @@ def suggestion_decline(request: HttpRequest, pk: int):
             return redirect("matching:suggestions")
         name = suggestion.mentor.profile.name if hasattr(suggestion.mentor, "profile") else ""
         if request.htmx:
-            # An empty body swaps the card out; the status line is read by screen readers.
-            return HttpResponse(
-                '<div class="visually-hidden" role="status">'
-                "Suggestion removed. We will not suggest this mentor again.</div>"
+            # The card gives way to a visible note with an undo, read out by screen readers.
+            return render(
+                request,
+                "matching/includes/_suggestion_declined.html",
+                {"suggestion": suggestion, "name": name or "this mentor"},
             )
-        messages.success(request, f"Thanks: we will not suggest {name or 'this mentor'} again.")
+        messages.success(
+            request,
+            f"Thanks: we will not suggest {name or 'this mentor'} again. "
+            "Changed your mind? They are under “Mentors you said no to”.",
+        )
         return redirect("matching:suggestions")
     if request.htmx:
         # Invalid input: the card comes back with the form open and its errors.
@@ -119,6 +128,29 @@ def suggestion_decline(request: HttpRequest, pk: int):
         {"suggestion": suggestion},
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_POST
+def suggestion_decline_undo(request: HttpRequest, mentor_id: int):
+    """ "Suggest again": takes back the mentee's own "not for me" of this mentor."""
+    with refusals_shown(request) as outcome:
+        decline_undo(mentee=request.user, mentor_id=mentor_id)
+    name = Profile.objects.filter(user_id=mentor_id).first()
+    if outcome.ok and request.htmx:
+        card = suggestions_visible_to(user=request.user).filter(mentor_id=mentor_id).first()
+        if card is not None:
+            card.decline_form = _decline_form(card.pk)
+            return render(request, "matching/includes/_suggestion_card.html", {"suggestion": card})
+        return HttpResponse(
+            '<div class="alert alert-success" role="status">'
+            "Done: this mentor can be suggested to you again.</div>"
+        )
+    if outcome.ok:
+        messages.success(
+            request, f"{name.name if name else 'This mentor'} can be suggested to you again."
+        )
+    return redirect("matching:suggestions")
 
 
 # --- requests (mentee side) --------------------------------------------------------
@@ -219,9 +251,10 @@ def request_message(request: HttpRequest, pk: int, side: str):
     mentee's answer (``side="mentee"``); the other party gets a 404 on the other URL."""
     if side == "mentor":
         match_request = _mentor_request_or_404(request, pk)
+        form = RequestQuestionForm(request.POST)
     else:
         match_request = _mentee_request_or_404(request, pk)
-    form = RequestQuestionForm(request.POST)
+        form = RequestAnswerForm(request.POST)
     if form.is_valid():
         with refusals_shown(request) as outcome:
             services.match_request_message_add(
@@ -250,7 +283,7 @@ def request_inbox(request: HttpRequest):
     items = [
         {
             "request": match_request,
-            "reasons": match_request_reasons(request=match_request),
+            "reasons": match_request_reasons(request=match_request, for_mentor=True),
             "goals": mentee_active_goals(mentee=match_request.mentee)[:3],
         }
         for match_request in page.object_list
@@ -285,10 +318,11 @@ def _request_detail_page(
         {
             "match_request": match_request,
             "is_mentor": is_mentor,
-            "reasons": match_request_reasons(request=match_request),
+            "reasons": match_request_reasons(request=match_request, for_mentor=is_mentor),
             "goals": mentee_active_goals(mentee=match_request.mentee),
             "places": mentor_places(mentor=match_request.mentor),
-            "message_form": message_form or RequestQuestionForm(),
+            "message_form": message_form
+            or (RequestQuestionForm() if is_mentor else RequestAnswerForm()),
             "decline_form": decline_form or RequestDeclineForm(),
             "mentorship": Mentorship.objects.filter(request=match_request).first(),
         },

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from matching import services, tasks
@@ -146,9 +147,8 @@ def cohort_preview(request: HttpRequest):
             tasks.cohort_preview.delay_on_commit(run.pk)
         if outcome.ok:
             audit_record(action=AuditLog.Action.COHORT_PREVIEWED, target=run, request=request)
-            messages.success(
-                request, f"Cohort preview #{run.pk} queued; it appears below when ready."
-            )
+            # No flash message: the page itself says the preview is being computed,
+            # and a "queued" note would outlive the polling that replaces it.
             return redirect("matching:staff_cohort_detail", pk=run.pk)
     previews = MatchRun.objects.filter(kind=MatchRun.Kind.COHORT)[:10]
     return render(request, "matching/staff/cohort.html", {"form": form, "previews": previews})
@@ -166,11 +166,18 @@ def cohort_detail(request: HttpRequest, pk: int):
 @require_POST
 def cohort_publish(request: HttpRequest, pk: int):
     run = get_object_or_404(MatchRun, pk=pk, kind=MatchRun.Kind.COHORT)
+    if request.POST.get("confirm") != "publish":
+        # Publishing tells hundreds of people: only from the confirmation step.
+        messages.error(request, "Confirm the publish below: it notifies every matched mentee.")
+        return redirect(reverse("matching:staff_cohort_detail", args=[pk]) + "#confirm-publish")
     with refusals_shown(request) as outcome:
         services.match_cohort_publish(run=run)
     if outcome.ok:
         audit_record(action=AuditLog.Action.COHORT_PUBLISHED, target=run, request=request)
-        messages.success(request, "Published: each mentee now sees their cohort match first.")
+        messages.success(
+            request,
+            "Published: each mentee now sees their cohort match first and has been notified.",
+        )
     return redirect("matching:staff_cohort_detail", pk=pk)
 
 
@@ -244,3 +251,14 @@ def exclusions(request: HttpRequest):
         "matching/staff/exclusions.html",
         {"form": form, "page_obj": page, "exclusions": page.object_list, "query": query},
     )
+
+
+@staff_permission_required(PERM_MANUAL_MATCH)
+def people_options(request: HttpRequest):
+    """``<option>``s for the person boxes (htmx): "Name <email>" of matching members."""
+    from matching.selectors.people import MENTEE_ROLES, MENTOR_ROLES, people_matching
+
+    roles = MENTOR_ROLES if request.GET.get("role") == "mentor" else MENTEE_ROLES
+    term = request.GET.get("mentee") or request.GET.get("mentor") or request.GET.get("q", "")
+    people = people_matching(term=term[:100], roles=roles)
+    return render(request, "matching/staff/_people_options.html", {"people": people})

@@ -30,3 +30,29 @@ class StaffMFARequiredMiddleware:
         from allauth.mfa.models import Authenticator
 
         return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+class NotificationsSeenMiddleware:
+    """A page someone opens settles the unread notifications that point at it.
+
+    Before the view runs, so the page's own unread badge already leaves them
+    out. Only full-page GETs of signed-in people (not htmx fragments).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        htmx_fragment = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
+        if (
+            request.method == "GET"
+            and user is not None
+            and user.is_authenticated
+            and not htmx_fragment
+            and not request.path.startswith(("/static/", "/media/", "/healthz"))
+        ):
+            from .notifications import notifications_mark_seen
+
+            notifications_mark_seen(user=user, path=request.path)
+        return self.get_response(request)

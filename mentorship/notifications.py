@@ -12,25 +12,19 @@ the notification row, not the email, is the record of truth.
 import logging
 
 from django.conf import settings
-from django.contrib.sites.models import Site
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .models import Notification
+from .site import absolute_url
 
 logger = logging.getLogger(__name__)
 
 
 def _absolute_url(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    domain = Site.objects.get_current().domain
-    scheme = getattr(settings, "ACCOUNT_DEFAULT_HTTP_PROTOCOL", "") or (
-        "http" if domain.startswith(("localhost", "127.", "example.com")) else "https"
-    )
-    return f"{scheme}://{domain}{path}"
+    return absolute_url(path)
 
 
 def _send_email(notification_id: int) -> None:
@@ -41,7 +35,7 @@ def _send_email(notification_id: int) -> None:
         "notification": notification,
         "user": notification.user,
         "link": _absolute_url(notification.url),
-        "site_name": "Mentorship",
+        "site_name": settings.SITE_NAME,
     }
     subject = render_to_string("email/notification_subject.txt", context).strip()
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
@@ -82,6 +76,18 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 @transaction.atomic
 def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def notifications_mark_seen(*, user, path: str) -> int:
+    """Mark read the notifications that point at ``path``: the person is looking at it.
+
+    A notification is about something (a request, a mentorship, one's
+    suggestions); once the person has opened that page, by whatever link, it
+    is no longer news. Returns how many were marked.
+    """
+    return Notification.objects.filter(user=user, read_at__isnull=True, url=path).update(
         read_at=timezone.now()
     )
 

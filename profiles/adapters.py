@@ -19,7 +19,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     Signing up creates the person through ``services.person_create``, like
     every other way people arrive (import, demo); allauth then adds the
-    address, unverified, and asks them to confirm it.
+    address, unverified, and asks them to confirm it. Staff are never redirected: they come to run the
+    programme.
     """
 
     def clean_email(self, email: str) -> str:
@@ -42,6 +43,10 @@ class AccountAdapter(DefaultAccountAdapter):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
+        if user.is_staff:
+            # Staff come to run the programme; they set up a profile only if they
+            # also mentor or learn (the dashboard offers it).
+            return None
         onboarded = Profile.objects.filter(user=user, onboarded_at__isnull=False).exists()
         return None if onboarded else reverse("profiles:onboarding")
 
@@ -50,3 +55,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request) -> str:
         return self._onboarding_url(request) or super().get_signup_redirect_url(request)
+
+
+def user_display(user) -> str:
+    """How allauth names a person ("Successfully signed in as …"): the name others see."""
+    return user.get_full_name()

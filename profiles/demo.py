@@ -78,7 +78,7 @@ DEMO_PROFILES: dict[str, DemoProfile] = {
         headline="Staff engineer · Python, Django and web APIs · happy to help career changers",
         bio=(
             "I have built web products for **14 years**, the last six as a staff engineer at "
-            "a health-tech company in London.\n\n"
+            "a software company in London that makes tools for clinics.\n\n"
             "I like helping people who are moving into software from another field, and "
             "developers preparing for their first senior role. Ask me about:\n\n"
             "- Python and Django, from first project to production\n"
@@ -87,8 +87,8 @@ DEMO_PROFILES: dict[str, DemoProfile] = {
             "- planning a career in engineering\n\n"
             "I prefer short sessions with a concrete question or a piece of work to look at."
         ),
-        industry="Healthcare",
-        organisation="Harbour Health",
+        industry="Technology",
+        organisation="Harbour Labs",
         years_experience=14,
         location="London, United Kingdom",
         timezone="Europe/London",

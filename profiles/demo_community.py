@@ -45,7 +45,17 @@ from .reference_data import CURATED_SKILLS, onet_occupations, onet_tools
 
 DEMO_DOMAIN = "demo.mentorship.local"
 MIN_TOOLS = 8  # an occupation needs this many distinct tools to be drawn
-GENERIC_TOOL_SHARE = 0.2  # a tool listed by more occupations than this is generic
+MIN_KNOWN_TOOLS = 6  # ... and this many well-known ones (a mentor offers 5-12)
+GENERIC_TOOL_SHARE = 0.2  # a tool listed by more occupations than this may be generic,
+GENERIC_LIFT = 2.0  # ... unless its field lists it this many times more often (Python)
+TYPICAL_LIFT = 3.0  # a tool this much more common in its field than overall is typical of it
+# A tool neither hot nor listed by this many occupations is a niche product name
+# ("COWGAME", "Thought Technology BioGraph Infiniti"): a reader would not call
+# it a skill, so people offer and want it only when nothing better is left.
+KNOWN_TOOL_OCCUPATIONS = 3
+# The tools people in one job share (their core stack) come from this many of
+# the occupation's best-known tools; the rest of a person's tools are spread.
+CORE_TOOLS = 10
 
 # --- Occupations ----------------------------------------------------------------
 
@@ -59,6 +69,24 @@ MAJOR_GROUP_WEIGHTS: dict[str, float] = {
 }  # fmt: skip
 MENTEE_SAME_GROUPS = 0.85  # else any group uniformly: newcomers from elsewhere
 
+# Within a group every O*NET occupation is equally likely, which makes
+# astronomers as common as software developers. These occupations, the ones
+# most people in a professional programme hold, are drawn this much more often.
+COMMON_OCCUPATION_WEIGHT = 8
+COMMON_OCCUPATIONS = frozenset({
+    "15-1252.00", "15-1254.00", "15-2051.00", "15-1211.00", "15-1212.00", "15-1242.00",
+    "15-1244.00", "15-1253.00", "15-1255.00", "15-1299.08", "15-2041.00",
+    "11-1021.00", "11-2021.00", "11-2022.00", "11-3031.00", "11-3121.00", "11-9041.00",
+    "11-3021.00", "11-9111.00",
+    "13-1082.00", "13-1111.00", "13-1071.00", "13-1161.00", "13-2011.00", "13-2051.00",
+    "17-2141.00", "17-2051.00", "17-2071.00", "17-2112.00", "17-2061.00",
+    "27-1024.00", "27-1021.00", "27-3031.00", "27-3043.00",
+    "19-1042.00", "19-2031.00", "19-3022.00",
+    "29-1141.00", "29-1051.00", "29-1123.00",
+    "25-2031.00", "25-1011.00", "25-9031.00",
+    "41-4012.00", "43-6014.00", "43-4051.00",
+})  # fmt: skip
+
 INDUSTRY_BY_GROUP: dict[str, str] = {
     "11": "Business and management", "13": "Finance and professional services",
     "15": "Technology", "17": "Engineering", "19": "Science and research",
@@ -69,10 +97,6 @@ INDUSTRY_BY_GROUP: dict[str, str] = {
     "47": "Construction", "49": "Manufacturing", "51": "Manufacturing",
     "53": "Transport and logistics",
 }  # fmt: skip
-# Many people do their job in another sector (a developer at a bank).
-CROSS_INDUSTRIES = ["Technology", "Finance and professional services", "Healthcare",
-                    "Public sector", "Education", "Sales and retail", "Non-profit and social care"]  # fmt: skip
-CROSS_INDUSTRY_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -80,26 +104,56 @@ class DemoOccupation:
     soc_code: str
     title: str
     job_title: str
-    tools: tuple[str, ...]  # hot technologies first
+    tools: tuple[str, ...]  # hot and widely used first, niche and generic last
+    known: int = 0  # how many of ``tools`` (from the start) are neither niche nor generic
 
     @property
     def major_group(self) -> str:
         return self.soc_code[:2]
 
 
-def job_title_from(title: str) -> str:
-    """A person's job title from an O*NET occupation title (which is plural).
+# Words that end in "s" but are not plural people ("Sales Managers").
+_NOT_PLURAL = {"sales", "systems", "operations", "services", "communications", "promotions",
+               "relations", "affairs", "arts", "logistics", "economics", "graphics",
+               "electronics", "physics", "statistics", "mathematics", "athletics", "claims",
+               "news", "customs", "utilities", "facilities", "works", "sciences", "records",
+               "materials", "goods", "products", "programs", "human factors", "factors",
+               "resources", "loans", "securities", "chemicals", "metals", "plastics",
+               "textiles", "foods", "forests", "fisheries"}  # fmt: skip
 
-    "Software Developers" → "Software Developer"; "Accountants and Auditors"
-    → "Accountant and Auditor"; text after the first comma is dropped.
+
+def _is_plural_person(word: str) -> bool:
+    lower = word.lower()
+    return (
+        lower.endswith("s") and not lower.endswith(("ss", "us", "is")) and lower not in _NOT_PLURAL
+    )
+
+
+def job_title_from(title: str) -> str:
+    """A person's job title from an O*NET occupation title (which is plural), or "".
+
+    "Software Developers" → "Software Developer"; "Food Scientists and
+    Technologists" → "Food Scientist"; "Computer and Information Systems
+    Managers" → "Computer and Information Systems Manager"; text after the
+    first comma is dropped. "" when no person's title can be made (the
+    occupation is then not used in the demo).
     """
+    if "--" in title:
+        return ""  # "Helpers--Brickmasons, ...": no title a person uses
     head = title.split(",")[0].strip()
+    rest = ""
+    if " of " in head:  # "First-Line Supervisors of Retail Sales Workers"
+        head, rest = head.split(" of ", 1)
+        rest = " of " + rest
     parts = head.split(" and ")
-    if len(parts) > 1 and all(" " not in part for part in parts):
-        return " and ".join(_singular(part) for part in parts)
+    if len(parts) > 1 and _is_plural_person(parts[0].split(" ")[-1]):
+        head = parts[0]  # "Accountants and Auditors": one person is an accountant
     words = head.split(" ")
-    words[-1] = _singular(words[-1])
-    return " ".join(words)
+    if not _is_plural_person(words[-1].split("/")[0]):
+        return ""
+    # "Engineers/Architects" → "Engineer/Architect"
+    words[-1] = "/".join(_singular(word) for word in words[-1].split("/"))
+    return " ".join(words) + rest
 
 
 def _singular(word: str) -> str:
@@ -128,20 +182,36 @@ def demo_occupations() -> tuple[DemoOccupation, ...]:
         tools[row.soc_code][row.tool] = tools[row.soc_code].get(row.tool, False) or row.hot
     spread = Counter(tool for names in tools.values() for tool in names)
     generic = GENERIC_TOOL_SHARE * len(tools)
+    # How typical a tool is of a field: the share of the field's occupations
+    # that list it, discounted when it is no more common there than anywhere
+    # (lift over the SOC major group). Python and SQL rank high for software
+    # developers, an office suite nowhere, a product one occupation lists last.
+    group_size = Counter(code[:2] for code in tools)
+    in_group = Counter((code[:2], tool) for code, names in tools.items() for tool in names)
     result = []
     for occ in onet_occupations():
         if "All Other" in occ.title or occ.soc_code[:2] not in INDUSTRY_BY_GROUP:
             continue
+        job_title = job_title_from(occ.title)
         names = tools.get(occ.soc_code, {})
-        if len(names) < MIN_TOOLS:
+        if not job_title or len(names) < MIN_TOOLS:
             continue
-        ordered = sorted(
-            names,
-            key=lambda name: (spread[name] > generic, not names[name], spread[name], name.lower()),
-        )
-        result.append(
-            DemoOccupation(occ.soc_code, occ.title, job_title_from(occ.title), tuple(ordered))
-        )
+        group = occ.soc_code[:2]
+
+        def rank(name: str, names=names, group=group) -> tuple:
+            niche = not names[name] and spread[name] < KNOWN_TOOL_OCCUPATIONS
+            share = in_group[group, name] / group_size[group]
+            lift = share / (spread[name] / len(tools))
+            # Listed almost everywhere and no more in this field than elsewhere.
+            everywhere = spread[name] > generic and lift < GENERIC_LIFT
+            typical = share * min(1.0, lift / TYPICAL_LIFT) * (1.5 if names[name] else 1.0)
+            return (everywhere, niche, -typical, name.lower())
+
+        ordered = sorted(names, key=rank)
+        known = sum(1 for name in ordered if rank(name)[:2] == (False, False))
+        if known < MIN_KNOWN_TOOLS:
+            continue
+        result.append(DemoOccupation(occ.soc_code, occ.title, job_title, tuple(ordered), known))
     return tuple(result)
 
 
@@ -406,7 +476,11 @@ def _pick_occupation(rng: random.Random, *, mentee: bool) -> DemoOccupation:
     else:
         names = [g for g in MAJOR_GROUP_WEIGHTS if g in groups]
         group = _weighted(rng, names, [MAJOR_GROUP_WEIGHTS[g] for g in names])
-    return rng.choice(groups[group])
+    occupations = list(groups[group])
+    weights = [
+        COMMON_OCCUPATION_WEIGHT if o.soc_code in COMMON_OCCUPATIONS else 1 for o in occupations
+    ]
+    return _weighted(rng, occupations, weights)
 
 
 def _pick_place(rng: random.Random):
@@ -470,8 +544,7 @@ def _organisation(rng: random.Random, industry: str) -> str:
 
 
 def _industry(rng: random.Random, occ: DemoOccupation) -> str:
-    if rng.random() < CROSS_INDUSTRY_SHARE:
-        return rng.choice(CROSS_INDUSTRIES)
+    """The sector of the occupation's group: a reader checks that title and industry agree."""
     return INDUSTRY_BY_GROUP[occ.major_group]
 
 
@@ -481,17 +554,26 @@ def _slug(name: str) -> str:
 
 
 def _tools_for(rng: random.Random, occ: DemoOccupation, low: int, high: int) -> list[str]:
-    """``low``–``high`` real tools of the occupation, mostly its hot technologies.
+    """``low``–``high`` real tools of the occupation, mostly its core stack.
 
-    Tools are listed hot first: three quarters are drawn from the first half
-    of the list (what people in the job use most), the rest from anywhere.
+    Three quarters come from the occupation's best-known tools (the first
+    ``CORE_TOOLS``: hot and widely used), so people in one job share a
+    recognisable stack; the rest from its other well-known tools. Niche
+    product names and generic office tools are used only when nothing else
+    is left.
     """
+    known = list(occ.tools[: occ.known]) or list(occ.tools)
     count = min(rng.randint(low, high), len(occ.tools))
-    head = list(occ.tools[: max(count, (len(occ.tools) + 1) // 2)])
+    head = known[: max(count, CORE_TOOLS)]
     picked = rng.sample(head, min(len(head), max(1, (count * 3 + 3) // 4)))
     chosen = set(picked)
-    rest = [tool for tool in occ.tools if tool not in chosen]
-    return picked + rng.sample(rest, count - len(picked))
+    rest = [tool for tool in known if tool not in chosen]
+    picked += rng.sample(rest, min(len(rest), count - len(picked)))
+    if len(picked) < count:  # a small occupation: fall back on its other tools
+        chosen = set(picked)
+        others = [tool for tool in occ.tools if tool not in chosen]
+        picked += rng.sample(others, count - len(picked))
+    return picked
 
 
 def _a(phrase: str) -> str:

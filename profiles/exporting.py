@@ -67,7 +67,9 @@ def profile_export_rows(
                 "bio": profile.bio,
                 "job_title": profile.job_title,
                 "industry": profile.industry,
-                "years_experience": str(profile.years_experience),
+                "years_experience": (
+                    "" if profile.years_experience is None else str(profile.years_experience)
+                ),
                 "timezone": profile.timezone,
                 "languages": join_list(sorted(lang.code for lang in profile.languages.all())),
                 "skills_offered": join_list(skills[(profile.pk, ProfileSkill.Direction.OFFERS)]),

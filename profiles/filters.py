@@ -8,6 +8,7 @@ errors and that filter is ignored; the others still apply.
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -27,6 +28,17 @@ OVERLAP_CHOICES = [
     ("8", "Same working hours"),
 ]
 FORMAT_CHOICES = [("flash", "One-hour flash session"), ("long_term", "Long-term mentorship")]
+# How the list can be ordered; name order (the selector's) is the default.
+SORT_ORDERS = {
+    "places": ("-free_places", "sort_name", "pk"),
+    "experience": ("-years_experience", "sort_name", "pk"),
+    "newest": ("-onboarded_at", "pk"),
+}
+SORT_CHOICES = [
+    ("places", "Most free places first"),
+    ("experience", "Most experienced first"),
+    ("newest", "Newest mentors first"),
+]
 
 
 class MentorDirectoryFilter(django_filters.FilterSet):
@@ -70,9 +82,12 @@ class MentorDirectoryFilter(django_filters.FilterSet):
         method="filter_available",
         widget=forms.CheckboxInput,
     )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by", choices=SORT_CHOICES, empty_label="Name (A–Z)", method="filter_sort"
+    )
 
     class Meta:
-        fields = ["q", "skill", "industry", "language", "overlap", "format", "available"]
+        fields = ["q", "skill", "industry", "language", "overlap", "format", "available", "sort"]
 
     def __init__(self, *args, viewer_timezone: str = "UTC", **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,8 +102,19 @@ class MentorDirectoryFilter(django_filters.FilterSet):
                 | Q(user__name__icontains=word)
                 | Q(headline__icontains=word)
                 | Q(job_title__icontains=word)
+                # Someone without a name is shown by the start of their email.
+                | (Q(display_name="", user__name="") & Q(user__email__istartswith=word))
             )
         return queryset
+
+    def filter_sort(self, queryset, name, value):
+        if value not in SORT_ORDERS:
+            return queryset
+        nulls_last = [
+            models.F(field[1:]).desc(nulls_last=True) if field.startswith("-") else field
+            for field in SORT_ORDERS[value]
+        ]
+        return queryset.order_by(*nulls_last)
 
     def filter_skill(self, queryset, name, value):
         skills = skills_matching_term(value)

@@ -66,6 +66,17 @@ class LanguagesField(forms.ModelMultipleChoiceField):
         super().__init__(**kwargs)
 
 
+def years_experience_field(label: str) -> forms.IntegerField:
+    # Optional: an empty answer stays unknown (None), never a made-up 0.
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=MAX_YEARS_EXPERIENCE,
+        required=False,
+        help_text="Leave empty if you would rather not say; matching then does not guess.",
+    )
+
+
 def _job_title_widget() -> forms.TextInput:
     # Free text with suggestions: a <datalist> filled by htmx as the person types.
     return forms.TextInput(
@@ -76,7 +87,7 @@ def _job_title_widget() -> forms.TextInput:
             "hx-trigger": "input changed delay:250ms",
             "hx-target": "#occupation-options",
             "hx-swap": "innerHTML",
-            "placeholder": "e.g. Software Developers, Data Scientists",
+            "placeholder": "e.g. Software developer, Data scientist",
         }
     )
 
@@ -106,9 +117,7 @@ class ProfileForm(forms.ModelForm):
         assume_scheme="https",
         help_text="Shown only to people you are matched with.",
     )
-    years_experience = forms.IntegerField(
-        label="Years of experience", min_value=0, max_value=MAX_YEARS_EXPERIENCE, initial=0
-    )
+    years_experience = years_experience_field("Years of work experience")
     capacity = forms.IntegerField(
         label="Long-term mentees at once",
         min_value=0,
@@ -457,8 +466,20 @@ class MilestoneForm(forms.ModelForm):
 
 
 class OnboardingAboutForm(forms.Form):
-    """Step 1: role, languages and time zone (the time zone is guessed by the browser)."""
+    """Step 1: name, role, work, languages and time zone (the zone is guessed by the browser).
 
+    The name is asked for because otherwise people appear to mentors as the
+    local part of their email address. Years of experience are optional:
+    when left empty, matching does not invent a number.
+    """
+
+    display_name = forms.CharField(
+        label="Your name",
+        max_length=80,
+        help_text="How mentors and mentees will see you, e.g. “Priya Raman”.",
+        error_messages={"required": "Tell us the name others should see."},
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
     role = forms.ChoiceField(
         label="I want to",
         choices=[
@@ -469,8 +490,22 @@ class OnboardingAboutForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether you want to find mentors, mentor, or both."},
     )
+    job_title = forms.CharField(
+        label="Your job title (optional)",
+        max_length=150,
+        required=False,
+        widget=_job_title_widget(),
+        help_text="Pick a suggestion or type your own; it helps match people in the same field.",
+    )
+    years_experience = years_experience_field("Years of work experience (optional)")
     languages = LanguagesField()
     timezone = TimezoneField(label="Your time zone")
+
+    def clean_display_name(self):
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise ValidationError("Tell us the name others should see.")
+        return name
 
 
 class OnboardingGoalForm(forms.Form):

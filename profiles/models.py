@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -54,13 +55,22 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
-        return self.name or self.email
+        return self.get_full_name()
+
+    def _display_name(self) -> str:
+        # The name the person chose for others (onboarding asks it) wins over the
+        # account name, so greetings, messages and profiles all agree.
+        try:
+            return self.profile.display_name
+        except (AttributeError, ObjectDoesNotExist):
+            return ""
 
     def get_full_name(self) -> str:
-        return self.name or self.email
+        return self._display_name() or self.name or self.email
 
     def get_short_name(self) -> str:
-        return (self.name.split(" ")[0] if self.name else "") or self.email
+        name = self._display_name() or self.name
+        return (name.split(" ")[0] if name else "") or self.email
 
 
 # --- Reference data ------------------------------------------------------------
@@ -205,7 +215,8 @@ class Profile(models.Model):
     )
     industry = models.CharField(max_length=80, blank=True, db_index=True)
     organisation = models.CharField(max_length=120, blank=True)
-    years_experience = models.PositiveSmallIntegerField(default=0)
+    # None until the person says: matching must not present a default as their answer.
+    years_experience = models.PositiveSmallIntegerField(null=True, blank=True, default=None)
     location = models.CharField(max_length=120, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     languages = models.ManyToManyField(Language, blank=True, related_name="profiles")

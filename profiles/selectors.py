@@ -244,6 +244,24 @@ def profile_completeness(*, profile: Profile) -> Completeness:
                 blocks_matching=open_goals == 0,
             ),
         ]
+        if not profile.is_mentor:
+            # Without it, matching assumes weekday office hours and says so.
+            items.append(
+                CompletenessItem(
+                    "availability",
+                    "Add when you can meet each week",
+                    counts["slots"] > 0,
+                    reverse("profiles:profile_availability"),
+                )
+            )
+    items.append(
+        CompletenessItem(
+            "years_experience",
+            "Say how many years you have worked",
+            profile.years_experience is not None,
+            f"{edit}#id_years_experience",
+        )
+    )
     if profile.is_mentor:
         items += [
             CompletenessItem(
@@ -269,3 +287,15 @@ def profile_completeness(*, profile: Profile) -> Completeness:
         ]
     percent = round(100 * sum(item.done for item in items) / len(items))
     return Completeness(percent=percent, items=items)
+
+
+def member_takes_part(*, user) -> bool:
+    """Whether a person mentors or learns here (staff who never set up a profile do not).
+
+    A staff account exists to run the programme: it is not pushed through
+    onboarding, and pages for mentees and mentors are not offered to it until
+    the person chooses to set up a profile.
+    """
+    if not user.is_staff:
+        return True
+    return Profile.objects.filter(user=user, onboarded_at__isnull=False).exists()

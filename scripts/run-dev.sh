@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Starts web (127.0.0.1:8000), one Celery worker and beat; Ctrl-C stops all three.
+# Starts web (HOST:PORT, default 127.0.0.1:8000), one Celery worker and beat;
+# Ctrl-C stops all three.
 # Without DATABASE_URL / REDIS_URL this is SQLite plus kombu's filesystem
 # broker under var/, so nothing else needs to be running.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+# Links in emails point at this server unless SITE_URL says otherwise; migrate
+# (a no-op when up to date) writes it into the Sites row.
+export SITE_URL="${SITE_URL:-http://${HOST}:${PORT}}"
 mkdir -p var/log
+
+$PY manage.py migrate --noinput -v 0
 
 pids=()
 stop() {
@@ -33,7 +41,7 @@ $PY -m celery -A mentorship beat --loglevel INFO --pidfile= \
 pids+=($!)
 echo "Worker and beat started (logs in var/log/worker.log and var/log/beat.log)."
 $PY manage.py demo_logins
-echo "Open http://127.0.0.1:8000/  (Ctrl-C stops web, worker and beat)"
+echo "Open http://${HOST}:${PORT}/  (Ctrl-C stops web, worker and beat)"
 # In the foreground: background jobs of a script ignore SIGINT, so Ctrl-C
 # must reach the web server directly; the EXIT trap then stops worker and beat.
-$PY manage.py runserver 127.0.0.1:8000 --noreload
+$PY manage.py runserver "${HOST}:${PORT}" --noreload

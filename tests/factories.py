@@ -306,6 +306,9 @@ class SuggestionFactory(factory.django.DjangoModelFactory):
         lambda: {"skills": 0.9, "goals": 0.6, "seniority": 0.8, "availability": 0.5}
     )
     reasons = factory.LazyFunction(lambda: ["Knows Python and SQL, which you want to learn"])
+    reasons_for_mentor = factory.LazyFunction(
+        lambda: ["Wants to learn what you offer: Python and SQL"]
+    )
 
 
 class PairExclusionFactory(factory.django.DjangoModelFactory):

@@ -19,6 +19,14 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
+def _hours(n: int) -> str:
+    return f"{n} hour{'s' if n != 1 else ''}"
+
+
+def _years(n: float) -> str:
+    return f"{n:g} year{'s' if n != 1 else ''}"
+
+
 def explain_pair(
     *,
     mentee: Mentees,
@@ -33,8 +41,12 @@ def explain_pair(
     Returns
     -------
     dict
-        ``score``, ``components`` (name -> value), ``reasons`` (list of str) and
-        the facts behind them: ``shared_skills``, ``related_skills``
+        ``score``, ``components`` (name -> value), ``reasons`` (list of str,
+        written for the mentee), ``reasons_for_mentor`` (the same facts written
+        for the mentor), ``assumed`` (the components that rest on a default
+        rather than on what the people said: ``availability`` when the mentee
+        gave no hours, ``seniority`` when either side gave no years) and the
+        facts behind them: ``shared_skills``, ``related_skills``
         (list of [wanted, offered, category]), ``overlap_hours``,
         ``years_ahead`` (None if unknown), ``same_industry``,
         ``same_occupation_group``, ``shared_languages``, ``common_formats``.
@@ -70,15 +82,33 @@ def explain_pair(
     else:
         formats = sorted(e_formats or r_formats)
 
+    hours_assumed = bool(mentee.hours_assumed[0])
+    mentor_years = float(mentor.years_experience[0])
+    mentee_years = float(mentee.years_experience[0])
+    assumed = []
+    if hours_assumed:
+        assumed.append("availability")
+    if years_ahead is None:
+        assumed.append("seniority")
+
+    # Written for the mentee, who reads their suggestions. Every fact is one a
+    # person gave; where the engine used a default, the reason says so.
     reasons = []
     if shared:
         reasons.append(f"Offers skills you want: {_join(shared[:max_skills])}")
     for want, other, cat in related[:3]:
         reasons.append(f"Knows {other}, related to {want} ({cat})")
-    if overlap:
-        reasons.append(f"{overlap} hour{'s' if overlap != 1 else ''} a week overlap")
+    if overlap and hours_assumed:
+        reasons.append(
+            f"About {_hours(overlap)} a week overlap, if you are free on weekdays 09:00–18:00 "
+            "(you have not said when you can meet)"
+        )
+    elif overlap:
+        reasons.append(f"{_hours(overlap)} a week overlap")
     if years_ahead is not None and years_ahead > 0:
-        reasons.append(f"{years_ahead:g} year{'s' if years_ahead != 1 else ''} ahead of you")
+        reasons.append(f"{_years(years_ahead)} ahead of you")
+    elif years_ahead is None and not np.isnan(mentor_years) and mentor_years > 0:
+        reasons.append(f"{_years(mentor_years)} of experience")
     if same_industry:
         reasons.append(f"Same industry: {mentor.industry[0]}")
     if same_group:
@@ -87,12 +117,40 @@ def explain_pair(
         reasons.append(f"Speaks {_join(languages)}")
     if formats:
         reasons.append(f"Open to {_join([FORMAT_LABELS.get(f, f) for f in formats])}")
+
+    # The same facts for the mentor, who reads them on a request.
+    for_mentor = []
+    if shared:
+        for_mentor.append(f"Wants to learn what you offer: {_join(shared[:max_skills])}")
+    for want, other, _cat in related[:3]:
+        for_mentor.append(f"Wants {want}, close to your {other}")
+    if overlap and hours_assumed:
+        for_mentor.append(
+            "Has not said when they can meet; if they keep weekday office hours, "
+            f"about {_hours(overlap)} a week overlap with yours"
+        )
+    elif overlap:
+        for_mentor.append(f"{_hours(overlap)} a week overlap with your availability")
+    if years_ahead is not None and years_ahead > 0:
+        for_mentor.append(f"You are {_years(years_ahead)} ahead of them")
+    elif np.isnan(mentee_years):
+        for_mentor.append("Has not said how many years they have worked")
+    if same_industry:
+        for_mentor.append(f"Also works in {mentor.industry[0]}")
+    if same_group:
+        for_mentor.append("Works in the same occupation group as you")
+    if languages:
+        for_mentor.append(f"You both speak {_join(languages)}")
+    if formats:
+        for_mentor.append(f"Looking for {_join([FORMAT_LABELS.get(f, f) for f in formats])}")
     return {
         "score": round(float(score), 4),
         "components": {
             name: round(float(v), 4) for name, v in zip(COMPONENTS, components, strict=True)
         },
         "reasons": reasons,
+        "reasons_for_mentor": for_mentor,
+        "assumed": assumed,
         "shared_skills": shared,
         "related_skills": related,
         "overlap_hours": overlap,

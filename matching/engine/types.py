@@ -79,6 +79,9 @@ class Mentees:
         ISO codes such as ``"en"``.
     formats : list of frozenset of str
         Subset of ``{"flash", "long_term"}``; empty means "either".
+    hours_assumed : ndarray of bool, shape (n,), optional
+        True where ``available_hours`` is a default the person never gave
+        (explanations then say so). All False when omitted.
     """
 
     ids: np.ndarray
@@ -90,9 +93,13 @@ class Mentees:
     available_hours: np.ndarray
     languages: list[frozenset[str]]
     formats: list[frozenset[str]]
+    hours_assumed: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         self.ids = np.asarray(self.ids, dtype=np.int64)
+        if self.hours_assumed is None:
+            self.hours_assumed = np.zeros(len(self.ids), dtype=bool)
+        self.hours_assumed = np.asarray(self.hours_assumed, dtype=bool)
         self.years_experience = np.asarray(self.years_experience, dtype=np.float64)
         self.available_hours = _as_hours(self.available_hours, len(self.ids))
         n = len(self.ids)

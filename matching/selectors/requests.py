@@ -65,14 +65,21 @@ def match_request_for_party(*, user, pk: int) -> MatchRequest | None:
     return _request_base().filter(Q(mentee=user) | Q(mentor=user), pk=pk).first()
 
 
-def match_request_reasons(*, request: MatchRequest) -> list[str]:
-    """Why the pair was matched: the request's suggestion, else the pair's latest one."""
+def match_request_reasons(*, request: MatchRequest, for_mentor: bool = False) -> list[str]:
+    """Why the pair was matched: the request's suggestion, else the pair's latest one.
+
+    ``for_mentor``: the reasons worded for the mentor ("Wants to learn what you
+    offer"); a suggestion written before those existed shows none rather than
+    the mentee's words.
+    """
     suggestion = request.suggestion or (
         Suggestion.objects.filter(mentee_id=request.mentee_id, mentor_id=request.mentor_id)
         .order_by("-is_current", "-created_at")
         .first()
     )
-    return list(suggestion.reasons) if suggestion else []
+    if suggestion is None:
+        return []
+    return list(suggestion.reasons_for_mentor if for_mentor else suggestion.reasons)
 
 
 def mentee_active_goals(*, mentee) -> QuerySet[Goal]:

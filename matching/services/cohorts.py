@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from matching.engine import (
@@ -18,9 +19,11 @@ from matching.errors import CohortError
 from matching.models import (
     MatchingConfig,
     MatchRun,
+    Mentorship,
     Suggestion,
 )
 from matching.selectors import exclusions_load
+from mentorship.notifications import notify
 from profiles.models import Profile
 
 from .population import model_fit, population_load
@@ -81,7 +84,19 @@ def _cohort_compute(run: MatchRun) -> MatchRun:
         raise CohortError(
             f"Nobody to match: {len(mentees)} matchable mentees and {len(mentors)} mentors."
         )
-    cands = model.candidates(exclusions=population.exclusions)
+    # A mentee who already has a long-term mentor is not paired again: the
+    # cohort gives a mentor to those who have none.
+    mentored = set(
+        Mentorship.objects.holding_places()
+        .filter(mentee_id__in=mentees.ids.tolist())
+        .values_list("mentee_id", flat=True)
+    )
+    open_rows = np.array(
+        [i for i, uid in enumerate(mentees.ids.tolist()) if uid not in mentored], dtype=np.int64
+    )
+    if not len(open_rows):
+        raise CohortError("Every matchable mentee already has a long-term mentor.")
+    cands = model.candidates(exclusions=population.exclusions, rows=open_rows)
     capacity = mentors.capacity_left
     if run.mode == "stable":
         assignment = stable_assignment(cands, capacity)
@@ -116,6 +131,8 @@ def _cohort_compute(run: MatchRun) -> MatchRun:
                 score=round(score, 6),
                 components=explanation["components"],
                 reasons=explanation["reasons"],
+                reasons_for_mentor=explanation["reasons_for_mentor"],
+                assumed=explanation["assumed"],
                 is_current=False,
             )
         )
@@ -133,6 +150,7 @@ def _cohort_compute(run: MatchRun) -> MatchRun:
             suggestions_count=len(rows),
             parameters={"engine": engine_config.to_dict(), "mode": run.mode},
             figures={
+                "already_mentored": len(mentored),
                 "matched": assignment.matched,
                 "unmatched": len(unmatched),
                 "total_score": round(assignment.total_score, 4),
@@ -169,7 +187,7 @@ def match_cohort_publish(*, run: MatchRun) -> MatchRun:
         raise CohortError(
             f"Only a finished cohort preview can be published; run #{run.pk} is {run.status}."
         )
-    pairs = list(run.suggestions.all())
+    pairs = list(run.suggestions.select_related("mentee"))
     mentee_ids = [s.mentee_id for s in pairs]
     excluded = exclusions_load(mentee_ids=mentee_ids).pairs
     publish = [s for s in pairs if (s.mentee_id, s.mentor_id) not in excluded]
@@ -192,7 +210,17 @@ def match_cohort_publish(*, run: MatchRun) -> MatchRun:
         for mentee_id, mentor_id in replaced:
             cond |= Q(mentee_id=mentee_id, mentor_id=mentor_id)
         same_pair.filter(cond).update(is_current=False)
-    same_pair.filter(is_current=True).update(rank=F("rank") + 1)
+    # The others follow the cohort match as 2, 3, ... with no gap where a
+    # replaced row was.
+    renumbered = []
+    previous, rank = None, 1
+    for row in same_pair.filter(is_current=True).order_by("mentee_id", "rank", "pk"):
+        rank = 2 if row.mentee_id != previous else rank + 1
+        previous = row.mentee_id
+        if row.rank != rank:
+            row.rank = rank
+            renumbered.append(row)
+    Suggestion.objects.bulk_update(renumbered, ["rank"], batch_size=1000)
     for s in publish:
         s.status = status_of.get((s.mentee_id, s.mentor_id), Suggestion.Status.OPEN)
         s.is_current = True
@@ -200,6 +228,24 @@ def match_cohort_publish(*, run: MatchRun) -> MatchRun:
     run.status = MatchRun.Status.PUBLISHED
     run.figures = {**run.figures, "published": len(publish), "skipped": len(pairs) - len(publish)}
     run.save(update_fields=["status", "figures"])
+    names = {
+        profile.user_id: profile.name
+        for profile in Profile.objects.filter(
+            user_id__in=[s.mentor_id for s in publish]
+        ).select_related("user")
+    }
+    for s in publish:
+        # On commit, each mentee learns the programme chose a mentor for them.
+        notify(
+            user=s.mentee,
+            kind="cohort_match",
+            title="The programme matched you with a mentor",
+            body=(
+                f"{names.get(s.mentor_id) or 'A mentor'} is at the top of your suggestions, "
+                "chosen for you by the programme team. Send them a request when you are ready."
+            ),
+            url=reverse("matching:suggestions"),
+        )
     return run
 
 

@@ -160,7 +160,12 @@ def _by_profile(qs, profile_ids: list[int] | None, *fields: str) -> dict[int, li
 def _people_fields(rows: list[dict], now: datetime) -> dict[str, Any]:
     return {
         "ids": np.array([r["user_id"] for r in rows], dtype=np.int64),
-        "years_experience": np.array([float(r["years_experience"]) for r in rows]),
+        "years_experience": np.array(
+            [
+                np.nan if r["years_experience"] is None else float(r["years_experience"])
+                for r in rows
+            ]
+        ),
         "industry": [r["industry"] or "" for r in rows],
         "occupation_group": [(r["occupation__soc_code"] or "")[:2] for r in rows],
     }
@@ -241,6 +246,7 @@ def population_load(
         available_hours=hours(mentee_rows, DEFAULT_MENTEE_SLOTS),
         languages=langs(mentee_rows),
         formats=[_formats(r) for r in mentee_rows],
+        hours_assumed=np.array([not slots.get(r["id"]) for r in mentee_rows], dtype=bool),
     )
 
     taken = active_long_term_counts()

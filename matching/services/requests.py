@@ -22,7 +22,7 @@ from matching.models import (
     RequestMessage,
     Suggestion,
 )
-from mentorship.notifications import notify
+from mentorship.notifications import notifications_mark_seen, notify
 from profiles.models import Goal, Profile
 
 from .mentorships import (
@@ -188,6 +188,7 @@ def match_request_decline(*, request: MatchRequest, mentor, reason: str) -> Matc
     request.decline_reason = reason
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "decline_reason", "responded_at"])
+    notifications_mark_seen(user=mentor, path=_request_url(request))  # answered: not news
     PairExclusion.objects.get_or_create(
         mentee_id=request.mentee_id,
         mentor=mentor,
@@ -259,6 +260,7 @@ def match_request_accept(*, request: MatchRequest, mentor) -> Mentorship:
     request.status = MatchRequest.Status.ACCEPTED
     request.responded_at = timezone.now()
     request.save(update_fields=["status", "responded_at"])
+    notifications_mark_seen(user=mentor, path=_request_url(request))  # answered: not news
     notify(
         user=request.mentee,
         kind="request_accepted",

@@ -87,6 +87,8 @@ def score_rows(
                     score=round(score, 6),
                     components=explanation["components"],
                     reasons=explanation["reasons"],
+                    reasons_for_mentor=explanation["reasons_for_mentor"],
+                    assumed=explanation["assumed"],
                 )
             )
 

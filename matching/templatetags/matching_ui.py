@@ -25,14 +25,28 @@ def percent(value) -> int:
         return 0
 
 
+#: How a component is labelled when it rests on a default, not on what people said.
+ASSUMED_LABELS = {
+    "availability": "Time & format (your hours assumed)",
+    "seniority": "Experience (years not given)",
+}
+
+
 @register.filter
-def component_rows(components) -> list[dict]:
-    """The explanation's components in a fixed order, with a label and an icon."""
+def component_rows(components, assumed=None) -> list[dict]:
+    """The explanation's components in a fixed order, with a label and an icon.
+
+    ``assumed`` (the suggestion's list) relabels the components that rest on
+    a default, so a "100 %" is never presented as a fact about the person.
+    """
     if not isinstance(components, dict):
         return []
+    assumed = set(assumed or ())
     rows = []
     for key, (label, icon) in COMPONENT_LABELS.items():
         if key in components:
+            if key in assumed:
+                label = ASSUMED_LABELS.get(key, f"{label} (assumed)")
             rows.append({"key": key, "label": label, "icon": icon, "value": components[key]})
     for key, value in components.items():
         if key not in COMPONENT_LABELS and isinstance(value, int | float):

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "mentorship.middleware.StaffMFARequiredMiddleware",
     "safety.middleware.SafetyMiddleware",
+    "mentorship.middleware.NotificationsSeenMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
@@ -152,9 +153,16 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 SITE_ID = 1
+# The address people reach the site at: every link in an email is built from it,
+# and the Sites row (allauth's mails say "Hello from <site name>") is kept in
+# step with it and SITE_NAME on every `migrate` (mentorship/site.py).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = env.str("SITE_NAME", default="Mentorship")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = SITE_URL.split("://", 1)[0] if "://" in SITE_URL else "https"
 
 # safety's adapter extends profiles' one: a suspended person cannot sign in.
 ACCOUNT_ADAPTER = "safety.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "profiles.adapters.user_display"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]

@@ -22,7 +22,49 @@ def level_label(level: int, direction: str) -> str:
     return LEVEL_LABELS.get(direction, {}).get(level, str(level))
 
 
+@register.filter
+def initials(name) -> str:
+    """Up to two initials of a name ("Priya Raman" → "PR"), as every avatar shows them."""
+    parts = [part for part in str(name or "").replace("@", " ").replace(".", " ").split() if part]
+    return "".join(part[0] for part in parts[:2]).upper() or "?"
+
+
+@register.filter
+def person_initials(user) -> str:
+    """The initials a signed-in person's avatar shows: their profile name, else their email."""
+    profile = getattr(user, "profile", None) if getattr(user, "pk", None) else None
+    try:
+        name = profile.name if profile is not None else (user.name or user.email)
+    except Exception:  # noqa: BLE001 - no profile row yet
+        name = getattr(user, "name", "") or getattr(user, "email", "")
+    return initials(name)
+
+
 @register.inclusion_tag("profiles/includes/_avatar.html")
 def avatar(profile, size: int = 48):
     """A person's photo, or their initial on a coloured disc when they have none."""
     return {"profile": profile, "size": size}
+
+
+@register.simple_tag
+def member_roles(user) -> dict:
+    """What the signed-in person takes part as, for navigation and empty states.
+
+    ``{"mentee": bool, "mentor": bool, "staff": bool}``; a staff account without a
+    profile of its own is neither mentee nor mentor.
+    """
+    from ..models import Profile
+    from ..selectors import member_takes_part
+
+    if not getattr(user, "is_authenticated", False):
+        return {"mentee": False, "mentor": False, "staff": False}
+    profile = Profile.objects.filter(user=user).only("role").first()
+    takes_part = profile is not None and member_takes_part(user=user)
+    if profile is None and not user.is_staff:
+        # Not set up yet: the default role of a new profile.
+        return {"mentee": True, "mentor": False, "staff": False}
+    return {
+        "mentee": takes_part and profile.is_mentee,
+        "mentor": takes_part and profile.is_mentor,
+        "staff": bool(user.is_staff),
+    }

@@ -376,13 +376,17 @@ def onboarding_step(request: HttpRequest, step: str):
         context["completeness"] = selectors.profile_completeness(profile=profile)
         return render(request, "profiles/onboarding/done.html", context)
 
-    skipping = request.method == "POST" and "skip" in request.POST
+    # The first step asks for the name others see: it cannot be skipped.
+    skipping = request.method == "POST" and "skip" in request.POST and step != "about"
     saved = False
     if step == "about":
         form = OnboardingAboutForm(
             None if skipping else (request.POST or None),
             initial={
+                "display_name": profile.display_name or request.user.name,
                 "role": profile.role,
+                "job_title": profile.job_title,
+                "years_experience": profile.years_experience,
                 "languages": list(profile.languages.all()),
                 "timezone": profile.timezone,
             },
@@ -404,9 +408,28 @@ def onboarding_step(request: HttpRequest, step: str):
         form = OnboardingGoalForm(None if skipping else (request.POST or None))
         context["form"] = form
         context["existing_goals"] = selectors.goals_for_user(user=request.user)[:3]
+        # Mentees who are not also mentors are asked here when they can meet
+        # (optional); otherwise matching assumes office hours and says so.
+        formset = None
+        if not profile.is_mentor:
+            posted = (
+                request.method == "POST" and not skipping and "slots-TOTAL_FORMS" in request.POST
+            )
+            formset = availability_formset(request.POST if posted else None, profile=profile)
+            context["formset"] = formset
         if request.method == "POST" and not skipping and form.is_valid():
-            services.goal_create(owner=request.user, **form.cleaned_data)
-            saved = True
+            slots_ok = formset is None or not formset.is_bound or formset.is_valid()
+            if slots_ok and formset is not None and formset.is_bound and formset.slots:
+                try:
+                    services.availability_set(profile=profile, slots=formset.slots)
+                except ValidationError as exc:
+                    formset._non_form_errors = formset.error_class(
+                        exc.messages, error_class="nonform"
+                    )
+                    slots_ok = False
+            if slots_ok:
+                services.goal_create(owner=request.user, **form.cleaned_data)
+                saved = True
     elif step == "mentoring":
         data = None if skipping else (request.POST or None)
         form = OnboardingMentoringForm(
@@ -441,6 +464,13 @@ def completeness_panel(request: HttpRequest) -> dict | None:
     """The dashboard's profile panel: completeness, the nudge and quick links."""
     if not request.user.is_authenticated:
         return None
+    if not selectors.member_takes_part(user=request.user):
+        # A staff account without a profile: one line offering to set one up.
+        return {
+            "template": "profiles/includes/_profile_offer_panel.html",
+            "context": {},
+            "order": 90,
+        }
     profile = services.profile_get_or_create(user=request.user)
     completeness = selectors.profile_completeness(profile=profile)
     return {

@@ -40,7 +40,7 @@ def test_cohort_preview_page_queues_a_worker_task_and_shows_progress(
     tasks.cohort_preview.run(run.pk)  # what the worker does
     html = client.get(response.url).content.decode()
     assert "A worker is computing" not in html and "hx-trigger" not in html
-    assert "Publish</button>" in html
+    assert "Publish this cohort?" in html
 
 
 def test_a_failed_cohort_preview_says_why(client):

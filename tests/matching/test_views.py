@@ -186,14 +186,34 @@ def test_not_for_me_with_htmx_removes_the_card_without_reload(client, world):
     url = reverse("matching:suggestion_decline", args=[world["suggestion"].pk])
     response = client.post(url, {"reason": "skills", "note": "Too backend"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
-    assert "Suggestion removed" in response.content.decode()
+    name = world["mentor"].profile.name
+    assert f"We will not suggest {name} again." in response.content.decode()
+    assert "Undo" in response.content.decode()
     assert "<article" not in response.content.decode()
     world["suggestion"].refresh_from_db()
     assert world["suggestion"].status == Suggestion.Status.DECLINED
     exclusion = PairExclusion.objects.get(mentee=world["mentee"], mentor=world["mentor"])
     assert exclusion.note == "Their skills don't fit what I want to learn: Too backend"
-    page = client.get(reverse("matching:suggestions")).content.decode()
-    assert world["mentor"].profile.name not in page
+    page = client.get(reverse("matching:suggestions"))
+    assert list(page.context["suggestions"]) == []
+    # Listed among the mentors said no to, with a way back.
+    assert "Mentors you said no to (1)" in page.content.decode()
+
+
+def test_undo_not_for_me_brings_the_card_back(client, world):
+    client.force_login(world["mentee"])
+    decline = reverse("matching:suggestion_decline", args=[world["suggestion"].pk])
+    client.post(decline, {"reason": "skills"}, HTTP_HX_REQUEST="true")
+    undo = reverse("matching:suggestion_decline_undo", args=[world["mentor"].pk])
+    response = client.post(undo, HTTP_HX_REQUEST="true")
+    assert f'id="suggestion-{world["suggestion"].pk}"' in response.content.decode()
+    assert "<article" in response.content.decode()
+    world["suggestion"].refresh_from_db()
+    assert world["suggestion"].status == Suggestion.Status.OPEN
+    assert not PairExclusion.objects.filter(mentee=world["mentee"]).exists()
+    # Twice is a clear refusal, not a 500; a stranger's undo finds nothing to undo.
+    again = client.post(undo, follow=True)
+    assert "You have not declined this mentor." in again.content.decode()
 
 
 def test_not_for_me_without_js_redirects_and_bad_input_keeps_the_form(client, world):
@@ -280,7 +300,9 @@ def test_inbox_shows_goals_reasons_and_capacity(client, world):
     client.force_login(world["mentor"])
     html = client.get(reverse("matching:request_inbox")).content.decode()
     assert "Lead my first team" in html
-    assert "Knows Python and SQL" in html
+    # The mentor reads the reasons written for their side, never the mentee's.
+    assert "Wants to learn what you offer: Python and SQL" in html
+    assert "Knows Python and SQL" not in html
     assert "1 of 2 places taken" in html
     assert world["request"].message in html
 
@@ -341,9 +363,17 @@ def test_mentorship_end_and_renew(client, world):
     )
     assert bad.status_code == 400 and "Choose a date in the future" in bad.content.decode()
     client.force_login(mentorship.mentee)
-    client.post(
+    unconfirmed = client.post(
         reverse("matching:mentorship_end", args=[renewed.pk]),
         {"outcome": "completed", "reason": "Thank you!"},
+    )
+    assert unconfirmed.status_code == 400
+    assert "Tick the box to confirm: finishing cannot be undone." in unconfirmed.content.decode()
+    renewed.refresh_from_db()
+    assert renewed.status == Mentorship.Status.ACTIVE
+    client.post(
+        reverse("matching:mentorship_end", args=[renewed.pk]),
+        {"outcome": "completed", "reason": "Thank you!", "confirm": "on"},
     )
     renewed.refresh_from_db()
     assert renewed.status == Mentorship.Status.COMPLETED
@@ -366,8 +396,15 @@ def test_nav_shows_matching_links_and_unread_count(client, world):
     Notification.objects.create(user=world["mentor"], kind="x", title="Hello")
     client.force_login(world["mentor"])
     html = client.get(reverse("matching:request_inbox")).content.decode()
-    assert reverse("matching:suggestions") in html and reverse("notifications") in html
+    assert reverse("matching:request_inbox") in html and reverse("notifications") in html
     assert 'id="nav-unread-count">1<' in html
+    # A mentor-only account is not offered the mentee's pages.
+    assert reverse("matching:suggestions") not in html
+    assert reverse("matching:requests_sent") not in html
+    client.force_login(world["mentee"])
+    html = client.get(reverse("dashboard")).content.decode()
+    assert reverse("matching:suggestions") in html and reverse("matching:requests_sent") in html
+    assert f'href="{reverse("matching:request_inbox")}"' not in html
 
 
 # --- staff pages ------------------------------------------------------------------------
@@ -386,7 +423,9 @@ def test_staff_manual_match_and_do_not_match(client, world):
         reverse("matching:staff_exclusions"),
         {"mentee": "nobody@example.org", "mentor": mentor.email, "note": "x"},
     )
-    assert "No active member has this email address." in unknown.content.decode()
+    assert "No active mentee is called or has the email “nobody@example.org”." in (
+        unknown.content.decode()
+    )
     client.post(
         reverse("matching:staff_exclusions"),
         {"mentee": world["mentee"].email, "mentor": world["mentor"].email, "note": "Conflict"},
@@ -398,6 +437,28 @@ def test_staff_manual_match_and_do_not_match(client, world):
         {"mentee": world["mentee"].email, "mentor": world["mentor"].email, "format": "flash"},
     )
     assert "remove the exclusion first" in refused.content.decode()
+
+
+def test_staff_pick_people_by_name_and_tell_namesakes_apart(client):
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
+    mentor = make_mentor(display_name="Amara Rossi")
+    twins = [make_mentee(display_name="Sam Lee") for _ in range(2)]
+    options = client.get(
+        reverse("matching:staff_people_options"), {"role": "mentee", "mentee": "sam"}
+    ).content.decode()
+    for twin in twins:
+        assert f"Sam Lee &lt;{twin.email}&gt;" in options
+    url = reverse("matching:staff_manual_match")
+    ambiguous = client.post(url, {"mentee": "Sam Lee", "mentor": "Amara Rossi", "format": "flash"})
+    assert "2 members are called “Sam Lee”: pick one from the list (it shows their email)." in (
+        ambiguous.content.decode()
+    )
+    picked = client.post(
+        url, {"mentee": f"Sam Lee <{twins[1].email}>", "mentor": "amara rossi", "format": "flash"}
+    )
+    assert picked.status_code == 302
+    assert Mentorship.objects.get().mentee == twins[1]
+    assert Mentorship.objects.get().mentor == mentor
 
 
 def test_staff_run_progress_fragment_polls_only_while_active(client):

@@ -114,13 +114,14 @@ def test_production_settings_require_mfa_for_staff_and_https(tmp_path):
             "VAR_DIR": str(tmp_path),
             "DJANGO_SECRET_KEY": "x" * 60,
             "DJANGO_ALLOWED_HOSTS": "example.org",
+            "SITE_URL": "https://example.org/",
             "DATABASE_URL": "postgres://u:p@127.0.0.1:5432/db",
             "REDIS_URL": "redis://127.0.0.1:6379/0",
         },
-        "[s.MFA_REQUIRED_FOR_STAFF, s.SESSION_COOKIE_SECURE, s.DEBUG]",
+        "[s.MFA_REQUIRED_FOR_STAFF, s.SESSION_COOKIE_SECURE, s.DEBUG, s.SITE_URL]",
         module="mentorship.settings.production",
     )
-    assert figures == [True, True, False]
+    assert figures == [True, True, False, "https://example.org"]
 
 
 @pytest.mark.django_db

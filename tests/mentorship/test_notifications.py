@@ -33,7 +33,7 @@ def test_notify_writes_the_row_and_emails_after_commit(
     assert email.subject == "[Mentorship] Grace asks you for a flash session"
     assert "Hello Ada," in email.body
     assert "Could we talk about compilers?" in email.body
-    assert "http://example.com/matches/requests/1/" in email.body
+    assert "http://127.0.0.1:8000/matches/requests/1/" in email.body  # SITE_URL, not example.com
     html, mimetype = email.alternatives[0]
     assert mimetype == "text/html" and "Open in Mentorship" in html
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from profiles import selectors
-from profiles.models import AvailabilitySlot, Goal, Profile, Skill
+from profiles.models import AvailabilitySlot, Goal, Profile, Skill, User
 from tests.factories import (
     PASSWORD,
     GoalFactory,
@@ -33,7 +33,12 @@ def test_mentee_flow_role_skills_goal_done(client):
     assert "Step 1 of 4" in page.content.decode()
     response = client.post(
         step("about"),
-        {"role": "mentee", "languages": [language("en").pk], "timezone": "Europe/Madrid"},
+        {
+            "display_name": "  Priya   Raman ",
+            "role": "mentee",
+            "languages": [language("en").pk],
+            "timezone": "Europe/Madrid",
+        },
     )
     assert response["Location"] == step("skills")
 
@@ -50,6 +55,13 @@ def test_mentee_flow_role_skills_goal_done(client):
     profile = Profile.objects.get(user=user)
     assert profile.onboarded_at is not None
     assert (profile.role, profile.timezone) == ("mentee", "Europe/Madrid")
+    # The name others see is asked for; years left empty stay unknown, not 0.
+    assert (profile.display_name, profile.name) == ("Priya Raman", "Priya Raman")
+    assert profile.years_experience is None
+    # Everywhere the person is named, it is by that name, never their email.
+    user = User.objects.get(pk=user.pk)
+    assert (str(user), user.get_short_name()) == ("Priya Raman", "Priya")
+    assert "Welcome, Priya</h1>" in client.get(reverse("dashboard")).content.decode()
     assert profile.skills.filter(direction="wants").count() == 2
     assert Goal.objects.filter(owner=user, title="Become a data engineer").exists()
     done = client.get(step("done")).content.decode()
@@ -62,7 +74,14 @@ def test_mentor_flow_goes_through_capacity_and_availability(client):
     client.force_login(user)
     client.post(
         step("about"),
-        {"role": "mentor", "languages": [language("de").pk], "timezone": "Europe/Berlin"},
+        {
+            "display_name": "Jonas Weber",
+            "role": "mentor",
+            "job_title": "Data engineer",
+            "years_experience": "11",
+            "languages": [language("de").pk],
+            "timezone": "Europe/Berlin",
+        },
     )
     response = client.post(
         step("skills"), {"offers-add": "Python, leadership", "offers-add_level": "4"}
@@ -84,6 +103,7 @@ def test_mentor_flow_goes_through_capacity_and_availability(client):
     assert response["Location"] == step("done")
     profile = Profile.objects.get(user=user)
     assert (profile.capacity, profile.format_flash, profile.format_long_term) == (3, False, True)
+    assert (profile.job_title, profile.years_experience) == ("Data engineer", 11)
     assert AvailabilitySlot.objects.filter(profile=profile).count() == 1
     assert {row.level for row in profile.skills.all()} == {4}
     assert profile.onboarded_at is not None
@@ -93,7 +113,13 @@ def test_both_sees_both_skill_editors_and_both_role_steps(client):
     user = verified_user()
     client.force_login(user)
     client.post(
-        step("about"), {"role": "both", "languages": [language("en").pk], "timezone": "UTC"}
+        step("about"),
+        {
+            "display_name": "Sam Both",
+            "role": "both",
+            "languages": [language("en").pk],
+            "timezone": "UTC",
+        },
     )
     html = client.get(step("skills")).content.decode()
     assert 'id="offers-rows"' in html and 'id="wants-rows"' in html
@@ -107,6 +133,7 @@ def test_errors_re_render_with_messages(client):
     response = client.post(step("about"), {"timezone": "Nowhere/Land"})
     assert response.status_code == 200
     errors = response.context["form"].errors
+    assert errors["display_name"] == ["Tell us the name others should see."]
     assert errors["role"] == ["Choose whether you want to find mentors, mentor, or both."]
     assert errors["languages"] == ["Choose at least one language you speak."]
     assert errors["timezone"] == ["Choose a time zone from the list (for example Europe/Berlin)."]
@@ -117,10 +144,30 @@ def test_errors_re_render_with_messages(client):
     }
 
 
-def test_skipping_every_step_finishes_onboarding_without_saving(client):
+def test_the_name_step_cannot_be_skipped(client):
+    client.force_login(verified_user())
+    page = client.get(step("about")).content.decode()
+    assert "Skip this step" not in page
+    response = client.post(step("about"), {"skip": "1", "role": "mentor"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["display_name"] == [
+        "Tell us the name others should see."
+    ]
+
+
+def test_skipping_every_later_step_finishes_onboarding_without_saving(client):
     user = verified_user()
     client.force_login(user)
-    assert client.post(step("about"), {"skip": "1", "role": "mentor"})["Location"] == step("skills")
+    response = client.post(
+        step("about"),
+        {
+            "display_name": "Kim",
+            "role": "mentee",
+            "languages": [language("en").pk],
+            "timezone": "UTC",
+        },
+    )
+    assert response["Location"] == step("skills")
     assert client.post(step("skills"), {"skip": "1", "wants-add": "Go"})["Location"] == step(
         "goals"
     )
@@ -174,7 +221,7 @@ def test_email_confirmation_after_signup_lands_on_onboarding(client):
 
 
 def test_completeness_of_an_empty_mentee():
-    profile = ProfileFactory(headline="", timezone="UTC")
+    profile = ProfileFactory(headline="", timezone="UTC", years_experience=None)
     completeness = selectors.profile_completeness(profile=profile)
     assert completeness.percent == 0
     assert not completeness.ready_to_match
@@ -188,6 +235,8 @@ def test_completeness_of_an_empty_mentee():
         "avatar",
         "skills_wanted",
         "goals",
+        "availability",
+        "years_experience",
     }
 
 
@@ -198,13 +247,14 @@ def test_completeness_ready_to_match_and_percent():
     GoalFactory(owner=profile.user)
     completeness = selectors.profile_completeness(profile=profile)
     assert completeness.ready_to_match
-    # headline, languages, timezone, goals done out of 8 items (skills: 1 of 3).
-    assert completeness.percent == round(100 * 4 / 8)
+    # headline, languages, timezone, goals, years done out of 10 items (skills: 1 of 3).
+    assert completeness.percent == round(100 * 5 / 10)
     assert [item.key for item in completeness.missing] == [
         "bio",
         "job_title",
         "avatar",
         "skills_wanted",
+        "availability",
     ]
 
 
@@ -225,3 +275,48 @@ def test_dropped_goals_do_not_count():
     GoalFactory(owner=profile.user, status=Goal.Status.DROPPED)
     keys = {item.key for item in selectors.profile_completeness(profile=profile).blocking}
     assert "goals" in keys
+
+
+def test_a_mentee_may_say_when_they_can_meet_in_the_goal_step(client):
+    user = verified_user()
+    client.force_login(user)
+    client.post(
+        step("about"),
+        {
+            "display_name": "Ana",
+            "role": "mentee",
+            "languages": [language("en").pk],
+            "timezone": "Europe/Lisbon",
+        },
+    )
+    page = client.get(step("goals")).content.decode()
+    assert "When can you usually meet?" in page
+    response = client.post(
+        step("goals"),
+        {
+            "title": "Lead a small team",
+            "slots-TOTAL_FORMS": "2",
+            "slots-INITIAL_FORMS": "0",
+            "slots-0-weekday": "2",
+            "slots-0-start_time": "18:00",
+            "slots-0-end_time": "20:00",
+        },
+    )
+    assert response["Location"] == step("done")
+    profile = Profile.objects.get(user=user)
+    assert [
+        (s.weekday, s.start_time.hour, s.end_time.hour) for s in profile.availability.all()
+    ] == [(2, 18, 20)]
+    bad = client.post(
+        step("goals"),
+        {
+            "title": "Another goal",
+            "slots-TOTAL_FORMS": "1",
+            "slots-INITIAL_FORMS": "0",
+            "slots-0-weekday": "2",
+            "slots-0-start_time": "20:00",
+            "slots-0-end_time": "18:00",
+        },
+    )
+    assert bad.status_code == 200
+    assert not Goal.objects.filter(title="Another goal").exists()

@@ -119,13 +119,22 @@ def test_distributions_are_realistic():
 
 def test_job_titles_read_like_a_person():
     assert job_title_from("Software Developers") == "Software Developer"
-    assert job_title_from("Accountants and Auditors") == "Accountant and Auditor"
+    # One person is an accountant, not "an accountant and auditor".
+    assert job_title_from("Accountants and Auditors") == "Accountant"
+    assert job_title_from("Food Scientists and Technologists") == "Food Scientist"
     assert job_title_from("Computer and Information Systems Managers") == (
         "Computer and Information Systems Manager"
     )
     assert job_title_from("Secretaries and Administrative Assistants, Except Legal") == (
-        "Secretaries and Administrative Assistant"
+        "Secretary"
     )
+    assert job_title_from("Computer Systems Engineers/Architects") == (
+        "Computer Systems Engineer/Architect"
+    )
+    assert job_title_from("First-Line Supervisors of Retail Sales Workers") == (
+        "First-Line Supervisor of Retail Sales Workers"
+    )
+    assert job_title_from("Helpers--Brickmasons, Blockmasons, Stonemasons") == ""
     assert all(occ.job_title for occ in demo_occupations())
 
 
