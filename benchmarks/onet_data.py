@@ -242,3 +242,84 @@ def quality_instance(
     )
     taxonomy = [dict.fromkeys(o.tools, 1.0) for o in load_onet()[0]]
     return mentees, mentors, categories, taxonomy
+
+
+@dataclass(frozen=True)
+class HeldOutInstance:
+    """A cohort drawn from some occupations, and the O*NET data without them.
+
+    ``documents`` and ``categories`` are what a model may be fitted on: the
+    tool lists of every *other* occupation and the categories of the tools
+    that still occur there (a tool only the removed occupations use loses its
+    category too, as a new person's unknown tool would).
+    """
+
+    mentees: Mentees
+    mentors: Mentors
+    documents: list[dict[str, float]]
+    categories: dict[str, str]
+    removed_occupations: int
+    evaluation_skills: int
+    unknown_skills: int
+
+
+def heldout_instance(
+    disjoint: bool,
+    seed: int = 0,
+    n_occupations: int = 250,
+    min_tools: int = 14,
+    sample: int = 7,
+    capacity: int = 2,
+) -> HeldOutInstance:
+    """One mentee and one mentor per evaluation occupation, each listing ``sample`` of its tools.
+
+    ``disjoint``: the two lists share no tool. Everything but skills is the
+    same for everyone, so only the skill model separates candidates.
+    """
+    occupations, categories = load_onet()
+    eligible = [o for o in occupations if len(o.tools) >= min_tools]
+    rng = np.random.default_rng(seed)
+    pick = np.sort(rng.choice(len(eligible), size=min(n_occupations, len(eligible)), replace=False))
+    cohort = [eligible[i] for i in pick]
+    removed = {o.code for o in cohort}
+    rest = [o for o in occupations if o.code not in removed]
+    known = {t for o in rest for t in o.tools}
+    e_skills, r_skills = [], []
+    for o in cohort:
+        if disjoint:
+            order = rng.permutation(len(o.tools))
+            e_skills.append({o.tools[i]: 2.0 for i in order[:sample]})
+            r_skills.append({o.tools[i]: 4.0 for i in order[sample : 2 * sample]})
+        else:
+            e_skills.append(dict.fromkeys(rng.choice(o.tools, size=sample, replace=False), 2.0))
+            r_skills.append(dict.fromkeys(rng.choice(o.tools, size=sample, replace=False), 4.0))
+    n = len(cohort)
+    common = {
+        "text": [""] * n,
+        "years_experience": np.full(n, np.nan),
+        "industry": [""] * n,
+        "occupation_group": [""] * n,
+        "available_hours": np.zeros((n, 168), bool),
+        "languages": [frozenset({"en"})] * n,
+        "formats": [frozenset()] * n,
+    }
+    mentees = Mentees(ids=np.arange(1, n + 1), skills=e_skills, **common)
+    mentors = Mentors(
+        ids=np.arange(n + 1, 2 * n + 1),
+        skills=r_skills,
+        **common,
+        capacity_left=np.full(n, capacity),
+        accepting=np.ones(n, bool),
+        requests_received=np.zeros(n, int),
+        requests_answered_in_time=np.zeros(n, int),
+    )
+    used = {t for d in (*e_skills, *r_skills) for t in d}
+    return HeldOutInstance(
+        mentees=mentees,
+        mentors=mentors,
+        documents=[dict.fromkeys(o.tools, 1.0) for o in rest],
+        categories={t: c for t, c in categories.items() if t in known},
+        removed_occupations=len(removed),
+        evaluation_skills=len(used),
+        unknown_skills=len(used - known),
+    )

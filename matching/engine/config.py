@@ -17,18 +17,20 @@ COMPONENTS: tuple[str, ...] = (
     "context",
     "availability",
     "responsiveness",
+    "related_skills",
 )
 CONTEXT_PREFERENCES = ("same", "different", "any")
 
 
 def _default_weights() -> dict[str, float]:
     return {
-        "skills": 0.40,
+        "skills": 0.20,
         "goals": 0.20,
         "seniority": 0.12,
         "context": 0.08,
         "availability": 0.12,
         "responsiveness": 0.08,
+        "related_skills": 0.20,
     }
 
 
@@ -89,6 +91,10 @@ class EngineConfig:
         Beta prior: a mentor with no history scores the prior rate.
     min_score : float
         Candidates at or below this score are not suggested.
+    related_skill_threshold : float
+        Cosine of two skills' vectors (the skill-relatedness model) from which an
+        explanation names them as close ("Knows MySQL, close to the PostgreSQL
+        you want"); below it no relation is shown.
     """
 
     weights: dict[str, float] = field(default_factory=_default_weights)
@@ -122,6 +128,7 @@ class EngineConfig:
     responsiveness_prior_rate: float = 0.7
     responsiveness_prior_strength: float = 5.0
     min_score: float = 0.0
+    related_skill_threshold: float = 0.6
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(COMPONENTS)
@@ -139,7 +146,12 @@ class EngineConfig:
             raise ValueError("need k >= 1, candidate_width >= k and chunk_size >= 1")
         if self.exposure_strength < 0:
             raise ValueError("exposure_strength must be >= 0")
-        for name in ("skill_lsa_weight", "format_share", "context_industry_share"):
+        for name in (
+            "skill_lsa_weight",
+            "format_share",
+            "context_industry_share",
+            "related_skill_threshold",
+        ):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be within [0, 1]")
 

@@ -2,6 +2,10 @@
 
 ``fit`` learns the vocabularies (skills, skill categories, goal words), the IDF
 weights and the skill co-occurrence model (LSA), and prepares the mentor side.
+A fitted :class:`~matching.engine.relatedness.SkillRelatedness` passed as
+``skill_model`` adds the ``related_skills`` component and replaces the LSA
+(it learned the same kind of relation from more data); without one, the
+``related_skills`` weight goes to ``skills``, which then keeps its LSA part.
 Scoring is chunked over mentees: per chunk a few dense ``chunk x n_mentors``
 float32 matrices are alive, never ``n_mentees x n_mentors``.
 """
@@ -29,7 +33,7 @@ from .results import Candidates, TopK
 from .types import Exclusions, Mentees, Mentors
 
 N_COMPONENTS = len(COMPONENTS)
-SKILLS, GOALS, SENIORITY, CONTEXT, AVAILABILITY, RESPONSIVENESS = range(N_COMPONENTS)
+SKILLS, GOALS, SENIORITY, CONTEXT, AVAILABILITY, RESPONSIVENESS, RELATED = range(N_COMPONENTS)
 YEARS_RESOLUTION = 0.1  # years are keyed at this resolution so seniority tables stay small
 
 
@@ -47,6 +51,8 @@ class _Side:
     group: np.ndarray  # int codes, -1 unknown
     format_bits: np.ndarray  # int, 0 = any
     languages: list[frozenset[str]]
+    # Skill-relatedness vectors (float32, (n, d), d = 0 without a skill model)
+    related: np.ndarray | None = None
     # Column split of the TF-IDF matrices (filled by ``MatchModel._blocks``):
     # the few features most people share go to a dense block (BLAS), the long
     # tail stays sparse, so neither product degenerates.
@@ -104,6 +110,9 @@ class MatchModel(BaseEstimator):
         contributes its category as a lower-weight token, so related tools match.
     random_state : int, RandomState or None
         Seeds the randomized SVD of the skill co-occurrence model.
+    skill_model : SkillRelatedness, optional
+        A fitted skill-relatedness model (learned skill vectors); it gives the
+        ``related_skills`` component and the "close to" explanations.
 
     Attributes
     ----------
@@ -117,6 +126,10 @@ class MatchModel(BaseEstimator):
         The mentors the model was fitted with; scores refer to their rows.
     mentees_ : Mentees
         The mentees the model was fitted with (default for scoring).
+    skill_model_ : SkillRelatedness or None
+        The skill model in use (None when none was given or its weight is 0).
+    weights_ : ndarray of float, shape (n_components,)
+        Weights in use, normalised (``related_skills`` is 0 without a skill model).
     """
 
     def __init__(
@@ -124,10 +137,12 @@ class MatchModel(BaseEstimator):
         config: EngineConfig | Mapping[str, Any] | None = None,
         skill_categories=None,
         random_state=None,
+        skill_model=None,
     ):
         self.config = config
         self.skill_categories = skill_categories
         self.random_state = random_state
+        self.skill_model = skill_model
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -156,6 +171,13 @@ class MatchModel(BaseEstimator):
         elif not isinstance(cfg, EngineConfig):
             cfg = EngineConfig.from_dict(cfg)
         self.config_ = cfg
+        weights = np.array(cfg.weight_vector(), dtype=np.float64)
+        use_related = self.skill_model is not None and weights[RELATED] > 0
+        self.skill_model_ = self.skill_model if use_related else None
+        if not use_related:
+            weights[SKILLS] += weights[RELATED]
+            weights[RELATED] = 0.0
+        self.weights_ = weights
         categories = dict(self.skill_categories or {})
         extra = list(skill_documents or [])
 
@@ -181,7 +203,7 @@ class MatchModel(BaseEstimator):
 
         self.skill_svd_ = None
         n_comp = min(cfg.skill_lsa_components, len(self.skill_vocabulary_) - 1, n_docs - 1)
-        if cfg.skill_lsa_weight > 0 and n_comp >= 2:
+        if cfg.skill_lsa_weight > 0 and n_comp >= 2 and self.skill_model_ is None:
             tfidf = normalize(population @ sp.diags(self.skill_idf_))
             self.skill_svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state).fit(
                 tfidf
@@ -272,6 +294,10 @@ class MatchModel(BaseEstimator):
         elif goals is None:
             goals = self.goals_vectorizer_.transform(people.text).tocsr()
         skills_sparse, skills_dense = self._skill_vectors(raw)
+        if self.skill_model_ is not None:
+            related = self.skill_model_.transform(people.skills, categories=self._categories)
+        else:
+            related = np.zeros((len(people), 0), np.float32)
         hours = np.ascontiguousarray(people.available_hours, dtype=np.float32)
         return _Side(
             skills_sparse=skills_sparse,
@@ -284,12 +310,13 @@ class MatchModel(BaseEstimator):
             group=_codes(people.occupation_group, self.group_vocabulary_),
             format_bits=np.array([C.format_bits(f) for f in people.formats], dtype=np.int64),
             languages=list(people.languages),
+            related=np.ascontiguousarray(related, dtype=np.float32),
         )
 
     def _prepare_mentor_tables(self) -> None:
         """Mentor-side matrices in the layout the chunk loop wants (scaled by weights)."""
         cfg = self.config_
-        w = cfg.weight_vector()
+        w = self.weights_
         r = self._mentor_side
         mentors = self.mentors_
         alpha = cfg.skill_lsa_weight if self.skill_svd_ is not None else 0.0
@@ -312,6 +339,7 @@ class MatchModel(BaseEstimator):
         self._skills_rest_T = (r.skills_rest.T * np.float32(1 - alpha)).tocsr()
         self._goals_block_T = np.ascontiguousarray(r.goals_block.T)
         self._goals_rest_T = r.goals_rest.T.tocsr()
+        self._related_T = np.ascontiguousarray(r.related.T)
         self._hours_T = np.ascontiguousarray(r.hours.T)
         # Mentor-only terms and mentor-only filters become one bias row.
         resp = C.responsiveness(mentors.requests_received, mentors.requests_answered_in_time, cfg)
@@ -439,7 +467,9 @@ class MatchModel(BaseEstimator):
             size = max(c, self.config_.chunk_size)
             ws = {
                 name: np.empty((size, m), np.float32)
-                for name in ("skills", "goals", "hours", "total", "buf")
+                for name in ("skills", "goals", "hours", "total", "buf", "related")[
+                    : 6 if self.skill_model_ is not None else 5
+                ]
             }
             local.ws = ws
         return {name: a[:c] for name, a in ws.items()}
@@ -467,6 +497,12 @@ class MatchModel(BaseEstimator):
         np.matmul(side.goals_block[rows], self._goals_block_T, out=goals)
         _add_sparse(goals, side.goals_rest[rows] @ self._goals_rest_T)
         _add_scaled(total, goals, w[GOALS])
+        related = ws.get("related")
+        if related is not None:
+            # related_skills = clip(cosine of the learned skill vectors, 0, 1)
+            np.matmul(side.related[rows], self._related_T, out=related)
+            np.clip(related, 0, 1, out=related)
+            _add_scaled(total, related, w[RELATED])
         # availability: hours part as a matrix; the format part comes with the tables
         np.matmul(side.hours[rows], self._hours_T, out=hours)
         np.minimum(hours, cfg.overlap_target_hours, out=hours)
@@ -517,6 +553,7 @@ class MatchModel(BaseEstimator):
         comps[..., CONTEXT] = np.asarray(ctx)[ctx_inv[:, None], top]
         comps[..., AVAILABILITY] = C.availability(hrs, fmt[fmt_inv[:, None], top], cfg)
         comps[..., RESPONSIVENESS] = self._responsiveness[top]
+        comps[..., RELATED] = 0.0 if related is None else np.take_along_axis(related, top, axis=1)
         top = np.where(valid, top, -1)
         vals = np.where(valid, vals, np.nan).astype(np.float32)
         comps[~valid] = np.nan
@@ -684,6 +721,9 @@ class MatchModel(BaseEstimator):
         fmt = C.format_compatible(side.format_bits[a], r.format_bits[b])
         comp[:, AVAILABILITY] = C.availability(hours, fmt, cfg)
         comp[:, RESPONSIVENESS] = self._responsiveness[b]
+        if self.skill_model_ is not None:
+            cos = (side.related[a] * r.related[b]).sum(axis=1)
+            comp[:, RELATED] = np.clip(cos, 0, 1)
         scores = comp @ self._weights
         allowed = self._eligible[b].copy()
         for p, (i, j) in enumerate(zip(a, b, strict=True)):
@@ -716,7 +756,18 @@ class MatchModel(BaseEstimator):
             components=comp[0],
             score=float(score[0]),
             categories=self._categories,
+            **self._explain_options(),
         )
+
+    def _explain_options(self) -> dict[str, Any]:
+        return {
+            "relatedness": self.skill_model_,
+            "related_threshold": self.config_.related_skill_threshold,
+        }
+
+    def explain_options(self) -> dict[str, Any]:
+        """Keyword arguments that make :func:`explain.explain_pair` match this model."""
+        return {"categories": self._categories, **self._explain_options()}
 
     def explain_topk(
         self, result: TopK, mentees: Mentees | None = None
@@ -738,6 +789,7 @@ class MatchModel(BaseEstimator):
                         components=result.components[pos, slot],
                         score=float(result.scores[pos, slot]),
                         categories=self._categories,
+                        **self._explain_options(),
                     )
                 )
             out.append(items)

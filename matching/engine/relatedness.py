@@ -1,0 +1,396 @@
+"""Skill relatedness: a low-rank model of which skills occur together.
+
+Two people in the same job rarely list the same tools, so exact-tag TF-IDF
+gives them nothing in common. This model learns a vector per skill from
+skill lists (occupations' tool lists, the platform's own profiles): the
+truncated SVD of the document x skill TF-IDF matrix, so tools used in the
+same jobs end up close. A person is the IDF- and level-weighted, normalised
+mean of their skills' vectors; the cosine of two people is the
+``related_skills`` score component.
+
+Skills the fit never saw (free-text tags, pending ones, new aliases) are
+placed as well as the data allows, in this order:
+
+1. by category: the normalised mean of the known skills of their category;
+2. by name: the similarity-weighted mean of the known skills whose names
+   are closest in character n-grams ("Postgres" -> "PostgreSQL"), when the
+   similarity reaches ``name_min_similarity``;
+3. otherwise left out of the dense part (exact TF-IDF still matches them).
+
+No Django import: the Django side stores the learned arrays
+(:meth:`SkillRelatedness.to_arrays`) and rebuilds the estimator from them
+(:meth:`SkillRelatedness.from_arrays`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
+
+#: Arrays that fully describe a fitted model (see :meth:`SkillRelatedness.to_arrays`).
+ARRAY_NAMES = ("names", "vectors", "idf", "category_names", "category_vectors", "skill_categories")
+
+
+def _key(name: str) -> str:
+    return " ".join(str(name).lower().split())
+
+
+def _as_weights(doc: Mapping[str, float] | Iterable[str]) -> dict[str, float]:
+    if isinstance(doc, Mapping):
+        return {str(k): float(v) for k, v in doc.items()}
+    return {str(k): 1.0 for k in doc}
+
+
+class SkillRelatedness(BaseEstimator):
+    """Learned skill vectors from skill co-occurrence (truncated SVD).
+
+    Parameters
+    ----------
+    n_components : int, default=128
+        Dimensions of the skill vectors (capped by the data's rank).
+    min_df : int, default=1
+        A skill must occur in at least this many documents to get a vector.
+    name_neighbors : int, default=5
+        Known skills averaged to place an unknown skill by its name.
+    name_min_similarity : float, default=0.3
+        Character n-gram cosine a known name must reach to place an unknown skill
+        (explanations ask more, see :meth:`related_pairs`).
+    random_state : int, RandomState instance or None, default=None
+        Seeds the randomized SVD.
+
+    Attributes
+    ----------
+    vocabulary_ : dict of str to int
+        Lower-cased skill name -> row of ``vectors_``.
+    names_ : ndarray of str
+        Skill names as given at fit time, in row order.
+    vectors_ : ndarray of float32, shape (n_skills, n_dims)
+        L2-normalised skill vectors.
+    idf_ : ndarray of float32, shape (n_skills,)
+        Smoothed IDF of each skill over the fit documents.
+    category_vectors_ : dict of str to ndarray
+        Category -> normalised mean vector of its known skills.
+    skill_categories_ : dict of str to str
+        Lower-cased skill name -> category, as known at fit time.
+    n_documents_ : int
+        Documents the model was fitted on (0 when rebuilt from arrays).
+    explained_variance_ratio_ : float
+        Share of the TF-IDF matrix's variance the vectors keep (NaN when rebuilt).
+    """
+
+    def __init__(
+        self,
+        n_components: int = 128,
+        min_df: int = 1,
+        name_neighbors: int = 5,
+        name_min_similarity: float = 0.3,
+        random_state=None,
+    ):
+        self.n_components = n_components
+        self.min_df = min_df
+        self.name_neighbors = name_neighbors
+        self.name_min_similarity = name_min_similarity
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fit
+    def fit(
+        self,
+        documents: Sequence[Mapping[str, float] | Iterable[str]],
+        y=None,
+        categories: Mapping[str, str] | None = None,
+    ):
+        """Learn skill vectors from skill lists.
+
+        Parameters
+        ----------
+        documents : list of (dict of skill -> weight, or iterable of skill names)
+            One list per occupation or per person; weights are ignored
+            (a skill is in a list or not).
+        y : ignored
+        categories : dict of str to str, optional
+            Skill name -> category, for placing unknown skills by category.
+
+        Returns
+        -------
+        self : SkillRelatedness
+        """
+        if self.n_components < 1:
+            raise ValueError("n_components must be >= 1")
+        docs = [{_key(k) for k, w in _as_weights(d).items() if w > 0 and _key(k)} for d in documents]
+        shown: dict[str, str] = {}
+        for d in documents:
+            for k in _as_weights(d):
+                shown.setdefault(_key(k), str(k).strip())
+        df_all: dict[str, int] = {}
+        for d in docs:
+            for k in d:
+                df_all[k] = df_all.get(k, 0) + 1
+        keys = sorted(k for k, n in df_all.items() if n >= self.min_df)
+        vocab = {k: j for j, k in enumerate(keys)}
+        rows, cols = [], []
+        for i, d in enumerate(docs):
+            for k in d:
+                j = vocab.get(k)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+        n_docs, n_skills = len(docs), len(keys)
+        X = sp.csr_matrix(
+            (np.ones(len(rows), np.float64), (rows, cols)), shape=(n_docs, n_skills)
+        )
+        df = np.bincount(X.indices, minlength=n_skills)
+        idf = np.log((1 + n_docs) / (1 + df)) + 1
+        n_dims = min(self.n_components, n_skills - 1, n_docs - 1)
+        if n_dims < 1:
+            raise ValueError(
+                f"need at least 2 documents and 2 skills to fit, got {n_docs} and {n_skills}"
+            )
+        tfidf = normalize(X @ sp.diags(idf))
+        svd = TruncatedSVD(n_components=n_dims, random_state=self.random_state).fit(tfidf)
+        # A skill's vector: its loadings scaled by the singular values (the
+        # dimensions that explain more co-occurrence weigh more), normalised.
+        vectors = normalize(svd.components_.T * svd.singular_values_).astype(np.float32)
+        self.vocabulary_ = vocab
+        self.names_ = np.array([shown[k] for k in keys], dtype=str)
+        self.vectors_ = vectors
+        self.idf_ = idf.astype(np.float32)
+        self.n_documents_ = n_docs
+        self.explained_variance_ratio_ = float(svd.explained_variance_ratio_.sum())
+        self.skill_categories_ = {
+            _key(k): str(c) for k, c in dict(categories or {}).items() if c and _key(k)
+        }
+        self.category_vectors_ = self._category_centroids()
+        self._name_index = None
+        return self
+
+    def _category_centroids(self) -> dict[str, np.ndarray]:
+        members: dict[str, list[int]] = {}
+        for k, c in self.skill_categories_.items():
+            j = self.vocabulary_.get(k)
+            if j is not None:
+                members.setdefault(c, []).append(j)
+        out = {}
+        for c, js in sorted(members.items()):
+            v = self.vectors_[js].mean(axis=0)
+            norm = float(np.linalg.norm(v))
+            if norm > 0:
+                out[c] = (v / norm).astype(np.float32)
+        return out
+
+    # ------------------------------------------------------------ storage
+    def to_arrays(self) -> dict[str, np.ndarray]:
+        """The learned state as plain arrays (no objects: safe for ``np.savez``)."""
+        check_is_fitted(self, "vectors_")
+        cats = sorted(self.category_vectors_)
+        dims = self.vectors_.shape[1]
+        pairs = sorted(self.skill_categories_.items())
+        return {
+            "names": self.names_.astype(str),
+            "vectors": self.vectors_.astype(np.float32),
+            "idf": self.idf_.astype(np.float32),
+            "category_names": np.array(cats, dtype=str),
+            "category_vectors": np.array(
+                [self.category_vectors_[c] for c in cats], dtype=np.float32
+            ).reshape(len(cats), dims),
+            "skill_categories": np.array(pairs, dtype=str).reshape(len(pairs), 2),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: Mapping[str, np.ndarray], **params: Any) -> SkillRelatedness:
+        """A fitted model rebuilt from :meth:`to_arrays` output (no refit)."""
+        missing = [n for n in ARRAY_NAMES if n not in arrays]
+        if missing:
+            raise ValueError(f"skill model arrays missing: {missing}")
+        model = cls(**params)
+        names = np.asarray(arrays["names"]).astype(str)
+        model.names_ = names
+        model.vocabulary_ = {_key(n): j for j, n in enumerate(names.tolist())}
+        model.vectors_ = np.ascontiguousarray(arrays["vectors"], dtype=np.float32)
+        model.idf_ = np.asarray(arrays["idf"], dtype=np.float32)
+        model.category_vectors_ = {
+            str(c): np.asarray(v, dtype=np.float32)
+            for c, v in zip(
+                np.asarray(arrays["category_names"]).tolist(),
+                np.asarray(arrays["category_vectors"]),
+                strict=True,
+            )
+        }
+        model.skill_categories_ = {
+            str(k): str(c) for k, c in np.asarray(arrays["skill_categories"]).tolist()
+        }
+        model.n_documents_ = 0
+        model.explained_variance_ratio_ = float("nan")
+        model._name_index = None
+        if len(names) != len(model.vectors_) or len(names) != len(model.idf_):
+            raise ValueError("skill model arrays disagree in length")
+        return model
+
+    @property
+    def n_dims_(self) -> int:
+        check_is_fitted(self, "vectors_")
+        return int(self.vectors_.shape[1])
+
+    # ------------------------------------------------------ placing skills
+    def _names_matrix(self):
+        index = getattr(self, "_name_index", None)
+        if index is None:
+            vectorizer = TfidfVectorizer(
+                analyzer="char_wb", ngram_range=(3, 4), lowercase=True, dtype=np.float32
+            )
+            matrix = vectorizer.fit_transform(list(self.vocabulary_))
+            index = self._name_index = (vectorizer, matrix.T.tocsr())
+        return index
+
+    def place(
+        self, names: Iterable[str], categories: Mapping[str, str] | None = None
+    ) -> dict[str, tuple[np.ndarray, float, str, float]]:
+        """Vector, IDF, how each name was placed ("known", "category" or "name") and
+        the confidence (1, or the best name similarity).
+
+        Names that cannot be placed are absent from the result. ``categories``
+        (skill name -> category) adds what the fit did not know, e.g. a skill
+        added to the taxonomy since.
+        """
+        check_is_fitted(self, "vectors_")
+        extra = {_key(k): str(c) for k, c in dict(categories or {}).items() if c}
+        max_idf = float(self.idf_.max()) if len(self.idf_) else 1.0
+        out: dict[str, tuple[np.ndarray, float, str, float]] = {}
+        by_name: list[str] = []
+        for name in names:
+            if name in out:
+                continue
+            key = _key(name)
+            j = self.vocabulary_.get(key)
+            if j is not None:
+                out[name] = (self.vectors_[j], float(self.idf_[j]), "known", 1.0)
+                continue
+            cat = extra.get(key) or self.skill_categories_.get(key)
+            if cat is not None and cat in self.category_vectors_:
+                out[name] = (self.category_vectors_[cat], max_idf, "category", 1.0)
+                continue
+            if key:
+                by_name.append(name)
+        if by_name and len(self.vocabulary_) and self.name_neighbors > 0:
+            vectorizer, known_t = self._names_matrix()
+            query = vectorizer.transform([_key(n) for n in by_name])
+            sims = (query @ known_t).toarray()
+            k = min(self.name_neighbors, sims.shape[1])
+            top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+            for i, name in enumerate(by_name):
+                cols = top[i]
+                s = sims[i, cols]
+                ok = s >= self.name_min_similarity
+                if not ok.any():
+                    continue
+                v = (s[ok, None] * self.vectors_[cols[ok]]).sum(axis=0)
+                norm = float(np.linalg.norm(v))
+                if norm > 0:
+                    idf = float((s[ok] * self.idf_[cols[ok]]).sum() / s[ok].sum())
+                    out[name] = ((v / norm).astype(np.float32), idf, "name", float(s.max()))
+        return out
+
+    def skill_vectors(
+        self,
+        names: Sequence[str],
+        categories: Mapping[str, str] | None = None,
+        min_confidence: float = 0.0,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(vectors (n, d) float32, placed (n,) bool) for ``names``; zeros where not placed
+        (or placed by a name similarity below ``min_confidence``)."""
+        check_is_fitted(self, "vectors_")
+        placed = self.place(names, categories)
+        out = np.zeros((len(names), self.vectors_.shape[1]), np.float32)
+        ok = np.zeros(len(names), bool)
+        for i, name in enumerate(names):
+            hit = placed.get(name)
+            if hit is not None and hit[3] >= min_confidence:
+                out[i] = hit[0]
+                ok[i] = True
+        return out, ok
+
+    # ------------------------------------------------------------ people
+    def transform(
+        self,
+        documents: Sequence[Mapping[str, float] | Iterable[str]],
+        categories: Mapping[str, str] | None = None,
+    ) -> np.ndarray:
+        """People's vectors: normalised sum of IDF x weight x skill vector.
+
+        Parameters
+        ----------
+        documents : list of (dict of skill -> weight, or iterable of names)
+            A person's skills with their level / priority as the weight.
+        categories : dict of str to str, optional
+            Categories of skills the fit did not know.
+
+        Returns
+        -------
+        ndarray of float32, shape (n, n_dims)
+            L2-normalised; all zeros for a person none of whose skills could be placed.
+        """
+        check_is_fitted(self, "vectors_")
+        docs = [_as_weights(d) for d in documents]
+        names = sorted({k for d in docs for k in d})
+        placed = self.place(names, categories)
+        col = {name: i for i, name in enumerate(n for n in names if n in placed)}
+        table = np.zeros((len(col), self.vectors_.shape[1]), np.float32)
+        for name, i in col.items():
+            vec, idf, _, _ = placed[name]
+            table[i] = vec * np.float32(idf)
+        indptr, indices, data = [0], [], []
+        for d in docs:
+            for name, w in d.items():
+                i = col.get(name)
+                if i is not None and w > 0:
+                    indices.append(i)
+                    data.append(w)
+            indptr.append(len(indices))
+        weights = sp.csr_matrix(
+            (np.array(data, np.float32), np.array(indices, np.int64), np.array(indptr, np.int64)),
+            shape=(len(docs), len(col)),
+        )
+        out = np.asarray(weights @ table, dtype=np.float32) if len(col) else None
+        if out is None:
+            return np.zeros((len(docs), self.vectors_.shape[1]), np.float32)
+        return normalize(out).astype(np.float32)
+
+    def fit_transform(self, documents, y=None, categories=None):
+        return self.fit(documents, categories=categories).transform(documents, categories)
+
+    # ------------------------------------------------------- explanations
+    def related_pairs(
+        self,
+        wanted: Iterable[str],
+        offered: Iterable[str],
+        threshold: float,
+        categories: Mapping[str, str] | None = None,
+        min_name_similarity: float = 0.5,
+    ) -> list[tuple[str, str, float]]:
+        """(wanted, offered, cosine) for every pair at or above ``threshold``.
+
+        Exact matches (the same name) are left out: they are shared skills,
+        not related ones. A skill placed only by a loose name resemblance
+        (below ``min_name_similarity``) is never named. Best first.
+        """
+        wanted = [w for w in dict.fromkeys(wanted)]
+        offered = [o for o in dict.fromkeys(offered) if _key(o) not in {_key(w) for w in wanted}]
+        if not wanted or not offered:
+            return []
+        wv, wok = self.skill_vectors(wanted, categories, min_name_similarity)
+        ov, ook = self.skill_vectors(offered, categories, min_name_similarity)
+        sims = wv @ ov.T
+        sims[~wok] = -1
+        sims[:, ~ook] = -1
+        out = [
+            (wanted[i], offered[j], float(sims[i, j]))
+            for i, j in zip(*np.nonzero(sims >= threshold), strict=True)
+        ]
+        return sorted(out, key=lambda t: (-t[2], t[0], t[1]))
