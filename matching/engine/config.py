@@ -128,7 +128,7 @@ class EngineConfig:
     responsiveness_prior_rate: float = 0.7
     responsiveness_prior_strength: float = 5.0
     min_score: float = 0.0
-    related_skill_threshold: float = 0.6
+    related_skill_threshold: float = 0.5
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(COMPONENTS)

@@ -28,7 +28,7 @@ def explain_pair(
     categories: Mapping[str, str] | None = None,
     max_skills: int = 5,
     relatedness=None,
-    related_threshold: float = 0.6,
+    related_threshold: float = 0.5,
 ) -> dict[str, Any]:
     """Explain one (mentee, mentor) pair; ``mentee`` and ``mentor`` hold one row each.
 

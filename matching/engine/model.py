@@ -492,7 +492,8 @@ class MatchModel(BaseEstimator):
         # skills = clip((1-a) * tfidf cosine + a * LSA cosine, 0, 1): dense block + sparse tail
         np.matmul(side.skills_block[rows], self._skills_block_T, out=skills)
         _add_sparse(skills, side.skills_rest[rows] @ self._skills_rest_T)
-        np.clip(skills, 0, 1, out=skills)
+        if self._alpha:  # TF-IDF cosines of non-negative vectors are in [0, 1] already
+            np.clip(skills, 0, 1, out=skills)
         np.multiply(skills, np.float32(w[SKILLS]), out=total)
         np.matmul(side.goals_block[rows], self._goals_block_T, out=goals)
         _add_sparse(goals, side.goals_rest[rows] @ self._goals_rest_T)
@@ -501,7 +502,7 @@ class MatchModel(BaseEstimator):
         if related is not None:
             # related_skills = clip(cosine of the learned skill vectors, 0, 1)
             np.matmul(side.related[rows], self._related_T, out=related)
-            np.clip(related, 0, 1, out=related)
+            np.maximum(related, 0, out=related)  # cosines of unit vectors are <= 1
             _add_scaled(total, related, w[RELATED])
         # availability: hours part as a matrix; the format part comes with the tables
         np.matmul(side.hours[rows], self._hours_T, out=hours)
@@ -554,6 +555,9 @@ class MatchModel(BaseEstimator):
         comps[..., AVAILABILITY] = C.availability(hrs, fmt[fmt_inv[:, None], top], cfg)
         comps[..., RESPONSIVENESS] = self._responsiveness[top]
         comps[..., RELATED] = 0.0 if related is None else np.take_along_axis(related, top, axis=1)
+        # float32 rounding may put a cosine a hair above 1 (the matrices are not clipped at 1)
+        for col in (SKILLS, RELATED):
+            np.minimum(comps[..., col], 1.0, out=comps[..., col])
         top = np.where(valid, top, -1)
         vals = np.where(valid, vals, np.nan).astype(np.float32)
         comps[~valid] = np.nan

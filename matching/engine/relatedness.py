@@ -36,7 +36,27 @@ from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
 #: Arrays that fully describe a fitted model (see :meth:`SkillRelatedness.to_arrays`).
-ARRAY_NAMES = ("names", "vectors", "idf", "category_names", "category_vectors", "skill_categories")
+ARRAY_NAMES = (
+    "names",
+    "vectors",
+    "idf",
+    "categories",
+    "category_vectors",
+    "categorised_skills",
+    "skill_category_codes",
+)
+#: Separator of the strings packed into one UTF-8 byte array (never in a skill name).
+_SEP = "\x1f"
+
+
+def _pack(strings: Sequence[str]) -> np.ndarray:
+    """Strings as one uint8 array (a unicode array would store 4 bytes x the longest name each)."""
+    return np.frombuffer(_SEP.join(strings).encode("utf-8"), dtype=np.uint8).copy()
+
+
+def _unpack(packed: np.ndarray) -> list[str]:
+    text = np.asarray(packed, dtype=np.uint8).tobytes().decode("utf-8")
+    return text.split(_SEP) if text else []
 
 
 def _key(name: str) -> str:
@@ -124,7 +144,9 @@ class SkillRelatedness(BaseEstimator):
         """
         if self.n_components < 1:
             raise ValueError("n_components must be >= 1")
-        docs = [{_key(k) for k, w in _as_weights(d).items() if w > 0 and _key(k)} for d in documents]
+        docs = [
+            {_key(k) for k, w in _as_weights(d).items() if w > 0 and _key(k)} for d in documents
+        ]
         shown: dict[str, str] = {}
         for d in documents:
             for k in _as_weights(d):
@@ -143,9 +165,7 @@ class SkillRelatedness(BaseEstimator):
                     rows.append(i)
                     cols.append(j)
         n_docs, n_skills = len(docs), len(keys)
-        X = sp.csr_matrix(
-            (np.ones(len(rows), np.float64), (rows, cols)), shape=(n_docs, n_skills)
-        )
+        X = sp.csr_matrix((np.ones(len(rows), np.float64), (rows, cols)), shape=(n_docs, n_skills))
         df = np.bincount(X.indices, minlength=n_skills)
         idf = np.log((1 + n_docs) / (1 + df)) + 1
         n_dims = min(self.n_components, n_skills - 1, n_docs - 1)
@@ -187,20 +207,27 @@ class SkillRelatedness(BaseEstimator):
 
     # ------------------------------------------------------------ storage
     def to_arrays(self) -> dict[str, np.ndarray]:
-        """The learned state as plain arrays (no objects: safe for ``np.savez``)."""
+        """The learned state as plain numeric arrays (safe for ``np.savez`` without pickle).
+
+        Strings are packed as UTF-8 bytes; ``category_vectors`` has one row per
+        entry of ``categories`` (zeros for a category with no known skill).
+        """
         check_is_fitted(self, "vectors_")
-        cats = sorted(self.category_vectors_)
+        cats = sorted(set(self.skill_categories_.values()) | set(self.category_vectors_))
+        code = {c: i for i, c in enumerate(cats)}
         dims = self.vectors_.shape[1]
+        centroids = np.zeros((len(cats), dims), np.float32)
+        for c, v in self.category_vectors_.items():
+            centroids[code[c]] = v
         pairs = sorted(self.skill_categories_.items())
         return {
-            "names": self.names_.astype(str),
+            "names": _pack(self.names_.tolist()),
             "vectors": self.vectors_.astype(np.float32),
             "idf": self.idf_.astype(np.float32),
-            "category_names": np.array(cats, dtype=str),
-            "category_vectors": np.array(
-                [self.category_vectors_[c] for c in cats], dtype=np.float32
-            ).reshape(len(cats), dims),
-            "skill_categories": np.array(pairs, dtype=str).reshape(len(pairs), 2),
+            "categories": _pack(cats),
+            "category_vectors": centroids,
+            "categorised_skills": _pack([k for k, _ in pairs]),
+            "skill_category_codes": np.array([code[c] for _, c in pairs], dtype=np.int32),
         }
 
     @classmethod
@@ -210,22 +237,23 @@ class SkillRelatedness(BaseEstimator):
         if missing:
             raise ValueError(f"skill model arrays missing: {missing}")
         model = cls(**params)
-        names = np.asarray(arrays["names"]).astype(str)
-        model.names_ = names
-        model.vocabulary_ = {_key(n): j for j, n in enumerate(names.tolist())}
+        names = _unpack(arrays["names"])
+        model.names_ = np.array(names, dtype=str)
+        model.vocabulary_ = {_key(n): j for j, n in enumerate(names)}
         model.vectors_ = np.ascontiguousarray(arrays["vectors"], dtype=np.float32)
         model.idf_ = np.asarray(arrays["idf"], dtype=np.float32)
+        cats = _unpack(arrays["categories"])
+        centroids = np.asarray(arrays["category_vectors"], dtype=np.float32)
+        if len(cats) != len(centroids):
+            raise ValueError("skill model arrays disagree in length")
         model.category_vectors_ = {
-            str(c): np.asarray(v, dtype=np.float32)
-            for c, v in zip(
-                np.asarray(arrays["category_names"]).tolist(),
-                np.asarray(arrays["category_vectors"]),
-                strict=True,
-            )
+            c: centroids[i] for i, c in enumerate(cats) if np.any(centroids[i])
         }
-        model.skill_categories_ = {
-            str(k): str(c) for k, c in np.asarray(arrays["skill_categories"]).tolist()
-        }
+        keys = _unpack(arrays["categorised_skills"])
+        codes = np.asarray(arrays["skill_category_codes"]).tolist()
+        if len(keys) != len(codes):
+            raise ValueError("skill model arrays disagree in length")
+        model.skill_categories_ = {k: cats[i] for k, i in zip(keys, codes, strict=True)}
         model.n_documents_ = 0
         model.explained_variance_ratio_ = float("nan")
         model._name_index = None
@@ -380,8 +408,9 @@ class SkillRelatedness(BaseEstimator):
         not related ones. A skill placed only by a loose name resemblance
         (below ``min_name_similarity``) is never named. Best first.
         """
-        wanted = [w for w in dict.fromkeys(wanted)]
-        offered = [o for o in dict.fromkeys(offered) if _key(o) not in {_key(w) for w in wanted}]
+        wanted = list(dict.fromkeys(wanted))
+        wanted_keys = {_key(w) for w in wanted}
+        offered = [o for o in dict.fromkeys(offered) if _key(o) not in wanted_keys]
         if not wanted or not offered:
             return []
         wv, wok = self.skill_vectors(wanted, categories, min_name_similarity)

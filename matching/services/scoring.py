@@ -81,6 +81,8 @@ from matching.models import (
 from mentorship.errors import Refusal
 from profiles.models import AvailabilitySlot, Goal, Profile, ProfileSkill
 
+from . import skill_model  # issue 15: the learned skill-relatedness model
+
 logger = logging.getLogger(__name__)
 
 HOURS_PER_WEEK = 168
@@ -424,14 +426,23 @@ def population_load(
     )
 
 
-def model_fit(population: Population, engine_config: EngineConfig) -> MatchModel | None:
-    """The engine's model fitted on everyone; None when there is nobody to match."""
+def model_fit(
+    population: Population,
+    engine_config: EngineConfig,
+    skill_model_version: int | str | None = skill_model.CURRENT,
+) -> MatchModel | None:
+    """The engine's model fitted on everyone; None when there is nobody to match.
+
+    ``skill_model_version``: the skill-relatedness version to score with (a
+    run passes the one it recorded; default the newest; None = without).
+    """
     if not len(population.mentees) or not len(population.mentors):
         return None
     return MatchModel(
         config=engine_config,
         skill_categories=population.skill_categories,
         random_state=RANDOM_STATE,
+        skill_model=skill_model.skill_model_load(version=skill_model_version),  # issue 15
     ).fit(population.mentees, population.mentors)
 
 
@@ -489,7 +500,7 @@ def _score_rows(
                 mentor=mentor,
                 components=top.components[pos, slot],
                 score=score,
-                categories=population.skill_categories,
+                **model.explain_options(),  # issue 15: names close skills too
             )
             rank += 1
             result.suggestions.append(
@@ -616,7 +627,11 @@ def _snapshot_load(run: MatchRun) -> tuple[MatchModel, Population]:
             model, population = pickle.load(fh)  # noqa: S301 - written by _snapshot_save
     else:
         population = population_load()
-        model = model_fit(population, EngineConfig.from_dict(run.parameters.get("engine")))
+        model = model_fit(
+            population,
+            EngineConfig.from_dict(run.parameters.get("engine")),
+            run.parameters.get("skill_model_version"),  # issue 15: the run's version
+        )
         _snapshot_save(run.pk, model, population)
         return model, population
     _SNAPSHOT_CACHE.clear()
@@ -688,6 +703,7 @@ def match_run_start(
         "chunk_size": int(chunk_size or DEFAULT_CHUNK_SIZE),
         "engine": config.engine_config().to_dict(),
         "use_learned_weights": config.use_learned_weights and bool(config.learned_weights),
+        "skill_model_version": skill_model.skill_model_current_version(),  # issue 15
     }
     try:
         with transaction.atomic():
@@ -749,7 +765,11 @@ def match_run_prepare(*, run_id: int) -> list[int]:
     else:
         started = time.perf_counter()
         population = population_load()
-        model = model_fit(population, EngineConfig.from_dict(run.parameters.get("engine")))
+        model = model_fit(
+            population,
+            EngineConfig.from_dict(run.parameters.get("engine")),
+            run.parameters.get("skill_model_version"),  # issue 15: the run's version
+        )
         _snapshot_save(run.pk, model, population)
         fit_seconds = time.perf_counter() - started - population.seconds
         if not has_plan:
@@ -989,7 +1009,11 @@ def match_rescore_user(*, user_id: int) -> MatchRun | None:
             mentees_count=len(rows),
             mentors_count=len(population.mentors),
             suggestions_count=written,
-            parameters={"engine": engine_config.to_dict(), "mentee_ids": targets},
+            parameters={
+                "engine": engine_config.to_dict(),
+                "mentee_ids": targets,
+                "skill_model_version": skill_model.skill_model_version_of(model),  # issue 15
+            },
             figures={
                 "load_seconds": round(population.seconds, 3),
                 "seconds": round((now - run.started_at).total_seconds(), 3),
@@ -1088,7 +1112,7 @@ def _cohort_compute(run: MatchRun) -> MatchRun:
             mentor=mentor,
             components=cands.components[pos, slot],
             score=score,
-            categories=population.skill_categories,
+            **model.explain_options(),  # issue 15: names close skills too
         )
         rows.append(
             Suggestion(
@@ -1114,7 +1138,11 @@ def _cohort_compute(run: MatchRun) -> MatchRun:
             mentees_count=len(mentees),
             mentors_count=len(mentors),
             suggestions_count=len(rows),
-            parameters={"engine": engine_config.to_dict(), "mode": run.mode},
+            parameters={
+                "engine": engine_config.to_dict(),
+                "mode": run.mode,
+                "skill_model_version": skill_model.skill_model_version_of(model),  # issue 15
+            },
             figures={
                 "matched": assignment.matched,
                 "unmatched": len(unmatched),

@@ -13,6 +13,7 @@ COMPONENT_LABELS = {
     "context": ("Field", "briefcase"),
     "availability": ("Time & format", "clock"),
     "responsiveness": ("Responsiveness", "reply"),
+    "related_skills": ("Related skills", "diagram-3"),
 }
 
 
