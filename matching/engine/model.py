@@ -25,6 +25,7 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from . import components as C
@@ -173,6 +174,10 @@ class MatchModel(BaseEstimator):
         self.config_ = cfg
         weights = np.array(cfg.weight_vector(), dtype=np.float64)
         use_related = self.skill_model is not None and weights[RELATED] > 0
+        if use_related:
+            # clone() hands estimator parameters over unfitted (scikit-learn's rule):
+            # pass sklearn.frozen.FrozenEstimator(skill_model) to keep it fitted.
+            check_is_fitted(self.skill_model, msg="skill_model must be a fitted SkillRelatedness")
         self.skill_model_ = self.skill_model if use_related else None
         if not use_related:
             weights[SKILLS] += weights[RELATED]
