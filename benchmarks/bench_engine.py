@@ -55,9 +55,12 @@ def skill_model(scale: str) -> tuple[SkillRelatedness, float]:
     """The skill-relatedness model as the platform fits it: O*NET tool lists plus
     the community's own skill lists (offered and wanted, one list each)."""
     mentees, mentors, categories, _ = instance(scale)
-    docs = [o.tools for o in load_onet()[0]] + mentees.skills + mentors.skills
+    occupations = load_onet()[0]
+    docs = [o.tools for o in occupations] + mentees.skills + mentors.skills
+    texts = [f"{o.title}. {o.description}" for o in occupations]
+    texts += [None] * (len(docs) - len(texts))
     seconds, model, _ = median_time(
-        lambda: SkillRelatedness(random_state=0).fit(docs, categories=categories), 1
+        lambda: SkillRelatedness(random_state=0).fit(docs, categories=categories, texts=texts), 1
     )
     return model, seconds
 
@@ -339,6 +342,7 @@ def quality_onet(scale: str) -> dict:
 
 
 HELDOUT_COHORTS = {"full": 10, "small": 2}
+GOALS_COHORTS = {"full": 4, "small": 1}
 
 
 def _heldout_figures(scale: str) -> dict:
@@ -382,4 +386,32 @@ def _heldout_figures(scale: str) -> dict:
                 figures[f"{name}_{metric}"] = round(float(np.mean([r[metric] for r in rs])), 4)
             figures[f"{name}_recall_at_10_per_cohort"] = [round(r["recall_at_10"], 3) for r in rs]
         out[label] = figures
+    out["goals"] = _goals_figures(scale)
+    return out
+
+
+def _goals_figures(scale: str) -> dict:
+    """Goal texts placed among the skills (``related_goals_weight``) vs not, same cohorts.
+
+    Every mentee has the goal "Move into <occupation title>" (the title is not in
+    the fit data: its occupation was removed) and lists 7, 3 or 0 tools; mentors'
+    text is their tools. recall@10 means over ``GOALS_COHORTS[scale]`` cohorts.
+    """
+    seeds = range(GOALS_COHORTS[scale])
+    out: dict = {"cohorts": len(seeds), "goal": "Move into <occupation title>"}
+    for label, disjoint in (("independent", False), ("disjoint", True)):
+        for tools in (7, 3, 0):
+            for name, weight in (("with_goal_vectors", 1.0), ("without", 0.0)):
+                rs = [
+                    heldout_recall(
+                        disjoint,
+                        {"related_goals_weight": weight},
+                        seed=s,
+                        mentee_tools=tools,
+                        goals=True,
+                    )
+                    for s in seeds
+                ]
+                key = f"{label}_mentee_tools_{tools}_{name}_recall_at_10"
+                out[key] = round(float(np.mean([r["recall_at_10"] for r in rs])), 4)
     return out

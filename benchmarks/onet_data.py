@@ -257,6 +257,7 @@ class HeldOutInstance:
     mentees: Mentees
     mentors: Mentors
     documents: list[dict[str, float]]
+    texts: list[str]
     categories: dict[str, str]
     removed_occupations: int
     evaluation_skills: int
@@ -270,11 +271,17 @@ def heldout_instance(
     min_tools: int = 14,
     sample: int = 7,
     capacity: int = 2,
+    mentee_tools: int | None = None,
+    goals: bool = False,
 ) -> HeldOutInstance:
     """One mentee and one mentor per evaluation occupation, each listing ``sample`` of its tools.
 
     ``disjoint``: the two lists share no tool. Everything but skills is the
     same for everyone, so only the skill model separates candidates.
+    ``mentee_tools`` lists fewer tools on the mentee side (0 = none); ``goals``
+    gives each mentee the goal "Move into <occupation title>" and each mentor
+    their offered tools as text (as the platform does). The cohort depends on
+    ``seed`` only, so both kinds of samples share one fit.
     """
     occupations, categories = load_onet()
     eligible = [o for o in occupations if len(o.tools) >= min_tools]
@@ -285,17 +292,19 @@ def heldout_instance(
     rest = [o for o in occupations if o.code not in removed]
     known = {t for o in rest for t in o.tools}
     e_skills, r_skills = [], []
+    wanted = sample if mentee_tools is None else mentee_tools
     for o in cohort:
         if disjoint:
             order = rng.permutation(len(o.tools))
-            e_skills.append({o.tools[i]: 2.0 for i in order[:sample]})
+            e_skills.append({o.tools[i]: 2.0 for i in order[:wanted]})
             r_skills.append({o.tools[i]: 4.0 for i in order[sample : 2 * sample]})
         else:
-            e_skills.append(dict.fromkeys(rng.choice(o.tools, size=sample, replace=False), 2.0))
+            e_skills.append(dict.fromkeys(rng.choice(o.tools, size=wanted, replace=False), 2.0))
             r_skills.append(dict.fromkeys(rng.choice(o.tools, size=sample, replace=False), 4.0))
     n = len(cohort)
+    e_text = [f"Move into {o.title.lower()}" if goals else "" for o in cohort]
+    r_text = [", ".join(sorted(d)) if goals else "" for d in r_skills]
     common = {
-        "text": [""] * n,
         "years_experience": np.full(n, np.nan),
         "industry": [""] * n,
         "occupation_group": [""] * n,
@@ -303,10 +312,11 @@ def heldout_instance(
         "languages": [frozenset({"en"})] * n,
         "formats": [frozenset()] * n,
     }
-    mentees = Mentees(ids=np.arange(1, n + 1), skills=e_skills, **common)
+    mentees = Mentees(ids=np.arange(1, n + 1), skills=e_skills, text=e_text, **common)
     mentors = Mentors(
         ids=np.arange(n + 1, 2 * n + 1),
         skills=r_skills,
+        text=r_text,
         **common,
         capacity_left=np.full(n, capacity),
         accepting=np.ones(n, bool),
@@ -318,6 +328,7 @@ def heldout_instance(
         mentees=mentees,
         mentors=mentors,
         documents=[dict.fromkeys(o.tools, 1.0) for o in rest],
+        texts=[f"{o.title}. {o.description}" for o in rest],
         categories={t: c for t, c in categories.items() if t in known},
         removed_occupations=len(removed),
         evaluation_skills=len(used),

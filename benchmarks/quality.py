@@ -38,6 +38,20 @@ def recall_at_k(
     return {"recall": float(hit.mean()), "random": k / n, "n": n}
 
 
+_FITS: dict = {}
+
+
+def _fitted(inst, seed: int, params: tuple) -> SkillRelatedness:
+    """One fit per cohort (the fit data depend on the cohort only, not on the samples)."""
+    key = (seed, inst.removed_occupations, len(inst.documents), params)
+    if key not in _FITS:
+        _FITS.clear()
+        _FITS[key] = SkillRelatedness(random_state=seed, **dict(params)).fit(
+            inst.documents, categories=inst.categories, texts=inst.texts
+        )
+    return _FITS[key]
+
+
 def heldout_recall(
     disjoint: bool,
     settings: dict | None = None,
@@ -47,6 +61,8 @@ def heldout_recall(
     skill_model: bool = True,
     skill_model_params: dict | None = None,
     balance: bool = True,
+    mentee_tools: int | None = None,
+    goals: bool = False,
 ) -> dict:
     """Recall@1, recall@k and MRR@k of the same-occupation mentor on a held-out cohort.
 
@@ -54,12 +70,12 @@ def heldout_recall(
     their tools' categories); the match model sees those categories only.
     Lists are exposure-balanced (capacity 2 each) unless ``balance`` is False.
     """
-    inst = heldout_instance(disjoint, seed=seed, n_occupations=n_occupations)
+    inst = heldout_instance(
+        disjoint, seed=seed, n_occupations=n_occupations, mentee_tools=mentee_tools, goals=goals
+    )
     relatedness = None
     if skill_model:
-        relatedness = SkillRelatedness(random_state=seed, **(skill_model_params or {})).fit(
-            inst.documents, categories=inst.categories
-        )
+        relatedness = _fitted(inst, seed, tuple(sorted((skill_model_params or {}).items())))
     cfg = EngineConfig.from_dict({"k": k, **(settings or {})})
     model = MatchModel(
         config=cfg, skill_categories=inst.categories, random_state=seed, skill_model=relatedness

@@ -29,6 +29,7 @@ def explain_pair(
     max_skills: int = 5,
     relatedness=None,
     related_threshold: float = 0.5,
+    related_goals: bool = True,
 ) -> dict[str, Any]:
     """Explain one (mentee, mentor) pair; ``mentee`` and ``mentor`` hold one row each.
 
@@ -44,8 +45,10 @@ def explain_pair(
 
     With ``relatedness`` (a fitted ``SkillRelatedness``), offered skills whose
     learned vectors are at least ``related_threshold`` close to a wanted one
-    are named: "Knows MySQL and SQL Server, close to the PostgreSQL you want".
-    Nothing below the threshold is ever named.
+    are named: "Knows MySQL and SQL Server, close to the PostgreSQL you want";
+    with ``related_goals``, offered skills that close to the mentee's goal text
+    too: "Knows Apache Spark and Apache Airflow, close to your goals"
+    (``goal_skills``). Nothing below the threshold is ever named.
     """
     categories = categories or {}
     wanted = mentee.skills[0]
@@ -65,6 +68,16 @@ def explain_pair(
             related.append([name, pool.pop(0), categories[name]])
     close = _close_skills(wanted, offered, shared, relatedness, related_threshold, categories)
     explained = {want for want, _, _ in close}
+    named = {o for _, others, _ in close for o in others}
+    goal_skills = []
+    if related_goals and relatedness is not None and mentee.text[0].strip():
+        goal_skills = _goal_skills(
+            mentee.text[0],
+            [o for o in offered if o not in wanted and o not in named],
+            relatedness,
+            related_threshold,
+            categories,
+        )
     related = [r for r in related if r[0] not in explained]
     overlap = int((mentee.available_hours[0] & mentor.available_hours[0]).sum())
     gap = float(mentor.years_experience[0] - mentee.years_experience[0])
@@ -88,6 +101,8 @@ def explain_pair(
         reasons.append(f"Knows {_join(others)}, close to the {want} you want")
     for want, other, cat in related[: max(0, 3 - len(close))]:
         reasons.append(f"Knows {other}, related to {want} ({cat})")
+    if goal_skills:
+        reasons.append(f"Knows {_join([o for o, _ in goal_skills])}, close to your goals")
     if overlap:
         reasons.append(f"{overlap} hour{'s' if overlap != 1 else ''} a week overlap")
     if years_ahead is not None and years_ahead > 0:
@@ -109,6 +124,7 @@ def explain_pair(
         "shared_skills": shared,
         "related_skills": related,
         "close_skills": [[w, o, [round(x, 3) for x in c]] for w, o, c in close],
+        "goal_skills": [[o, round(c, 3)] for o, c in goal_skills],
         "overlap_hours": overlap,
         "years_ahead": years_ahead,
         "same_industry": same_industry,
@@ -145,3 +161,20 @@ def _close_skills(
         groups.setdefault(want, []).append((other, cos))
     out = [(w, [o for o, _ in g], [c for _, c in g]) for w, g in groups.items()]
     return sorted(out, key=lambda t: (-max(t[2]), -wanted.get(t[0], 0), t[0]))
+
+
+def _goal_skills(
+    text: str, offered: list[str], relatedness, threshold: float, categories, limit: int = 3
+) -> list[tuple[str, float]]:
+    """Offered skills whose vectors are at least ``threshold`` close to the goal text's."""
+    if not offered:
+        return []
+    goal = relatedness.transform_text([text])[0]
+    if not goal.any():
+        return []
+    vectors, ok = relatedness.skill_vectors(offered, categories, 0.5)
+    sims = vectors @ goal
+    hits = [
+        (offered[i], float(sims[i])) for i in range(len(offered)) if ok[i] and sims[i] >= threshold
+    ]
+    return sorted(hits, key=lambda t: (-t[1], t[0]))[:limit]

@@ -300,7 +300,14 @@ class MatchModel(BaseEstimator):
             goals = self.goals_vectorizer_.transform(people.text).tocsr()
         skills_sparse, skills_dense = self._skill_vectors(raw)
         if self.skill_model_ is not None:
-            related = self.skill_model_.transform(people.skills, categories=self._categories)
+            # a mentee's goals count as one more skill (measured: docs/engine.md)
+            goals_text = None if isinstance(people, Mentors) else people.text
+            related = self.skill_model_.transform(
+                people.skills,
+                categories=self._categories,
+                texts=goals_text,
+                text_weight=cfg.related_goals_weight,
+            )
         else:
             related = np.zeros((len(people), 0), np.float32)
         hours = np.ascontiguousarray(people.available_hours, dtype=np.float32)
@@ -772,6 +779,7 @@ class MatchModel(BaseEstimator):
         return {
             "relatedness": self.skill_model_,
             "related_threshold": self.config_.related_skill_threshold,
+            "related_goals": self.config_.related_goals_weight > 0,
         }
 
     def explain_options(self) -> dict[str, Any]:

@@ -44,6 +44,9 @@ ARRAY_NAMES = (
     "category_vectors",
     "categorised_skills",
     "skill_category_codes",
+    "words",
+    "word_idf",
+    "word_vectors",
 )
 #: Separator of the strings packed into one UTF-8 byte array (never in a skill name).
 _SEP = "\x1f"
@@ -61,6 +64,10 @@ def _unpack(packed: np.ndarray) -> list[str]:
 
 def _key(name: str) -> str:
     return " ".join(str(name).lower().split())
+
+
+def _word_vectorizer(**kwargs) -> TfidfVectorizer:
+    return TfidfVectorizer(stop_words="english", sublinear_tf=True, dtype=np.float32, **kwargs)
 
 
 def _as_weights(doc: Mapping[str, float] | Iterable[str]) -> dict[str, float]:
@@ -126,6 +133,7 @@ class SkillRelatedness(BaseEstimator):
         documents: Sequence[Mapping[str, float] | Iterable[str]],
         y=None,
         categories: Mapping[str, str] | None = None,
+        texts: Sequence[str | None] | None = None,
     ):
         """Learn skill vectors from skill lists.
 
@@ -137,6 +145,10 @@ class SkillRelatedness(BaseEstimator):
         y : ignored
         categories : dict of str to str, optional
             Skill name -> category, for placing unknown skills by category.
+        texts : list of str or None, optional
+            A text per document (an occupation's title and description); words
+            then get vectors (the IDF-weighted mean of the documents they occur
+            in), so a goal text can be placed among skills (:meth:`transform_text`).
 
         Returns
         -------
@@ -189,7 +201,32 @@ class SkillRelatedness(BaseEstimator):
         }
         self.category_vectors_ = self._category_centroids()
         self._name_index = None
+        self._fit_words(docs, texts)
         return self
+
+    def _fit_words(self, docs: list[set[str]], texts) -> None:
+        self.words_ = np.array([], dtype=str)
+        self.word_idf_ = np.zeros(0, np.float32)
+        self.word_vectors_ = np.zeros((0, self.vectors_.shape[1]), np.float32)
+        self._words = None
+        if texts is None:
+            return
+        rows = [i for i, t in enumerate(texts) if t and str(t).strip()]
+        if not rows:
+            return
+        vectorizer = _word_vectorizer()
+        try:
+            T = vectorizer.fit_transform([str(texts[i]) for i in rows])
+        except ValueError:  # only stop words
+            return
+        # each text's document as a point in the skill space
+        D = self.transform([dict.fromkeys(docs[i], 1.0) for i in rows])
+        W = np.asarray(T.T @ D, dtype=np.float32)
+        norms = np.linalg.norm(W, axis=1)
+        keep = norms > 0
+        self.words_ = np.array(vectorizer.get_feature_names_out()[keep], dtype=str)
+        self.word_idf_ = vectorizer.idf_[keep].astype(np.float32)
+        self.word_vectors_ = (W[keep] / norms[keep, None]).astype(np.float32)
 
     def _category_centroids(self) -> dict[str, np.ndarray]:
         members: dict[str, list[int]] = {}
@@ -228,12 +265,15 @@ class SkillRelatedness(BaseEstimator):
             "category_vectors": centroids,
             "categorised_skills": _pack([k for k, _ in pairs]),
             "skill_category_codes": np.array([code[c] for _, c in pairs], dtype=np.int32),
+            "words": _pack(self.words_.tolist()),
+            "word_idf": self.word_idf_.astype(np.float32),
+            "word_vectors": self.word_vectors_.astype(np.float32).reshape(len(self.words_), dims),
         }
 
     @classmethod
     def from_arrays(cls, arrays: Mapping[str, np.ndarray], **params: Any) -> SkillRelatedness:
         """A fitted model rebuilt from :meth:`to_arrays` output (no refit)."""
-        missing = [n for n in ARRAY_NAMES if n not in arrays]
+        missing = [n for n in ARRAY_NAMES[:7] if n not in arrays]  # words: optional
         if missing:
             raise ValueError(f"skill model arrays missing: {missing}")
         model = cls(**params)
@@ -254,6 +294,14 @@ class SkillRelatedness(BaseEstimator):
         if len(keys) != len(codes):
             raise ValueError("skill model arrays disagree in length")
         model.skill_categories_ = {k: cats[i] for k, i in zip(keys, codes, strict=True)}
+        dims = model.vectors_.shape[1]
+        words = _unpack(arrays["words"]) if "words" in arrays else []
+        model.words_ = np.array(words, dtype=str)
+        model.word_idf_ = np.asarray(arrays.get("word_idf", np.zeros(0)), dtype=np.float32)
+        model.word_vectors_ = np.asarray(
+            arrays.get("word_vectors", np.zeros((0, dims))), dtype=np.float32
+        ).reshape(len(words), dims)
+        model._words = None
         model.n_documents_ = 0
         model.explained_variance_ratio_ = float("nan")
         model._name_index = None
@@ -349,6 +397,8 @@ class SkillRelatedness(BaseEstimator):
         self,
         documents: Sequence[Mapping[str, float] | Iterable[str]],
         categories: Mapping[str, str] | None = None,
+        texts: Sequence[str] | None = None,
+        text_weight: float = 1.0,
     ) -> np.ndarray:
         """People's vectors: normalised sum of IDF x weight x skill vector.
 
@@ -358,6 +408,11 @@ class SkillRelatedness(BaseEstimator):
             A person's skills with their level / priority as the weight.
         categories : dict of str to str, optional
             Categories of skills the fit did not know.
+        texts : list of str, optional
+            A goal text per person (needs a fit with ``texts``): placed with
+            :meth:`transform_text` and added as ``text_weight`` skills of the
+            person's average weight, so it matters most to someone who lists
+            few skills (and is the whole vector of someone who lists none).
 
         Returns
         -------
@@ -385,10 +440,48 @@ class SkillRelatedness(BaseEstimator):
             (np.array(data, np.float32), np.array(indices, np.int64), np.array(indptr, np.int64)),
             shape=(len(docs), len(col)),
         )
-        out = np.asarray(weights @ table, dtype=np.float32) if len(col) else None
-        if out is None:
-            return np.zeros((len(docs), self.vectors_.shape[1]), np.float32)
+        if len(col):
+            out = np.asarray(weights @ table, dtype=np.float32)
+        else:
+            out = np.zeros((len(docs), self.vectors_.shape[1]), np.float32)
+        if texts is not None and text_weight > 0 and len(self.words_):
+            if len(texts) != len(docs):
+                raise ValueError(f"{len(texts)} texts for {len(docs)} people")
+            # one skill of the person's average weight (IDF x level), 1 x max IDF for none
+            idf = np.zeros(len(col), np.float32)
+            for name, i in col.items():
+                idf[i] = placed[name][1]
+            scaled = weights @ sp.diags(idf) if len(col) else weights
+            count = np.diff(weights.indptr)
+            unit = np.where(
+                count > 0,
+                np.asarray(scaled.sum(axis=1)).ravel() / np.maximum(count, 1),
+                float(self.idf_.max()),
+            )
+            out += (text_weight * unit)[:, None].astype(np.float32) * self.transform_text(texts)
         return normalize(out).astype(np.float32)
+
+    def transform_text(self, texts: Sequence[str]) -> np.ndarray:
+        """Goal texts placed among the skills: normalised TF-IDF-weighted sum of word vectors.
+
+        All zeros for a text with no known word (or when fitted without texts).
+        """
+        check_is_fitted(self, "vectors_")
+        out = np.zeros((len(texts), self.vectors_.shape[1]), np.float32)
+        if not len(self.words_) or not len(texts):
+            return out
+        vectorizer = self._words_vectorizer()
+        T = vectorizer.transform([str(t or "") for t in texts])
+        return normalize(np.asarray(T @ self.word_vectors_, dtype=np.float32)).astype(np.float32)
+
+    def _words_vectorizer(self):
+        vectorizer = getattr(self, "_words", None)
+        if vectorizer is None:
+            vectorizer = _word_vectorizer(vocabulary=self.words_.tolist())
+            vectorizer.fit(self.words_.tolist())  # vocabulary fixed; idf replaced below
+            vectorizer.idf_ = self.word_idf_.astype(np.float64)
+            self._words = vectorizer
+        return vectorizer
 
     def fit_transform(self, documents, y=None, categories=None):
         return self.fit(documents, categories=categories).transform(documents, categories)

@@ -35,7 +35,7 @@ from django.db.models import Max
 from matching.engine.relatedness import ARRAY_NAMES, SkillRelatedness
 from matching.models import MatchRun, SkillVectorSet
 from profiles.models import ProfileSkill, Skill
-from profiles.reference_data import onet_tools
+from profiles.reference_data import onet_occupations, onet_tools
 
 logger = logging.getLogger(__name__)
 
@@ -53,13 +53,16 @@ _CACHE_LOCK = threading.Lock()
 # --- training data -------------------------------------------------------------
 
 
-def skill_documents_load(*, include_profiles: bool = True) -> tuple[list[list[str]], dict, dict]:
-    """(documents, categories, counts) the model is fitted on, read now.
+def skill_documents_load(
+    *, include_profiles: bool = True
+) -> tuple[list[list[str]], list[str | None], dict, dict]:
+    """(documents, texts, categories, counts) the model is fitted on, read now.
 
     Documents: one tool list per O*NET occupation (from the shipped files),
+    with its title and description as its text (so goal texts can be placed),
     then, with ``include_profiles``, one list per active member and direction
-    (offered, wanted) holding at least two skills. Categories: the O*NET
-    commodity titles, overridden by the taxonomy's current ``Skill.category``.
+    (offered, wanted) holding at least two skills (no text). Categories: the
+    O*NET commodity titles, overridden by the taxonomy's current ``Skill.category``.
     """
     occupations: dict[str, list[str]] = defaultdict(list)
     categories: dict[str, str] = {}
@@ -69,7 +72,10 @@ def skill_documents_load(*, include_profiles: bool = True) -> tuple[list[list[st
             categories.setdefault(row.tool, row.category)
     for name, category in Skill.objects.exclude(category="").values_list("name", "category"):
         categories[name] = category
-    documents = [tools for _, tools in sorted(occupations.items())]
+    described = {o.soc_code: f"{o.title}. {o.description}" for o in onet_occupations()}
+    codes = sorted(occupations)
+    documents = [occupations[code] for code in codes]
+    texts: list[str | None] = [described.get(code) for code in codes]
     counts = {"occupations": len(documents), "profile_lists": 0}
     if include_profiles:
         lists: dict[tuple[int, str], list[str]] = defaultdict(list)
@@ -82,8 +88,9 @@ def skill_documents_load(*, include_profiles: bool = True) -> tuple[list[list[st
             lists[(profile_id, direction)].append(name)
         people = [names for _, names in sorted(lists.items()) if len(names) >= 2]
         documents.extend(people)
+        texts.extend([None] * len(people))
         counts["profile_lists"] = len(people)
-    return documents, categories, counts
+    return documents, texts, categories, counts
 
 
 # --- storing -----------------------------------------------------------------------
@@ -97,7 +104,7 @@ def _to_bytes(model: SkillRelatedness) -> bytes:
 
 def _from_bytes(data: bytes | memoryview) -> SkillRelatedness:
     with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as archive:
-        arrays = {name: archive[name] for name in ARRAY_NAMES}
+        arrays = {name: archive[name] for name in archive.files if name in ARRAY_NAMES}
     return SkillRelatedness.from_arrays(arrays)
 
 
@@ -126,9 +133,9 @@ def skill_model_fit(
     Suggestions do not change until the next scoring run.
     """
     started = time.perf_counter()
-    documents, categories, counts = skill_documents_load(include_profiles=include_profiles)
+    documents, texts, categories, counts = skill_documents_load(include_profiles=include_profiles)
     model = SkillRelatedness(n_components=n_components, random_state=random_state).fit(
-        documents, categories=categories
+        documents, categories=categories, texts=texts
     )
     fit_seconds = time.perf_counter() - started
     data = _to_bytes(model)
@@ -137,6 +144,7 @@ def skill_model_fit(
         "fit_seconds": round(fit_seconds, 3),
         "explained_variance_ratio": round(model.explained_variance_ratio_, 4),
         "categories": len(model.category_vectors_),
+        "words": len(model.words_),
         "bytes": len(data),
         "n_components": n_components,
         "random_state": random_state,

@@ -304,3 +304,62 @@ def test_match_model_clones_with_a_frozen_skill_model(fitted):
     twin = clone(MatchModel(skill_model=FrozenEstimator(fitted), random_state=0))
     ex = twin.fit(mentees, mentors).explain_pair(0, 0)
     assert ex["components"]["related_skills"] > 0.5
+
+
+# --- goal texts placed among the skills ------------------------------------------
+
+TEXTS = {
+    "data": "Database administrators keep data stores running",
+    "design": "Graphic designers create visual concepts",
+    "farm": "Farmers grow crops and raise livestock",
+}
+
+
+def fitted_with_texts():
+    docs = documents()
+    texts = [TEXTS[("data", "design", "farm")[i % 3]] for i in range(len(docs))]
+    return SkillRelatedness(n_components=3, random_state=0).fit(docs, texts=texts)
+
+
+def test_a_goal_text_lands_near_the_skills_of_its_field():
+    model = fitted_with_texts()
+    goal = model.transform_text(["Become a database administrator"])[0]
+    data, design = model.transform([{"MySQL": 1, "PostgreSQL": 1}, {"Figma": 1}])
+    assert goal @ data > 0.9 and goal @ design < 0.3
+    assert not model.transform_text(["Qzxv"]).any()  # no known word: left out
+
+
+def test_a_mentee_with_only_a_goal_finds_the_mentor_of_that_field():
+    model = fitted_with_texts()
+    mentees = people([{}])
+    mentees.text[0] = "I want to move into graphic design"
+    mentors = people([{"MySQL": 5}, {"Illustrator": 5, "Sketch": 4}], Mentors)
+    top = MatchModel(skill_model=model, random_state=0).fit(mentees, mentors).score_topk(k=1)
+    assert top.mentor_index[0, 0] == 1
+    off = MatchModel(config={"related_goals_weight": 0}, skill_model=model, random_state=0)
+    components = off.fit(mentees, mentors).score_topk(k=1).components
+    assert np.nan_to_num(components[0, :, COMPONENTS.index("related_skills")]).max() == 0
+
+
+def test_goal_words_survive_storage():
+    model = fitted_with_texts()
+    loaded = SkillRelatedness.from_arrays(model.to_arrays())
+    goals = ["Become a database administrator", "graphic concepts", ""]
+    assert np.allclose(loaded.transform_text(goals), model.transform_text(goals))
+    docs = [{"MySQL": 1}, {}, {"Qzxv": 1}]
+    assert np.allclose(loaded.transform(docs, texts=goals), model.transform(docs, texts=goals))
+
+
+def test_explanation_names_skills_close_to_the_goals_only_above_the_threshold():
+    model = fitted_with_texts()
+    mentee = people([{}])
+    mentee.text[0] = "Become a database administrator"
+    mentor = one({"MySQL": 5, "Figma": 4}, Mentors)
+    options = {"components": np.zeros(len(COMPONENTS)), "score": 0.5, "relatedness": model}
+    ex = explain_pair(mentee=mentee, mentor=mentor, related_threshold=0.5, **options)
+    assert "Knows MySQL, close to your goals" in ex["reasons"]
+    assert [o for o, _ in ex["goal_skills"]] == ["MySQL"]
+    ex = explain_pair(mentee=mentee, mentor=mentor, related_threshold=1.01, **options)
+    assert ex["goal_skills"] == [] and not any("goals" in r for r in ex["reasons"])
+    ex = explain_pair(mentee=mentee, mentor=mentor, related_goals=False, **options)
+    assert ex["goal_skills"] == []
