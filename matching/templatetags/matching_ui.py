@@ -8,12 +8,12 @@ register = template.Library()
 
 COMPONENT_LABELS = {
     "skills": ("Skills", "tools"),
+    "related_skills": ("Related skills", "diagram-3"),
     "goals": ("Goals", "bullseye"),
     "seniority": ("Experience", "graph-up-arrow"),
     "context": ("Field", "briefcase"),
     "availability": ("Time & format", "clock"),
     "responsiveness": ("Responsiveness", "reply"),
-    "related_skills": ("Related skills", "diagram-3"),
 }
 
 
