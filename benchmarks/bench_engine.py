@@ -123,12 +123,15 @@ def engine_floor(scale: str) -> dict:
 def engine_score_topk(scale: str) -> dict:
     mentees, mentors, _, exclusions = instance(scale)
     model, fit_seconds = fitted(scale)
+    _, _, categories, _ = instance(scale)
+    plain = MatchModel(skill_categories=categories, random_state=0).fit(mentees, mentors)
     a, b = _plain_skill_vectors(model)
     b_t = b.T.tocsr()
     times, results = interleaved(
         {
             "engine": lambda: model.score_topk(exclusions=exclusions),
             "floor": lambda: floor_topk(a, b_t, model.config_.chunk_size),
+            "without_skill_model": lambda: plain.score_topk(exclusions=exclusions),
         },
         RUNS,
     )
@@ -154,6 +157,8 @@ def engine_score_topk(scale: str) -> dict:
         "ratio_to": "engine_floor",
         "ratio": round(times["engine"] / times["floor"], 3),
         "floor_seconds": round(times["floor"], 4),
+        "without_skill_model_seconds": round(times["without_skill_model"], 4),
+        "ratio_to_without_skill_model": round(times["engine"] / times["without_skill_model"], 3),
         "filled_share": round(float((top.mentor_index >= 0).mean()), 4),
         **{key: round(v, 4) if isinstance(v, float) else v for key, v in top.stats.items()},
     }
