@@ -47,6 +47,8 @@ ARRAY_NAMES = (
     "words",
     "word_idf",
     "word_vectors",
+    "aliases",
+    "alias_targets",
 )
 #: Separator of the strings packed into one UTF-8 byte array (never in a skill name).
 _SEP = "\x1f"
@@ -107,6 +109,10 @@ class SkillRelatedness(BaseEstimator):
         Category -> normalised mean vector of its known skills.
     skill_categories_ : dict of str to str
         Lower-cased skill name -> category, as known at fit time.
+    aliases_ : dict of str to int
+        Lower-cased alias -> row of ``vectors_``.
+    words_, word_idf_, word_vectors_ : ndarray
+        Words of the fit's texts and their vectors (empty when fitted without texts).
     n_documents_ : int
         Documents the model was fitted on (0 when rebuilt from arrays).
     explained_variance_ratio_ : float
@@ -134,6 +140,7 @@ class SkillRelatedness(BaseEstimator):
         y=None,
         categories: Mapping[str, str] | None = None,
         texts: Sequence[str | None] | None = None,
+        aliases: Mapping[str, str] | None = None,
     ):
         """Learn skill vectors from skill lists.
 
@@ -149,6 +156,9 @@ class SkillRelatedness(BaseEstimator):
             A text per document (an occupation's title and description); words
             then get vectors (the IDF-weighted mean of the documents they occur
             in), so a goal text can be placed among skills (:meth:`transform_text`).
+        aliases : dict of str to str, optional
+            Other names of a skill ("postgres" -> "PostgreSQL"): a tag typed as an
+            alias takes the skill's vector.
 
         Returns
         -------
@@ -202,6 +212,11 @@ class SkillRelatedness(BaseEstimator):
         self.category_vectors_ = self._category_centroids()
         self._name_index = None
         self._fit_words(docs, texts)
+        self.aliases_ = {
+            _key(a): vocab[_key(t)]
+            for a, t in dict(aliases or {}).items()
+            if _key(a) and _key(t) in vocab and _key(a) not in vocab
+        }
         return self
 
     def _fit_words(self, docs: list[set[str]], texts) -> None:
@@ -268,6 +283,10 @@ class SkillRelatedness(BaseEstimator):
             "words": _pack(self.words_.tolist()),
             "word_idf": self.word_idf_.astype(np.float32),
             "word_vectors": self.word_vectors_.astype(np.float32).reshape(len(self.words_), dims),
+            "aliases": _pack(sorted(self.aliases_)),
+            "alias_targets": np.array(
+                [self.aliases_[a] for a in sorted(self.aliases_)], dtype=np.int32
+            ),
         }
 
     @classmethod
@@ -302,6 +321,9 @@ class SkillRelatedness(BaseEstimator):
             arrays.get("word_vectors", np.zeros((0, dims))), dtype=np.float32
         ).reshape(len(words), dims)
         model._words = None
+        alias_keys = _unpack(arrays["aliases"]) if "aliases" in arrays else []
+        targets = np.asarray(arrays.get("alias_targets", np.zeros(0)), dtype=np.int64).tolist()
+        model.aliases_ = dict(zip(alias_keys, targets, strict=True))
         model.n_documents_ = 0
         model.explained_variance_ratio_ = float("nan")
         model._name_index = None
@@ -345,6 +367,8 @@ class SkillRelatedness(BaseEstimator):
                 continue
             key = _key(name)
             j = self.vocabulary_.get(key)
+            if j is None:
+                j = getattr(self, "aliases_", {}).get(key)
             if j is not None:
                 out[name] = (self.vectors_[j], float(self.idf_[j]), "known", 1.0)
                 continue

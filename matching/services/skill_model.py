@@ -55,14 +55,15 @@ _CACHE_LOCK = threading.Lock()
 
 def skill_documents_load(
     *, include_profiles: bool = True
-) -> tuple[list[list[str]], list[str | None], dict, dict]:
-    """(documents, texts, categories, counts) the model is fitted on, read now.
+) -> tuple[list[list[str]], list[str | None], dict, dict, dict]:
+    """(documents, texts, categories, aliases, counts) the model is fitted on, read now.
 
     Documents: one tool list per O*NET occupation (from the shipped files),
     with its title and description as its text (so goal texts can be placed),
     then, with ``include_profiles``, one list per active member and direction
     (offered, wanted) holding at least two skills (no text). Categories: the
     O*NET commodity titles, overridden by the taxonomy's current ``Skill.category``.
+    Aliases: the taxonomy's ``Skill.aliases`` (a tag typed as one takes its skill's vector).
     """
     occupations: dict[str, list[str]] = defaultdict(list)
     categories: dict[str, str] = {}
@@ -70,8 +71,13 @@ def skill_documents_load(
         occupations[row.soc_code].append(row.tool)
         if row.category:
             categories.setdefault(row.tool, row.category)
-    for name, category in Skill.objects.exclude(category="").values_list("name", "category"):
-        categories[name] = category
+    aliases: dict[str, str] = {}
+    for name, category, alias_text in Skill.objects.values_list("name", "category", "aliases"):
+        if category:
+            categories[name] = category
+        for alias in alias_text.split(";"):
+            if alias.strip():
+                aliases.setdefault(alias.strip(), name)
     described = {o.soc_code: f"{o.title}. {o.description}" for o in onet_occupations()}
     codes = sorted(occupations)
     documents = [occupations[code] for code in codes]
@@ -90,7 +96,7 @@ def skill_documents_load(
         documents.extend(people)
         texts.extend([None] * len(people))
         counts["profile_lists"] = len(people)
-    return documents, texts, categories, counts
+    return documents, texts, categories, aliases, counts
 
 
 # --- storing -----------------------------------------------------------------------
@@ -133,9 +139,11 @@ def skill_model_fit(
     Suggestions do not change until the next scoring run.
     """
     started = time.perf_counter()
-    documents, texts, categories, counts = skill_documents_load(include_profiles=include_profiles)
+    documents, texts, categories, aliases, counts = skill_documents_load(
+        include_profiles=include_profiles
+    )
     model = SkillRelatedness(n_components=n_components, random_state=random_state).fit(
-        documents, categories=categories, texts=texts
+        documents, categories=categories, texts=texts, aliases=aliases
     )
     fit_seconds = time.perf_counter() - started
     data = _to_bytes(model)
@@ -145,6 +153,7 @@ def skill_model_fit(
         "explained_variance_ratio": round(model.explained_variance_ratio_, 4),
         "categories": len(model.category_vectors_),
         "words": len(model.words_),
+        "aliases": len(model.aliases_),
         "bytes": len(data),
         "n_components": n_components,
         "random_state": random_state,

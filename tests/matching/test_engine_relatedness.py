@@ -363,3 +363,14 @@ def test_explanation_names_skills_close_to_the_goals_only_above_the_threshold():
     assert ex["goal_skills"] == [] and not any("goals" in r for r in ex["reasons"])
     ex = explain_pair(mentee=mentee, mentor=mentor, related_goals=False, **options)
     assert ex["goal_skills"] == []
+
+
+def test_a_tag_typed_as_an_alias_takes_its_skills_vector():
+    model = SkillRelatedness(n_components=3, random_state=0).fit(
+        documents(), aliases={"postgres": "PostgreSQL", "pg": "Nonexistent tool"}
+    )
+    assert model.place(["Postgres"])["Postgres"][2] == "known"
+    assert cos(model, "Postgres", "PostgreSQL") == pytest.approx(1.0)
+    assert "pg" not in model.aliases_  # an alias of an unknown skill is dropped
+    loaded = SkillRelatedness.from_arrays(model.to_arrays())
+    assert loaded.aliases_ == model.aliases_
