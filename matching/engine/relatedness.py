@@ -166,6 +166,8 @@ class SkillRelatedness(BaseEstimator):
         """
         if self.n_components < 1:
             raise ValueError("n_components must be >= 1")
+        if texts is not None and len(texts) != len(documents):
+            raise ValueError(f"{len(texts)} texts for {len(documents)} documents")
         docs = [
             {_key(k) for k, w in _as_weights(d).items() if w > 0 and _key(k)} for d in documents
         ]
