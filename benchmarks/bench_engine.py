@@ -14,6 +14,7 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
 from matching.engine import (
+    COMPONENTS,
     Exclusions,
     MatchModel,
     count_blocking_pairs,
@@ -21,9 +22,10 @@ from matching.engine import (
     select_topk,
     stable_assignment,
 )
+from matching.engine.relatedness import SkillRelatedness
 
-from .onet_data import community
-from .quality import PLAIN_TFIDF, recall_at_k
+from .onet_data import community, load_onet
+from .quality import PLAIN_TFIDF, heldout_recall, recall_at_k
 from .registry import bench, interleaved, median_time
 
 SIZES = {"full": (20_000, 5_000), "small": (2_000, 500)}
@@ -49,10 +51,29 @@ def instance(scale: str):
 
 
 @lru_cache(maxsize=2)
+def skill_model(scale: str) -> tuple[SkillRelatedness, float]:
+    """The skill-relatedness model as the platform fits it: O*NET tool lists plus
+    the community's own skill lists (offered and wanted, one list each)."""
+    mentees, mentors, categories, _ = instance(scale)
+    occupations = load_onet()[0]
+    docs = [o.tools for o in occupations] + mentees.skills + mentors.skills
+    texts = [f"{o.title}. {o.description}" for o in occupations]
+    texts += [None] * (len(docs) - len(texts))
+    seconds, model, _ = median_time(
+        lambda: SkillRelatedness(random_state=0).fit(docs, categories=categories, texts=texts), 1
+    )
+    return model, seconds
+
+
+@lru_cache(maxsize=2)
 def fitted(scale: str) -> tuple[MatchModel, float]:
     mentees, mentors, categories, _ = instance(scale)
+    relatedness, _ = skill_model(scale)
     seconds, model, _ = median_time(
-        lambda: MatchModel(skill_categories=categories, random_state=0).fit(mentees, mentors), 1
+        lambda: MatchModel(
+            skill_categories=categories, random_state=0, skill_model=relatedness
+        ).fit(mentees, mentors),
+        1,
     )
     return model, seconds
 
@@ -102,12 +123,15 @@ def engine_floor(scale: str) -> dict:
 def engine_score_topk(scale: str) -> dict:
     mentees, mentors, _, exclusions = instance(scale)
     model, fit_seconds = fitted(scale)
+    _, _, categories, _ = instance(scale)
+    plain = MatchModel(skill_categories=categories, random_state=0).fit(mentees, mentors)
     a, b = _plain_skill_vectors(model)
     b_t = b.T.tocsr()
     times, results = interleaved(
         {
             "engine": lambda: model.score_topk(exclusions=exclusions),
             "floor": lambda: floor_topk(a, b_t, model.config_.chunk_size),
+            "without_skill_model": lambda: plain.score_topk(exclusions=exclusions),
         },
         RUNS,
     )
@@ -125,9 +149,16 @@ def engine_score_topk(scale: str) -> dict:
         "seconds": round(times["engine"], 4),
         "runs": RUNS,
         "fit_seconds": round(fit_seconds, 4),
+        "skill_model_fit_seconds": round(skill_model(scale)[1], 4),
+        "skill_model_dims": skill_model(scale)[0].n_dims_,
+        "skill_model_skills": len(skill_model(scale)[0].vocabulary_),
+        "skill_model_mb": round(skill_model(scale)[0].vectors_.nbytes / 1e6, 2),
+        "components": list(COMPONENTS),
         "ratio_to": "engine_floor",
         "ratio": round(times["engine"] / times["floor"], 3),
         "floor_seconds": round(times["floor"], 4),
+        "without_skill_model_seconds": round(times["without_skill_model"], 4),
+        "ratio_to_without_skill_model": round(times["engine"] / times["without_skill_model"], 3),
         "filled_share": round(float((top.mentor_index >= 0).mean()), 4),
         **{key: round(v, 4) if isinstance(v, float) else v for key, v in top.stats.items()},
     }
@@ -294,13 +325,98 @@ def quality_onet(scale: str) -> dict:
     top = select_topk(
         model.candidates(), mentors.capacity_left, K, strength=model.config_.exposure_strength
     )
+    balancing = {key: round(v, 4) if isinstance(v, float) else v for key, v in top.stats.items()}
+    heldout = _heldout_figures(scale)
     seconds = time.perf_counter() - t0
     return {
-        "params": {"scale": scale, "occupations": n, "k": K, "tools_per_person": 4, "min_tools": 6},
+        "params": {
+            "scale": scale,
+            "occupations": n,
+            "k": K,
+            "tools_per_person": 4,
+            "min_tools": 6,
+            "note": "860-occupation figures: no skill model; 'taxonomy' fits LSA on every "
+            "occupation's list, evaluation ones included",
+        },
         "seconds": round(seconds, 4),
         "runs": 1,
         **figures,
-        "balancing": {
-            key: round(v, 4) if isinstance(v, float) else v for key, v in top.stats.items()
-        },
+        "balancing": balancing,
+        "heldout": heldout,
     }
+
+
+HELDOUT_COHORTS = {"full": 10, "small": 2}
+GOALS_COHORTS = {"full": 4, "small": 1}
+
+
+def _heldout_figures(scale: str) -> dict:
+    """The skill model fitted without the evaluation occupations, vs plain TF-IDF.
+
+    Cohorts of 250 occupations listing >= 14 tools; one mentee and one mentor
+    per occupation, 7 tools each; balancing on (capacity 2 each). Means over
+    ``HELDOUT_COHORTS[scale]`` cohorts (seeds 0..), plus each cohort's recall@10.
+    """
+    seeds = range(HELDOUT_COHORTS[scale])
+    out: dict = {
+        "cohorts": len(seeds),
+        "occupations_per_cohort": 250,
+        "min_tools": 14,
+        "tools_per_person": 7,
+        "balancing": True,
+        "capacity_each": 2,
+        "skill_model_fitted_without_evaluation_occupations": True,
+    }
+    for label, disjoint in (("independent", False), ("disjoint", True)):
+        runs = {
+            "engine": [heldout_recall(disjoint, seed=s) for s in seeds],
+            "tfidf": [
+                heldout_recall(disjoint, PLAIN_TFIDF, seed=s, skill_model=False) for s in seeds
+            ],
+        }
+        first = runs["engine"][0]
+        figures = {
+            "random_recall_at_10": round(first["random"], 4),
+            "removed_occupations": first["removed_occupations"],
+            "evaluation_skills_mean": round(
+                float(np.mean([r["evaluation_skills"] for r in runs["engine"]])), 1
+            ),
+            "unknown_skills_mean": round(
+                float(np.mean([r["unknown_skills"] for r in runs["engine"]])), 1
+            ),
+            "max_lists_per_mentor": max(r["max_lists_per_mentor"] for r in runs["engine"]),
+        }
+        for name, rs in runs.items():
+            for metric in ("recall_at_1", "recall_at_10", "mrr_at_10"):
+                figures[f"{name}_{metric}"] = round(float(np.mean([r[metric] for r in rs])), 4)
+            figures[f"{name}_recall_at_10_per_cohort"] = [round(r["recall_at_10"], 3) for r in rs]
+        out[label] = figures
+    out["goals"] = _goals_figures(scale)
+    return out
+
+
+def _goals_figures(scale: str) -> dict:
+    """Goal texts placed among the skills (``related_goals_weight``) vs not, same cohorts.
+
+    Every mentee has the goal "Move into <occupation title>" (the title is not in
+    the fit data: its occupation was removed) and lists 7, 3 or 0 tools; mentors'
+    text is their tools. recall@10 means over ``GOALS_COHORTS[scale]`` cohorts.
+    """
+    seeds = range(GOALS_COHORTS[scale])
+    out: dict = {"cohorts": len(seeds), "goal": "Move into <occupation title>"}
+    for label, disjoint in (("independent", False), ("disjoint", True)):
+        for tools in (7, 3, 0):
+            for name, weight in (("with_goal_vectors", 1.0), ("without", 0.0)):
+                rs = [
+                    heldout_recall(
+                        disjoint,
+                        {"related_goals_weight": weight},
+                        seed=s,
+                        mentee_tools=tools,
+                        goals=True,
+                    )
+                    for s in seeds
+                ]
+                key = f"{label}_mentee_tools_{tools}_{name}_recall_at_10"
+                out[key] = round(float(np.mean([r["recall_at_10"] for r in rs])), 4)
+    return out

@@ -210,19 +210,45 @@ def quality_instance(
     if n_occupations is not None and n_occupations < len(occupations):
         pick = np.sort(rng.choice(len(occupations), size=n_occupations, replace=False))
         occupations = [occupations[i] for i in pick]
+    e_skills, r_skills = _samples(rng, occupations, disjoint, sample)
+    mentees, mentors = _plain_people(e_skills, r_skills)
+    taxonomy = [dict.fromkeys(o.tools, 1.0) for o in load_onet()[0]]
+    return mentees, mentors, categories, taxonomy
+
+
+def _samples(
+    rng: np.random.Generator,
+    occupations: list[Occupation],
+    disjoint: bool,
+    sample: int,
+    wanted: int | None = None,
+) -> tuple[list[dict[str, float]], list[dict[str, float]]]:
+    """A mentee's (``wanted`` or ``sample`` tools) and a mentor's (``sample``) list per occupation."""
     e_skills, r_skills = [], []
     for o in occupations:
         if disjoint:
             order = rng.permutation(len(o.tools))
             s = min(sample, len(o.tools) // 2)
-            e_skills.append({o.tools[i]: 2.0 for i in order[:s]})
+            w = s if wanted is None else min(wanted, s)
+            e_skills.append({o.tools[i]: 2.0 for i in order[:w]})
             r_skills.append({o.tools[i]: 4.0 for i in order[s : 2 * s]})
         else:
-            e_skills.append(dict.fromkeys(rng.choice(o.tools, size=sample, replace=False), 2.0))
+            w = sample if wanted is None else wanted
+            e_skills.append(dict.fromkeys(rng.choice(o.tools, size=w, replace=False), 2.0))
             r_skills.append(dict.fromkeys(rng.choice(o.tools, size=sample, replace=False), 4.0))
-    n = len(occupations)
+    return e_skills, r_skills
+
+
+def _plain_people(
+    e_skills: list[dict[str, float]],
+    r_skills: list[dict[str, float]],
+    e_text: list[str] | None = None,
+    r_text: list[str] | None = None,
+    capacity: int = 2,
+) -> tuple[Mentees, Mentors]:
+    """Mentee i and mentor i (same occupation) alike in everything but skills and text."""
+    n = len(e_skills)
     common = {
-        "text": [""] * n,
         "years_experience": np.full(n, np.nan),
         "industry": [""] * n,
         "occupation_group": [""] * n,
@@ -230,15 +256,79 @@ def quality_instance(
         "languages": [frozenset({"en"})] * n,
         "formats": [frozenset()] * n,
     }
-    mentees = Mentees(ids=np.arange(1, n + 1), skills=e_skills, **common)
+    mentees = Mentees(ids=np.arange(1, n + 1), skills=e_skills, text=e_text or [""] * n, **common)
     mentors = Mentors(
         ids=np.arange(n + 1, 2 * n + 1),
         skills=r_skills,
+        text=r_text or [""] * n,
         **common,
-        capacity_left=np.full(n, 2),
+        capacity_left=np.full(n, capacity),
         accepting=np.ones(n, bool),
         requests_received=np.zeros(n, int),
         requests_answered_in_time=np.zeros(n, int),
     )
-    taxonomy = [dict.fromkeys(o.tools, 1.0) for o in load_onet()[0]]
-    return mentees, mentors, categories, taxonomy
+    return mentees, mentors
+
+
+@dataclass(frozen=True)
+class HeldOutInstance:
+    """A cohort drawn from some occupations, and the O*NET data without them.
+
+    ``documents`` and ``categories`` are what a model may be fitted on: the
+    tool lists of every *other* occupation and the categories of the tools
+    that still occur there (a tool only the removed occupations use loses its
+    category too, as a new person's unknown tool would).
+    """
+
+    mentees: Mentees
+    mentors: Mentors
+    documents: list[dict[str, float]]
+    texts: list[str]
+    categories: dict[str, str]
+    removed_occupations: int
+    evaluation_skills: int
+    unknown_skills: int
+
+
+def heldout_instance(
+    disjoint: bool,
+    seed: int = 0,
+    n_occupations: int = 250,
+    min_tools: int = 14,
+    sample: int = 7,
+    capacity: int = 2,
+    mentee_tools: int | None = None,
+    goals: bool = False,
+) -> HeldOutInstance:
+    """One mentee and one mentor per evaluation occupation, each listing ``sample`` of its tools.
+
+    ``disjoint``: the two lists share no tool. Everything but skills is the
+    same for everyone, so only the skill model separates candidates.
+    ``mentee_tools`` lists fewer tools on the mentee side (0 = none); ``goals``
+    gives each mentee the goal "Move into <occupation title>" and each mentor
+    their offered tools as text (as the platform does). The cohort depends on
+    ``seed`` only, so both kinds of samples share one fit.
+    """
+    occupations, categories = load_onet()
+    eligible = [o for o in occupations if len(o.tools) >= min_tools]
+    rng = np.random.default_rng(seed)
+    pick = np.sort(rng.choice(len(eligible), size=min(n_occupations, len(eligible)), replace=False))
+    cohort = [eligible[i] for i in pick]
+    removed = {o.code for o in cohort}
+    rest = [o for o in occupations if o.code not in removed]
+    known = {t for o in rest for t in o.tools}
+    e_skills, r_skills = _samples(rng, cohort, disjoint, sample, wanted=mentee_tools)
+    e_text = [f"Move into {o.title.lower()}" if goals else "" for o in cohort]
+    r_text = [", ".join(sorted(d)) if goals else "" for d in r_skills]
+    mentees, mentors = _plain_people(e_skills, r_skills, e_text, r_text, capacity)
+    used = {t for d in (*e_skills, *r_skills) for t in d}
+    return HeldOutInstance(
+        mentees=mentees,
+        mentors=mentors,
+        documents=[dict.fromkeys(o.tools, 1.0) for o in rest],
+        texts=[f"{o.title}. {o.description}" for o in rest],
+        categories={t: c for t, c in categories.items() if t in known},
+        removed_occupations=len(removed),
+        evaluation_skills=len(used),
+        unknown_skills=len(used - known),
+    )

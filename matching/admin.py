@@ -22,6 +22,7 @@ from .models import (
     Mentorship,
     PairExclusion,
     RequestMessage,
+    SkillVectorSet,
     Suggestion,
 )
 
@@ -57,6 +58,7 @@ class MatchingConfigAdmin(admin.ModelAdmin):
                         "weight_seniority",
                     ),
                     ("weight_context", "weight_availability", "weight_responsiveness"),
+                    "weight_related_skills",
                 ),
                 "description": "Configured weights are used until you choose the learned ones.",
             },
@@ -114,7 +116,7 @@ class MatchingConfigAdmin(admin.ModelAdmin):
             "<tr><td>{}</td><td style='text-align:right'>{}</td><td style='text-align:right'>{}</td></tr>",
             (
                 (
-                    name.capitalize(),
+                    name.replace("_", " ").capitalize(),
                     f"{value:.3f}",
                     f"{learned[name]:.3f}" if name in learned else "—",
                 )
@@ -259,3 +261,57 @@ class MentorshipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
                 )
             ended += outcome.ok
         self.message_user(request, f"{ended} mentorship(s) ended.", messages.SUCCESS)
+
+
+@admin.register(SkillVectorSet)
+class SkillVectorSetAdmin(admin.ModelAdmin):
+    """Fitted versions of the skill-relatedness model (read-only) and a refit button."""
+
+    list_display = ("version", "created_at", "skills_count", "dims", "documents_count", "size")
+    readonly_fields = ("version", "created_at", "dims", "skills_count", "documents_count", "size")
+    fields = readonly_fields + ("figures",)
+    change_list_template = "admin/matching/skillvectorset/change_list.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Size")
+    def size(self, obj: SkillVectorSet) -> str:
+        return f"{(obj.figures or {}).get('bytes', 0) / 1e6:.1f} MB"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("data")
+
+    def get_urls(self):
+        from django.urls import path
+
+        return [
+            path(
+                "refit/",
+                self.admin_site.admin_view(self.refit_view),
+                name="matching_skillvectorset_refit",
+            ),
+            *super().get_urls(),
+        ]
+
+    def refit_view(self, request):
+        from django.http import HttpResponseNotAllowed
+        from django.shortcuts import redirect
+
+        from .services.skill_model import skill_model_fit
+
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_view_permission(request) or not request.user.is_superuser:
+            messages.error(request, "Only a superuser can refit the skill model.")
+        else:
+            row = skill_model_fit()
+            messages.success(
+                request,
+                f"Skill model v{row.version} stored ({row.skills_count} skills). "
+                "The next scoring run uses it.",
+            )
+        return redirect(reverse("admin:matching_skillvectorset_changelist"))

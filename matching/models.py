@@ -24,12 +24,17 @@ class MatchingConfig(models.Model):
     ``engine_config()`` builds the engine's configuration from both.
     """
 
-    weight_skills = models.FloatField(default=0.40)
+    weight_skills = models.FloatField(default=0.20)
     weight_goals = models.FloatField(default=0.20)
     weight_seniority = models.FloatField(default=0.12)
     weight_context = models.FloatField(default=0.08)
     weight_availability = models.FloatField(default=0.12)
     weight_responsiveness = models.FloatField(default=0.08)
+    weight_related_skills = models.FloatField(
+        default=0.20,
+        help_text="Skills that relate (learned from which skills occur together), "
+        "for people who share no tag. Without a fitted skill model it adds to Skills.",
+    )
     suggestions_per_mentee = models.PositiveSmallIntegerField(default=10)
     exposure_strength = models.FloatField(
         default=0.5,
@@ -81,6 +86,7 @@ class MatchingConfig(models.Model):
                     weight_context__gte=0,
                     weight_availability__gte=0,
                     weight_responsiveness__gte=0,
+                    weight_related_skills__gte=0,
                 ),
                 name="matchingconfig_weights_non_negative",
             ),
@@ -106,6 +112,7 @@ class MatchingConfig(models.Model):
             "context": self.weight_context,
             "availability": self.weight_availability,
             "responsiveness": self.weight_responsiveness,
+            "related_skills": self.weight_related_skills,
         }
 
     def engine_config(self):
@@ -480,3 +487,35 @@ class MatchRunChunk(models.Model):
 
     def __str__(self) -> str:
         return f"chunk {self.index} of run #{self.run_id}"
+
+
+class SkillVectorSet(models.Model):
+    """One fitted version of the skill-relatedness model (learned skill vectors).
+
+    ``data`` is an ``.npz`` archive written with ``np.savez`` from
+    ``SkillRelatedness.to_arrays()``: plain arrays only (names as unicode,
+    vectors float32), read back with ``allow_pickle=False``, so loading a
+    row never runs code. Every worker loads the newest version; a run
+    records the version it used (``MatchRun.parameters["skill_model_version"]``),
+    so a refit changes suggestions only from the next run on.
+    """
+
+    version = models.PositiveIntegerField(unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    dims = models.PositiveSmallIntegerField()
+    skills_count = models.PositiveIntegerField()
+    documents_count = models.PositiveIntegerField()
+    data = models.BinaryField()
+    figures = models.JSONField(
+        default=dict, blank=True, help_text="Where the data came from and how the fit went."
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "skill model version"
+        constraints = [
+            models.CheckConstraint(condition=Q(dims__gte=1), name="skillvectorset_dims_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Skill model v{self.version} ({self.skills_count} skills, {self.dims} dims)"

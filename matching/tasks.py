@@ -122,3 +122,10 @@ def learn_score_weights() -> dict:
 def cohort_preview(run_id: int) -> str:
     """Compute a queued cohort preview (for admin pages that should not block)."""
     return services.match_cohort_compute(run_id=run_id).status
+
+
+@shared_task(**RETRY)
+def fit_skill_model() -> dict:
+    """Weekly: refit the skill-relatedness model; runs started afterwards use the new version."""
+    row = services.skill_model_fit()
+    return {"version": row.version, **row.figures}

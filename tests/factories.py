@@ -39,6 +39,7 @@ from matching.models import (
     Mentorship,
     PairExclusion,
     RequestMessage,
+    SkillVectorSet,
     Suggestion,
 )
 from mentorship.models import Notification
@@ -367,6 +368,16 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     slot = factory.LazyAttribute(_next_slot)
 
 
+def _tiny_skill_model_bytes() -> bytes:
+    from matching.engine.relatedness import SkillRelatedness
+    from matching.services.skill_model import _to_bytes
+
+    model = SkillRelatedness(n_components=2, random_state=0).fit(
+        [["Python", "Django", "SQL"], ["SQL", "Excel"], ["Python", "Excel"]]
+    )
+    return _to_bytes(model)
+
+
 # --- Whole people for matching tests ------------------------------------------------
 
 CATEGORIES = {
@@ -492,6 +503,19 @@ def community(*, mentors: int, mentees: int, seed: int = 1, capacity=(1, 3)):
         for i in range(mentees)
     ]
     return mentor_users, mentee_users
+
+
+class SkillVectorSetFactory(factory.django.DjangoModelFactory):
+    """A stored skill-relatedness model fitted on a tiny vocabulary."""
+
+    class Meta:
+        model = SkillVectorSet
+
+    version = factory.Sequence(lambda n: n + 1000)
+    dims = 2
+    skills_count = 3
+    documents_count = 2
+    data = factory.LazyFunction(_tiny_skill_model_bytes)
 
 
 # --- Trust and safety ------------------------------------------------------------

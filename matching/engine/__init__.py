@@ -8,6 +8,7 @@ from .balance import exposure_gini, select_topk
 from .config import COMPONENTS, EngineConfig
 from .learn import WeightLearningResult, learn_weights
 from .model import MatchModel
+from .relatedness import SkillRelatedness
 from .results import Candidates, TopK
 from .types import Exclusions, Mentees, Mentors
 
@@ -20,6 +21,7 @@ __all__ = [
     "MatchModel",
     "Mentees",
     "Mentors",
+    "SkillRelatedness",
     "TopK",
     "WeightLearningResult",
     "count_blocking_pairs",

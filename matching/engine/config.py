@@ -17,18 +17,20 @@ COMPONENTS: tuple[str, ...] = (
     "context",
     "availability",
     "responsiveness",
+    "related_skills",
 )
 CONTEXT_PREFERENCES = ("same", "different", "any")
 
 
 def _default_weights() -> dict[str, float]:
     return {
-        "skills": 0.40,
+        "skills": 0.20,
         "goals": 0.20,
         "seniority": 0.12,
         "context": 0.08,
         "availability": 0.12,
         "responsiveness": 0.08,
+        "related_skills": 0.20,
     }
 
 
@@ -89,6 +91,14 @@ class EngineConfig:
         Beta prior: a mentor with no history scores the prior rate.
     min_score : float
         Candidates at or below this score are not suggested.
+    related_goals_weight : float
+        A mentee's goal text joins their skill-space vector as this many skills
+        (of their average weight); 0 = skills only. Needs a skill model fitted
+        with texts (occupation titles and descriptions).
+    related_skill_threshold : float
+        Cosine of two skills' vectors (the skill-relatedness model) from which an
+        explanation names them as close ("Knows MySQL, close to the PostgreSQL
+        you want"); below it no relation is shown.
     """
 
     weights: dict[str, float] = field(default_factory=_default_weights)
@@ -122,6 +132,8 @@ class EngineConfig:
     responsiveness_prior_rate: float = 0.7
     responsiveness_prior_strength: float = 5.0
     min_score: float = 0.0
+    related_goals_weight: float = 1.0
+    related_skill_threshold: float = 0.5
 
     def __post_init__(self) -> None:
         unknown = set(self.weights) - set(COMPONENTS)
@@ -137,9 +149,16 @@ class EngineConfig:
             raise ValueError("need 0 <= min_years_ahead <= ideal_years_ahead < max_years_ahead")
         if self.k < 1 or self.candidate_width < self.k or self.chunk_size < 1:
             raise ValueError("need k >= 1, candidate_width >= k and chunk_size >= 1")
+        if self.related_goals_weight < 0:
+            raise ValueError("related_goals_weight must be >= 0")
         if self.exposure_strength < 0:
             raise ValueError("exposure_strength must be >= 0")
-        for name in ("skill_lsa_weight", "format_share", "context_industry_share"):
+        for name in (
+            "skill_lsa_weight",
+            "format_share",
+            "context_industry_share",
+            "related_skill_threshold",
+        ):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be within [0, 1]")
 

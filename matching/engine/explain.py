@@ -35,6 +35,9 @@ def explain_pair(
     score: float,
     categories: Mapping[str, str] | None = None,
     max_skills: int = 5,
+    relatedness=None,
+    related_threshold: float = 0.5,
+    related_goals: bool = True,
 ) -> dict[str, Any]:
     """Explain one (mentee, mentor) pair; ``mentee`` and ``mentor`` hold one row each.
 
@@ -49,7 +52,15 @@ def explain_pair(
         facts behind them: ``shared_skills``, ``related_skills``
         (list of [wanted, offered, category]), ``overlap_hours``,
         ``years_ahead`` (None if unknown), ``same_industry``,
-        ``same_occupation_group``, ``shared_languages``, ``common_formats``.
+        ``same_occupation_group``, ``shared_languages``, ``common_formats``,
+        ``close_skills`` (list of [wanted, [offered, ...], [cosine, ...]]).
+
+    With ``relatedness`` (a fitted ``SkillRelatedness``), offered skills whose
+    learned vectors are at least ``related_threshold`` close to a wanted one
+    are named: "Knows MySQL and SQL Server, close to the PostgreSQL you want";
+    with ``related_goals``, offered skills that close to the mentee's goal text
+    too: "Knows Apache Spark and Apache Airflow, close to your goals"
+    (``goal_skills``). Nothing below the threshold is ever named.
     """
     categories = categories or {}
     wanted = mentee.skills[0]
@@ -67,6 +78,19 @@ def explain_pair(
         pool = offered_by_cat.get(categories[name], [])
         if pool:
             related.append([name, pool.pop(0), categories[name]])
+    close = _close_skills(wanted, offered, shared, relatedness, related_threshold, categories)
+    explained = {want for want, _, _ in close}
+    named = {o for _, others, _ in close for o in others}
+    goal_skills = []
+    if related_goals and relatedness is not None and mentee.text[0].strip():
+        goal_skills = _goal_skills(
+            mentee.text[0],
+            [o for o in offered if o not in wanted and o not in named],
+            relatedness,
+            related_threshold,
+            categories,
+        )
+    related = [r for r in related if r[0] not in explained]
     overlap = int((mentee.available_hours[0] & mentor.available_hours[0]).sum())
     gap = float(mentor.years_experience[0] - mentee.years_experience[0])
     years_ahead = None if np.isnan(gap) else round(gap, 1)
@@ -96,8 +120,12 @@ def explain_pair(
     reasons = []
     if shared:
         reasons.append(f"Offers skills you want: {_join(shared[:max_skills])}")
-    for want, other, cat in related[:3]:
+    for want, others, _ in close[:3]:
+        reasons.append(f"Knows {_join(others)}, close to the {want} you want")
+    for want, other, cat in related[: max(0, 3 - len(close))]:
         reasons.append(f"Knows {other}, related to {want} ({cat})")
+    if goal_skills:
+        reasons.append(f"Knows {_join([o for o, _ in goal_skills])}, close to your goals")
     if overlap and hours_assumed:
         reasons.append(
             f"About {_hours(overlap)} a week overlap, if you are free on weekdays 09:00–18:00 "
@@ -153,6 +181,8 @@ def explain_pair(
         "assumed": assumed,
         "shared_skills": shared,
         "related_skills": related,
+        "close_skills": [[w, o, [round(x, 3) for x in c]] for w, o, c in close],
+        "goal_skills": [[o, round(c, 3)] for o, c in goal_skills],
         "overlap_hours": overlap,
         "years_ahead": years_ahead,
         "same_industry": same_industry,
@@ -160,3 +190,49 @@ def explain_pair(
         "shared_languages": languages,
         "common_formats": formats,
     }
+
+
+def _close_skills(
+    wanted: Mapping[str, float],
+    offered: Mapping[str, float],
+    shared: list[str],
+    relatedness,
+    threshold: float,
+    categories: Mapping[str, str],
+    per_wanted: int = 3,
+) -> list[tuple[str, list[str], list[float]]]:
+    """Per wanted skill (not already offered), the offered skills at or above ``threshold``.
+
+    Ordered by the best cosine; each offered skill is named for one wanted skill only.
+    """
+    if relatedness is None:
+        return []
+    rest_wanted = [w for w in wanted if w not in offered]
+    rest_offered = [o for o in offered if o not in wanted]
+    pairs = relatedness.related_pairs(rest_wanted, rest_offered, threshold, categories)
+    used: set[str] = set()
+    groups: dict[str, list[tuple[str, float]]] = {}
+    for want, other, cos in pairs:
+        if other in used or len(groups.get(want, ())) >= per_wanted:
+            continue
+        used.add(other)
+        groups.setdefault(want, []).append((other, cos))
+    out = [(w, [o for o, _ in g], [c for _, c in g]) for w, g in groups.items()]
+    return sorted(out, key=lambda t: (-max(t[2]), -wanted.get(t[0], 0), t[0]))
+
+
+def _goal_skills(
+    text: str, offered: list[str], relatedness, threshold: float, categories, limit: int = 3
+) -> list[tuple[str, float]]:
+    """Offered skills whose vectors are at least ``threshold`` close to the goal text's."""
+    if not offered:
+        return []
+    goal = relatedness.transform_text([text])[0]
+    if not goal.any():
+        return []
+    vectors, ok = relatedness.skill_vectors(offered, categories, 0.5)
+    sims = vectors @ goal
+    hits = [
+        (offered[i], float(sims[i])) for i in range(len(offered)) if ok[i] and sims[i] >= threshold
+    ]
+    return sorted(hits, key=lambda t: (-t[1], t[0]))[:limit]

@@ -2,6 +2,10 @@
 
 ``fit`` learns the vocabularies (skills, skill categories, goal words), the IDF
 weights and the skill co-occurrence model (LSA), and prepares the mentor side.
+A fitted :class:`~matching.engine.relatedness.SkillRelatedness` passed as
+``skill_model`` adds the ``related_skills`` component and replaces the LSA
+(it learned the same kind of relation from more data); without one, the
+``related_skills`` weight goes to ``skills``, which then keeps its LSA part.
 Scoring is chunked over mentees: per chunk a few dense ``chunk x n_mentors``
 float32 matrices are alive, never ``n_mentees x n_mentors``.
 """
@@ -21,6 +25,7 @@ from sklearn.base import BaseEstimator
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from . import components as C
@@ -29,7 +34,7 @@ from .results import Candidates, TopK
 from .types import Exclusions, Mentees, Mentors
 
 N_COMPONENTS = len(COMPONENTS)
-SKILLS, GOALS, SENIORITY, CONTEXT, AVAILABILITY, RESPONSIVENESS = range(N_COMPONENTS)
+SKILLS, GOALS, SENIORITY, CONTEXT, AVAILABILITY, RESPONSIVENESS, RELATED = range(N_COMPONENTS)
 YEARS_RESOLUTION = 0.1  # years are keyed at this resolution so seniority tables stay small
 
 
@@ -47,6 +52,8 @@ class _Side:
     group: np.ndarray  # int codes, -1 unknown
     format_bits: np.ndarray  # int, 0 = any
     languages: list[frozenset[str]]
+    # Skill-relatedness vectors (float32, (n, d), d = 0 without a skill model)
+    related: np.ndarray | None = None
     # Column split of the TF-IDF matrices (filled by ``MatchModel._blocks``):
     # the few features most people share go to a dense block (BLAS), the long
     # tail stays sparse, so neither product degenerates.
@@ -104,6 +111,9 @@ class MatchModel(BaseEstimator):
         contributes its category as a lower-weight token, so related tools match.
     random_state : int, RandomState or None
         Seeds the randomized SVD of the skill co-occurrence model.
+    skill_model : SkillRelatedness, optional
+        A fitted skill-relatedness model (learned skill vectors); it gives the
+        ``related_skills`` component and the "close to" explanations.
 
     Attributes
     ----------
@@ -117,6 +127,10 @@ class MatchModel(BaseEstimator):
         The mentors the model was fitted with; scores refer to their rows.
     mentees_ : Mentees
         The mentees the model was fitted with (default for scoring).
+    skill_model_ : SkillRelatedness or None
+        The skill model in use (None when none was given or its weight is 0).
+    weights_ : ndarray of float, shape (n_components,)
+        Weights in use, normalised (``related_skills`` is 0 without a skill model).
     """
 
     def __init__(
@@ -124,10 +138,12 @@ class MatchModel(BaseEstimator):
         config: EngineConfig | Mapping[str, Any] | None = None,
         skill_categories=None,
         random_state=None,
+        skill_model=None,
     ):
         self.config = config
         self.skill_categories = skill_categories
         self.random_state = random_state
+        self.skill_model = skill_model
 
     # ------------------------------------------------------------------ fit
     def fit(
@@ -156,6 +172,17 @@ class MatchModel(BaseEstimator):
         elif not isinstance(cfg, EngineConfig):
             cfg = EngineConfig.from_dict(cfg)
         self.config_ = cfg
+        weights = np.array(cfg.weight_vector(), dtype=np.float64)
+        use_related = self.skill_model is not None and weights[RELATED] > 0
+        if use_related:
+            # clone() hands estimator parameters over unfitted (scikit-learn's rule):
+            # pass sklearn.frozen.FrozenEstimator(skill_model) to keep it fitted.
+            check_is_fitted(self.skill_model, msg="skill_model must be a fitted SkillRelatedness")
+        self.skill_model_ = self.skill_model if use_related else None
+        if not use_related:
+            weights[SKILLS] += weights[RELATED]
+            weights[RELATED] = 0.0
+        self.weights_ = weights
         categories = dict(self.skill_categories or {})
         extra = list(skill_documents or [])
 
@@ -181,7 +208,7 @@ class MatchModel(BaseEstimator):
 
         self.skill_svd_ = None
         n_comp = min(cfg.skill_lsa_components, len(self.skill_vocabulary_) - 1, n_docs - 1)
-        if cfg.skill_lsa_weight > 0 and n_comp >= 2:
+        if cfg.skill_lsa_weight > 0 and n_comp >= 2 and self.skill_model_ is None:
             tfidf = normalize(population @ sp.diags(self.skill_idf_))
             self.skill_svd_ = TruncatedSVD(n_components=n_comp, random_state=self.random_state).fit(
                 tfidf
@@ -272,6 +299,17 @@ class MatchModel(BaseEstimator):
         elif goals is None:
             goals = self.goals_vectorizer_.transform(people.text).tocsr()
         skills_sparse, skills_dense = self._skill_vectors(raw)
+        if self.skill_model_ is not None:
+            # a mentee's goals count as one more skill (measured: docs/engine.md)
+            goals_text = None if isinstance(people, Mentors) else people.text
+            related = self.skill_model_.transform(
+                people.skills,
+                categories=self._categories,
+                texts=goals_text,
+                text_weight=cfg.related_goals_weight,
+            )
+        else:
+            related = np.zeros((len(people), 0), np.float32)
         hours = np.ascontiguousarray(people.available_hours, dtype=np.float32)
         return _Side(
             skills_sparse=skills_sparse,
@@ -284,12 +322,13 @@ class MatchModel(BaseEstimator):
             group=_codes(people.occupation_group, self.group_vocabulary_),
             format_bits=np.array([C.format_bits(f) for f in people.formats], dtype=np.int64),
             languages=list(people.languages),
+            related=np.ascontiguousarray(related, dtype=np.float32),
         )
 
     def _prepare_mentor_tables(self) -> None:
         """Mentor-side matrices in the layout the chunk loop wants (scaled by weights)."""
         cfg = self.config_
-        w = cfg.weight_vector()
+        w = self.weights_
         r = self._mentor_side
         mentors = self.mentors_
         alpha = cfg.skill_lsa_weight if self.skill_svd_ is not None else 0.0
@@ -312,6 +351,7 @@ class MatchModel(BaseEstimator):
         self._skills_rest_T = (r.skills_rest.T * np.float32(1 - alpha)).tocsr()
         self._goals_block_T = np.ascontiguousarray(r.goals_block.T)
         self._goals_rest_T = r.goals_rest.T.tocsr()
+        self._related_T = np.ascontiguousarray(r.related.T)
         self._hours_T = np.ascontiguousarray(r.hours.T)
         # Mentor-only terms and mentor-only filters become one bias row.
         resp = C.responsiveness(mentors.requests_received, mentors.requests_answered_in_time, cfg)
@@ -327,9 +367,38 @@ class MatchModel(BaseEstimator):
                 incidence[self._language_index[lang], j] = True
         self._language_incidence = incidence
         self._language_unknown = np.array([not s for s in r.languages], dtype=bool)
+        self._chunk_tables()
         order = np.argsort(mentors.ids, kind="stable")
         self._mentor_ids_sorted = mentors.ids[order]
         self._mentor_order = order
+
+    def _chunk_tables(self) -> None:
+        """The chunk loop's mentor side, restricted to mentors who can be suggested.
+
+        A mentor who is not accepting or has no free place is filtered out
+        anyway; leaving their columns out of every product makes the chunk
+        matrices narrower (15% in the benchmark community). Columns keep the
+        mentors' order, so ties break as before; results map back to mentor rows.
+        """
+        cols = np.flatnonzero(self._eligible)
+        r = self._mentor_side
+        self._cols = cols
+        col_of = np.full(len(self.mentors_), -1, np.int64)
+        col_of[cols] = np.arange(len(cols))
+        self._col_of = col_of
+        self._c_skills_block_T = np.ascontiguousarray(self._skills_block_T[:, cols])
+        self._c_skills_rest_T = self._skills_rest_T[:, cols].tocsr()
+        self._c_goals_block_T = np.ascontiguousarray(self._goals_block_T[:, cols])
+        self._c_goals_rest_T = self._goals_rest_T[:, cols].tocsr()
+        self._c_related_T = np.ascontiguousarray(self._related_T[:, cols])
+        self._c_hours_T = np.ascontiguousarray(self._hours_T[:, cols])
+        self._c_hours_known = r.hours_known[cols]
+        self._c_years = r.years[cols]
+        self._c_industry = r.industry[cols]
+        self._c_group = r.group[cols]
+        self._c_format_bits = r.format_bits[cols]
+        self._c_bias = self._bias[cols].astype(np.float32)
+        self._c_responsiveness = self._responsiveness[cols]
 
     # ------------------------------------------------------------- helpers
     def _blocks(self, side: _Side) -> _Side:
@@ -394,15 +463,14 @@ class MatchModel(BaseEstimator):
         raw component tables) so that ``table[inverse]`` is the row block.
         """
         cfg = self.config_
-        r = self._mentor_side
-        m = len(self.mentors_)
+        m = len(self._cols)
         out = []
         # seniority
         years = side.years[rows]
         key = np.where(np.isnan(years), np.inf, years)
         uniq, inv = np.unique(key, return_inverse=True)
         uy = np.where(np.isinf(uniq), np.nan, uniq)
-        sen = C.seniority(uy[:, None], r.years[None, :], cfg).astype(np.float32)
+        sen = C.seniority(uy[:, None], self._c_years[None, :], cfg).astype(np.float32)
         out.append(("seniority", sen, inv))
         # context
         key = side.industry[rows] * 1_000_003 + side.group[rows]
@@ -410,7 +478,7 @@ class MatchModel(BaseEstimator):
         ind = side.industry[rows][first]
         grp = side.group[rows][first]
         ctx = C.context(
-            ind[:, None], r.industry[None, :], grp[:, None], r.group[None, :], cfg
+            ind[:, None], self._c_industry[None, :], grp[:, None], self._c_group[None, :], cfg
         ).astype(np.float32)
         ctx = np.broadcast_to(ctx, (len(uniq), m))
         out.append(("context", ctx, inv))
@@ -422,8 +490,10 @@ class MatchModel(BaseEstimator):
         )
         key = lang_key * 4 + side.format_bits[rows]
         uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
-        fmt = C.format_compatible(side.format_bits[rows][first][:, None], r.format_bits[None, :])
-        allowed = np.stack([self._language_row(langs[i]) for i in first])
+        fmt = C.format_compatible(
+            side.format_bits[rows][first][:, None], self._c_format_bits[None, :]
+        )
+        allowed = np.stack([self._language_row(langs[i])[self._cols] for i in first])
         if cfg.format_hard_filter:
             allowed &= fmt
         out.append(("format", fmt.astype(np.float32), inv, allowed))
@@ -433,13 +503,15 @@ class MatchModel(BaseEstimator):
     def _workspace(self, c: int) -> dict[str, np.ndarray]:
         """Per-thread chunk buffers, reused across chunks (no page faults per chunk)."""
         local = self._local
-        m = len(self.mentors_)
+        m = len(self._cols)
         ws = getattr(local, "ws", None)
         if ws is None or ws["total"].shape[0] < c or ws["total"].shape[1] != m:
             size = max(c, self.config_.chunk_size)
             ws = {
                 name: np.empty((size, m), np.float32)
-                for name in ("skills", "goals", "hours", "total", "buf")
+                for name in ("skills", "goals", "hours", "total", "buf", "related")[
+                    : 6 if self.skill_model_ is not None else 5
+                ]
             }
             local.ws = ws
         return {name: a[:c] for name, a in ws.items()}
@@ -449,8 +521,18 @@ class MatchModel(BaseEstimator):
     ):
         cfg = self.config_
         w = self._weights
-        m = len(self.mentors_)
+        m = len(self._cols)  # mentors who can be suggested (see _chunk_tables)
         c = len(rows)
+        full_width = width
+        if m == 0:
+            return (
+                np.full((c, width), -1, np.int64),
+                np.full((c, width), np.nan, np.float32),
+                np.full((c, width, N_COMPONENTS), np.nan, np.float32),
+            )
+        excl_c = self._col_of[excl_c]
+        keep = excl_c >= 0
+        excl_r, excl_c = excl_r[keep], excl_c[keep]
         ws = self._workspace(c)
         skills, goals, hours, total, buf = (
             ws["skills"],
@@ -460,18 +542,25 @@ class MatchModel(BaseEstimator):
             ws["buf"],
         )
         # skills = clip((1-a) * tfidf cosine + a * LSA cosine, 0, 1): dense block + sparse tail
-        np.matmul(side.skills_block[rows], self._skills_block_T, out=skills)
-        _add_sparse(skills, side.skills_rest[rows] @ self._skills_rest_T)
-        np.clip(skills, 0, 1, out=skills)
+        np.matmul(side.skills_block[rows], self._c_skills_block_T, out=skills)
+        _add_sparse(skills, side.skills_rest[rows] @ self._c_skills_rest_T)
+        if self._alpha:  # TF-IDF cosines of non-negative vectors are in [0, 1] already
+            np.clip(skills, 0, 1, out=skills)
         np.multiply(skills, np.float32(w[SKILLS]), out=total)
-        np.matmul(side.goals_block[rows], self._goals_block_T, out=goals)
-        _add_sparse(goals, side.goals_rest[rows] @ self._goals_rest_T)
+        np.matmul(side.goals_block[rows], self._c_goals_block_T, out=goals)
+        _add_sparse(goals, side.goals_rest[rows] @ self._c_goals_rest_T)
         _add_scaled(total, goals, w[GOALS])
+        related = ws.get("related")
+        if related is not None:
+            # related_skills = clip(cosine of the learned skill vectors, 0, 1)
+            np.matmul(side.related[rows], self._c_related_T, out=related)
+            np.maximum(related, 0, out=related)  # cosines of unit vectors are <= 1
+            _add_scaled(total, related, w[RELATED])
         # availability: hours part as a matrix; the format part comes with the tables
-        np.matmul(side.hours[rows], self._hours_T, out=hours)
+        np.matmul(side.hours[rows], self._c_hours_T, out=hours)
         np.minimum(hours, cfg.overlap_target_hours, out=hours)
         hours *= np.float32(1.0 / cfg.overlap_target_hours)
-        known_r = self._mentor_side.hours_known
+        known_r = self._c_hours_known
         if not known_r.all():
             hours[:, ~known_r] = cfg.unknown_availability
         known_e = side.hours_known[rows]
@@ -490,7 +579,7 @@ class MatchModel(BaseEstimator):
             np.take(np.ascontiguousarray(ctx), ctx_inv, axis=0, out=buf)
             _add_scaled(total, buf, w[CONTEXT])
         # format compatibility, filters (as -inf) and the mentor bias in one table
-        lf = (w[AVAILABILITY] * cfg.format_share) * fmt + self._bias[None, :].astype(np.float32)
+        lf = (w[AVAILABILITY] * cfg.format_share) * fmt + self._c_bias[None, :]
         lf[~allowed] = -np.inf
         np.take(lf.astype(np.float32), fmt_inv, axis=0, out=buf)
         total += buf
@@ -516,10 +605,19 @@ class MatchModel(BaseEstimator):
         comps[..., SENIORITY] = sen[sen_inv[:, None], top]
         comps[..., CONTEXT] = np.asarray(ctx)[ctx_inv[:, None], top]
         comps[..., AVAILABILITY] = C.availability(hrs, fmt[fmt_inv[:, None], top], cfg)
-        comps[..., RESPONSIVENESS] = self._responsiveness[top]
-        top = np.where(valid, top, -1)
+        comps[..., RESPONSIVENESS] = self._c_responsiveness[top]
+        comps[..., RELATED] = 0.0 if related is None else np.take_along_axis(related, top, axis=1)
+        # float32 rounding may put a cosine a hair above 1 (the matrices are not clipped at 1)
+        for col in (SKILLS, RELATED):
+            np.minimum(comps[..., col], 1.0, out=comps[..., col])
+        top = np.where(valid, self._cols[top], -1)  # back to mentor rows
         vals = np.where(valid, vals, np.nan).astype(np.float32)
         comps[~valid] = np.nan
+        if width < full_width:  # fewer suggestible mentors than places: pad
+            pad = full_width - width
+            top = np.pad(top, ((0, 0), (0, pad)), constant_values=-1)
+            vals = np.pad(vals, ((0, 0), (0, pad)), constant_values=np.nan)
+            comps = np.pad(comps, ((0, 0), (0, pad), (0, 0)), constant_values=np.nan)
         return top.astype(np.int64), vals, comps
 
     def candidates(
@@ -684,6 +782,9 @@ class MatchModel(BaseEstimator):
         fmt = C.format_compatible(side.format_bits[a], r.format_bits[b])
         comp[:, AVAILABILITY] = C.availability(hours, fmt, cfg)
         comp[:, RESPONSIVENESS] = self._responsiveness[b]
+        if self.skill_model_ is not None:
+            cos = (side.related[a] * r.related[b]).sum(axis=1)
+            comp[:, RELATED] = np.clip(cos, 0, 1)
         scores = comp @ self._weights
         allowed = self._eligible[b].copy()
         for p, (i, j) in enumerate(zip(a, b, strict=True)):
@@ -716,7 +817,19 @@ class MatchModel(BaseEstimator):
             components=comp[0],
             score=float(score[0]),
             categories=self._categories,
+            **self._explain_options(),
         )
+
+    def _explain_options(self) -> dict[str, Any]:
+        return {
+            "relatedness": self.skill_model_,
+            "related_threshold": self.config_.related_skill_threshold,
+            "related_goals": self.config_.related_goals_weight > 0,
+        }
+
+    def explain_options(self) -> dict[str, Any]:
+        """Keyword arguments that make :func:`explain.explain_pair` match this model."""
+        return {"categories": self._categories, **self._explain_options()}
 
     def explain_topk(
         self, result: TopK, mentees: Mentees | None = None
@@ -738,6 +851,7 @@ class MatchModel(BaseEstimator):
                         components=result.components[pos, slot],
                         score=float(result.scores[pos, slot]),
                         categories=self._categories,
+                        **self._explain_options(),
                     )
                 )
             out.append(items)

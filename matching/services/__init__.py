@@ -79,6 +79,11 @@ from .runs import (
     match_run_score_chunk,
     match_run_start,
 )
+from .skill_model import (
+    skill_model_current_version,
+    skill_model_fit,
+    skill_model_load,
+)
 from .snapshots import (
     run_dir,
     snapshot_drop,
@@ -92,6 +97,9 @@ from .suggestion_rows import (
 )
 
 __all__ = [
+    "skill_model_current_version",
+    "skill_model_fit",
+    "skill_model_load",
     "ACTIVE_GOALS",
     "COHORT_MODES",
     "CohortError",

@@ -26,6 +26,7 @@ from matching.selectors import exclusions_load
 from mentorship.notifications import notify
 from profiles.models import Profile
 
+from . import skill_model
 from .population import model_fit, population_load
 from .runs import match_run_fail
 
@@ -120,7 +121,7 @@ def _cohort_compute(run: MatchRun) -> MatchRun:
             mentor=mentor,
             components=cands.components[pos, slot],
             score=score,
-            categories=population.skill_categories,
+            **model.explain_options(),  # names close skills too (skill model)
         )
         rows.append(
             Suggestion(
@@ -148,7 +149,11 @@ def _cohort_compute(run: MatchRun) -> MatchRun:
             mentees_count=len(mentees),
             mentors_count=len(mentors),
             suggestions_count=len(rows),
-            parameters={"engine": engine_config.to_dict(), "mode": run.mode},
+            parameters={
+                "engine": engine_config.to_dict(),
+                "mode": run.mode,
+                "skill_model_version": skill_model.skill_model_version_of(model),
+            },
             figures={
                 "already_mentored": len(mentored),
                 "matched": assignment.matched,

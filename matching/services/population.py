@@ -34,6 +34,8 @@ from matching.selectors import active_long_term_counts, exclusions_load, request
 from profiles.models import AvailabilitySlot, Goal, Profile, ProfileSkill
 from safety import selectors as safety_selectors
 
+from . import skill_model  # the learned skill-relatedness model (issue 15)
+
 logger = logging.getLogger(__name__)
 
 
@@ -293,12 +295,21 @@ def population_load(
     )
 
 
-def model_fit(population: Population, engine_config: EngineConfig) -> MatchModel | None:
-    """The engine's model fitted on everyone; None when there is nobody to match."""
+def model_fit(
+    population: Population,
+    engine_config: EngineConfig,
+    skill_model_version: int | str | None = skill_model.CURRENT,
+) -> MatchModel | None:
+    """The engine's model fitted on everyone; None when there is nobody to match.
+
+    ``skill_model_version``: the skill-relatedness version to score with (a
+    run passes the one it recorded; default the newest; None = without).
+    """
     if not len(population.mentees) or not len(population.mentors):
         return None
     return MatchModel(
         config=engine_config,
         skill_categories=population.skill_categories,
         random_state=RANDOM_STATE,
+        skill_model=skill_model.skill_model_load(version=skill_model_version),
     ).fit(population.mentees, population.mentors)

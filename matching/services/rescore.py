@@ -13,6 +13,7 @@ from matching.models import (
 )
 from matching.selectors import exclusions_load
 
+from . import skill_model
 from .population import model_fit, population_load
 from .runs import match_run_fail
 from .suggestion_rows import score_rows, suggestions_write
@@ -91,7 +92,11 @@ def match_rescore_user(*, user_id: int) -> MatchRun | None:
             mentees_count=len(rows),
             mentors_count=len(population.mentors),
             suggestions_count=written,
-            parameters={"engine": engine_config.to_dict(), "mentee_ids": targets},
+            parameters={
+                "engine": engine_config.to_dict(),
+                "mentee_ids": targets,
+                "skill_model_version": skill_model.skill_model_version_of(model),
+            },
             figures={
                 "load_seconds": round(population.seconds, 3),
                 "seconds": round((now - run.started_at).total_seconds(), 3),

@@ -38,6 +38,7 @@ from matching.selectors import (
     run_last_progress,
 )
 
+from . import skill_model
 from .population import model_fit, population_load
 from .snapshots import run_dir, snapshot_drop, snapshot_load, snapshot_save
 from .suggestion_rows import score_rows, suggestions_write
@@ -90,6 +91,7 @@ def match_run_start(*, triggered_by=None, chunk_size: int | None = None) -> Matc
         "chunk_size": int(chunk_size or DEFAULT_CHUNK_SIZE),
         "engine": config.engine_config().to_dict(),
         "use_learned_weights": config.use_learned_weights and bool(config.learned_weights),
+        "skill_model_version": skill_model.skill_model_current_version(),
     }
     try:
         with transaction.atomic():
@@ -134,7 +136,11 @@ def match_run_prepare(*, run_id: int) -> list[int]:
     else:
         started = time.perf_counter()
         population = population_load()
-        model = model_fit(population, EngineConfig.from_dict(run.parameters.get("engine")))
+        model = model_fit(
+            population,
+            EngineConfig.from_dict(run.parameters.get("engine")),
+            run.parameters.get("skill_model_version"),  # the run's skill model version
+        )
         snapshot_save(run.pk, model, population)
         fit_seconds = time.perf_counter() - started - population.seconds
         if not has_plan:

@@ -53,7 +53,11 @@ def snapshot_load(run: MatchRun) -> tuple[MatchModel, Population]:
             model, population = pickle.load(fh)  # noqa: S301 - written by snapshot_save
     else:
         population = population_load()
-        model = model_fit(population, EngineConfig.from_dict(run.parameters.get("engine")))
+        model = model_fit(
+            population,
+            EngineConfig.from_dict(run.parameters.get("engine")),
+            run.parameters.get("skill_model_version"),  # the run's skill model version
+        )
         snapshot_save(run.pk, model, population)
         return model, population
     _SNAPSHOT_CACHE.clear()

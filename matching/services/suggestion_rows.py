@@ -75,7 +75,7 @@ def score_rows(
                 mentor=mentor,
                 components=top.components[pos, slot],
                 score=score,
-                categories=population.skill_categories,
+                **model.explain_options(),  # names close skills too (skill model)
             )
             rank += 1
             result.suggestions.append(

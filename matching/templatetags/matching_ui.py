@@ -8,6 +8,7 @@ register = template.Library()
 
 COMPONENT_LABELS = {
     "skills": ("Skills", "tools"),
+    "related_skills": ("Related skills", "diagram-3"),
     "goals": ("Goals", "bullseye"),
     "seniority": ("Experience", "graph-up-arrow"),
     "context": ("Field", "briefcase"),

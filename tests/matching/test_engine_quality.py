@@ -25,3 +25,15 @@ def test_skill_relations_find_the_right_mentor_without_shared_tools(figures):
     tfidf, engine = figures[(True, "tfidf")], figures[(True, "engine")]
     assert tfidf["recall"] <= 2 * tfidf["random"]  # TF-IDF alone is blind here
     assert engine["recall"] > 2 * engine["random"]
+
+
+def test_skill_model_fitted_without_the_cohort_beats_tfidf():
+    from benchmarks.quality import heldout_recall
+
+    for disjoint in (False, True):
+        engine = heldout_recall(disjoint, seed=5)
+        tfidf = heldout_recall(disjoint, PLAIN_TFIDF, seed=5, skill_model=False)
+        assert engine["unknown_skills"] > 0  # the evaluation occupations were removed
+        assert engine["recall_at_10"] > tfidf["recall_at_10"] + 0.05
+        assert engine["recall_at_10"] > 5 * engine["random"]
+        assert engine["max_lists_per_mentor"] <= 25  # balancing held the popular ones back

@@ -380,7 +380,7 @@ def test_learning_refuses_with_too_few_outcomes_then_learns():
     assert config.learned_auc > config.configured_auc
     assert config.learned_at is not None
     # The admin chooses: the learned weights drive the engine only when switched on.
-    assert config.engine_config().weights["skills"] == pytest.approx(0.4)
+    assert config.engine_config().weights["skills"] == pytest.approx(config.weight_skills)
     config.use_learned_weights = True
     assert config.engine_config().weights["skills"] == pytest.approx(
         config.learned_weights["skills"]

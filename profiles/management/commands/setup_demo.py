@@ -27,6 +27,9 @@ class Command(BaseCommand):
                 f"Seeding a demo community of {mentors} mentors and {mentees} mentees…"
             )
             call_command("seed_demo", mentors=mentors, mentees=mentees, seed=seed)
+        if "fit_skill_model" in get_commands():
+            # Which skills relate, learned before the first run scores with it.
+            call_command("fit_skill_model", if_missing=True)
         if "score_matches" in get_commands() and not self._has_suggestions():
             # In-process, so suggestions are there before the web server starts;
             # later runs (nightly, or after a profile change) go through the worker.
