@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from matching import hooks
 from matching.forms import (
     MatchRequestForm,
     MentorshipEndForm,
@@ -374,6 +375,10 @@ def mentorship_list(request: HttpRequest):
 
 
 def _mentorship_page(request, mentorship, *, end_form=None, renew_form=None, status=200):
+    if (workspace := hooks.mentorship_page()) is not None:  # the sessions app's workspace
+        return workspace(
+            request, mentorship, end_form=end_form, renew_form=renew_form, status=status
+        )
     is_mentor = mentorship.mentor_id == request.user.pk
     partner = mentorship.mentee if is_mentor else mentorship.mentor
     return render(
