@@ -117,14 +117,13 @@ def _assert_one_confirmed(person, results):
         for r in refusals
     )
     assert SessionAttendee.objects.filter(user=person).count() == 1
-    statuses = [
-        s
-        for s in MentoringSession.objects.filter(
+    statuses = list(
+        MentoringSession.objects.filter(
             attendees__isnull=True,
             mentorship__in=Mentorship.objects.filter(mentor=person)
             | Mentorship.objects.filter(mentee=person),
         ).values_list("status", flat=True)
-    ]
+    )
     assert statuses == ["proposed"] * (THREADS - 1)
 
 
