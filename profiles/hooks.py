@@ -24,9 +24,19 @@ def register_profile_section(func: Callable) -> Callable:
     return func
 
 
-def profile_sections(request, profile, page: str) -> list[dict]:
+def profile_sections(request, profile, page: str) -> list[str]:
+    """The sections for this page, rendered (HTML strings, in ``order``)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
     found = [section for func in _sections if (section := func(request, profile, page))]
-    return sorted(found, key=lambda section: section.get("order", 100))
+    found.sort(key=lambda section: section.get("order", 100))
+    return [
+        mark_safe(
+            render_to_string(section["template"], section.get("context", {}), request=request)
+        )
+        for section in found
+    ]
 
 
 def register_demo_filler(func: Callable) -> Callable:

@@ -26,6 +26,7 @@ from ..directory_selectors import (
     working_hours_overlap,
 )
 from ..filters import MentorDirectoryFilter
+from ..hooks import profile_sections
 from ..timezones import is_valid_timezone
 
 MENTORS_PER_PAGE = 20
@@ -100,6 +101,7 @@ def profile_detail(request, pk: int):
         "status": status,
         "status_colour": colour,
         "local_time": timezone.now().astimezone(_zone(profile.timezone)),
+        "sections": profile_sections(request, profile, "detail"),
     }
     return render(request, "profiles/directory/profile_detail.html", context)
 
