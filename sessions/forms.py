@@ -63,6 +63,9 @@ class BookingForm(forms.Form):
         self.fields["slot"].choices = [(value, value) for value in self.slot_values]
         if flash:
             self.fields["topic"].required = True
+            self.fields["topic"].error_messages["required"] = (
+                "Say in a sentence what you would like to talk about, so the mentor can prepare."
+            )
         else:
             del self.fields["topic"]
 
@@ -124,6 +127,10 @@ class NoteForm(forms.Form):
         label="Private: only I will ever see this note",
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "note_%s")  # ids apart from the message form on one page
+        super().__init__(*args, **kwargs)
+
 
 class MessageForm(forms.Form):
     body = forms.CharField(
@@ -133,6 +140,10 @@ class MessageForm(forms.Form):
         ),
         label="Message",
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "message_%s")
+        super().__init__(*args, **kwargs)
 
 
 class FeedbackForm(forms.Form):
