@@ -4,6 +4,7 @@ Screenshots go to test-results/screenshots/ (sessions-*.png).
 """
 
 import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -114,7 +115,7 @@ def test_mentee_in_another_zone_books_mentor_confirms_calendar_and_feedback(
     # 4. The .ics downloads and parses, in the reader's zone.
     with page.expect_download() as download_info:
         next_session.get_by_role("link", name="Add to calendar").click()
-    body = open(download_info.value.path(), "rb").read()
+    body = Path(download_info.value.path()).read_bytes()
     (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
     assert event.decoded("dtstart") == session.starts_at
     assert str(event.decoded("dtstart").tzinfo) == "Europe/Berlin"
