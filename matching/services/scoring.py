@@ -258,6 +258,17 @@ def request_counts(
     return {r["mentor_id"]: (r["received"], r["answered"]) for r in rows}
 
 
+def _reliability_arrays(mentor_ids: list[int]) -> dict[str, np.ndarray]:
+    """Session evidence from the app that fills ``matching.hooks`` (sessions), as arrays."""
+    from matching.hooks import reliability_counts
+
+    found = reliability_counts(mentor_ids)
+    return {
+        "sessions_counted": np.array([found.get(i, (0.0, 0.0))[0] for i in mentor_ids], float),
+        "sessions_kept": np.array([found.get(i, (0.0, 0.0))[1] for i in mentor_ids], float),
+    }
+
+
 def active_long_term_counts(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
     qs = Mentorship.objects.holding_places()
     if mentor_ids is not None:
@@ -412,6 +423,7 @@ def population_load(
         requests_answered_in_time=np.array(
             [counts.get(r["user_id"], (0, 0))[1] for r in mentor_rows], dtype=np.int64
         ),
+        **_reliability_arrays([r["user_id"] for r in mentor_rows]),
     )
     exclusions = exclusions_load(mentee_ids=None if not restricted else mentees.ids.tolist())
     return Population(
