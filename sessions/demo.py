@@ -280,7 +280,7 @@ def demo_sessions_seed(*, seed: int) -> dict[str, int]:
             if ship.mentor_id == getattr(demo_mentor, "user_id", None)
             else rng.randint(0, 4)
         )
-        for k, (who, body) in enumerate(MESSAGES[:count]):
+        for who, body in MESSAGES[:count]:
             author, recipient = (
                 (ship.mentee_id, ship.mentor_id)
                 if who == "mentee"
