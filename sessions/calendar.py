@@ -1,5 +1,12 @@
 """iCalendar files: one session's ``.ics`` and a person's private feed (``icalendar``).
 
+The feed of a person is cached under a fingerprint of everything it shows
+(how many sessions, when the last one changed, when the last name changed,
+the reader's zone): a calendar app polling an unchanged feed costs one
+aggregate query and a cache read instead of rendering every event again
+(``icalendar`` needs about a millisecond per event; benchmark
+``sessions_feed`` in docs/sessions.md).
+
 Times are written in the reader's own time zone with its ``VTIMEZONE``
 (so a calendar shows 09:00 Berlin as 09:00 Berlin on both sides of a
 daylight-saving change). Each session keeps one ``UID`` for life and a
@@ -11,11 +18,14 @@ and disappears from the reader's calendar instead of lingering.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 
 from django.contrib.sites.models import Site
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.urls import reverse
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event
 
 from sessions.models import MentoringSession
 from sessions.services.booking import name_of, zone_of
@@ -68,10 +78,8 @@ def _event(session: MentoringSession, *, viewer, zone, domain: str, names: dict)
     event.add("url", f"https://{domain}{path}")
     if session.meeting_link:
         event.add("location", session.meeting_link)
-    for person in (session.mentor, session.mentee):
-        attendee = vCalAddress(f"mailto:{person.email}")
-        attendee.params["cn"] = vText(names[person.pk])
-        event.add("attendee", attendee, encode=0)
+    # No ATTENDEE/ORGANIZER: a subscribed feed is read-only, and calendar apps
+    # offer to send invitations or RSVPs for events that carry them.
     return event
 
 
@@ -92,3 +100,34 @@ def calendar_for(sessions: Iterable[MentoringSession], *, viewer, name: str) -> 
         cal.add_component(_event(session, viewer=viewer, zone=zone, domain=domain, names=names))
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+FEED_CACHE_SECONDS = 24 * 3600
+
+
+def feed_calendar(user, sessions) -> bytes:
+    """The feed document for ``user`` (``sessions``: what it shows), cached by fingerprint."""
+    zone = zone_of(user)
+    figures = sessions.order_by().aggregate(
+        n=Count("id"),
+        changed=Max("updated_at"),
+        mentor_named=Max("mentor__profile__updated_at"),
+        mentee_named=Max("mentee__profile__updated_at"),
+    )
+    fingerprint = "|".join(
+        str(part)
+        for part in (
+            figures["n"],
+            figures["changed"],
+            figures["mentor_named"],
+            figures["mentee_named"],
+            zone.key,
+            _domain(),
+        )
+    )
+    key = f"sessions:feed:{user.pk}:{hashlib.sha256(fingerprint.encode()).hexdigest()[:32]}"
+    body = cache.get(key)
+    if body is None:
+        body = calendar_for(sessions, viewer=user, name="Mentoring sessions")
+        cache.set(key, body, FEED_CACHE_SECONDS)
+    return body

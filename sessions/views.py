@@ -378,9 +378,7 @@ def calendar_feed(request: HttpRequest, token: str):
     feed = selectors.feed_for_token(token=token)
     if feed is None:
         raise Http404("No such calendar")
-    body = ical.calendar_for(
-        selectors.feed_sessions(user=feed.user), viewer=feed.user, name="Mentoring sessions"
-    )
+    body = ical.feed_calendar(feed.user, selectors.feed_sessions(user=feed.user))
     return _ics_response(body, "mentoring-sessions.ics")
 
 
