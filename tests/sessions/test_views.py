@@ -236,3 +236,22 @@ def _request_for(mentorship):
     mentorship.request = request
     mentorship.save()
     return request
+
+
+def test_a_suggestion_card_offers_a_flash_session_when_the_mentor_does(client):
+    from tests.matching.lifecycle_helpers import make_suggestion
+
+    mentee = make_mentee()
+    flash = make_mentor(format_flash=True, display_name="Flash Mentor")
+    slow = make_mentor(format_flash=False, display_name="Long Mentor")
+    make_suggestion(mentee=mentee, mentor=flash, rank=1)
+    make_suggestion(mentee=mentee, mentor=slow, rank=2)
+    client.force_login(mentee)
+    html = client.get(reverse("matching:suggestions")).content.decode()
+    assert html.count("Book a flash session") == 1
+    assert reverse("sessions:flash_book", args=[flash.pk]) in html
+
+
+def test_flash_booking_page_is_404_for_a_mentor_without_flash(client):
+    client.force_login(make_mentee())
+    assert client.get(reverse("sessions:flash_book", args=[make_mentor(format_flash=False).pk])).status_code == 404
