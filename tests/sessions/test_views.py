@@ -254,4 +254,9 @@ def test_a_suggestion_card_offers_a_flash_session_when_the_mentor_does(client):
 
 def test_flash_booking_page_is_404_for_a_mentor_without_flash(client):
     client.force_login(make_mentee())
-    assert client.get(reverse("sessions:flash_book", args=[make_mentor(format_flash=False).pk])).status_code == 404
+    assert (
+        client.get(
+            reverse("sessions:flash_book", args=[make_mentor(format_flash=False).pk])
+        ).status_code
+        == 404
+    )
