@@ -55,12 +55,14 @@ def test_mentee_in_another_zone_books_mentor_confirms_calendar_and_feedback(
     goal = GoalFactory(owner=mentee, title="Lead my first analytics project")
     MilestoneFactory(goal=goal, title="Write the project brief")
     # Two earlier rated sessions with other mentees, so a third rating shows on the profile.
-    for name in ("A", "B"):
+    from sessions import services
+
+    for days_ago, name in ((10, "A"), (11, "B")):
         other = make_mentee(display_name=f"Earlier mentee {name}")
         earlier = make_mentorship(mentee=other, mentor=mentor)
-        from sessions import services
-
-        services.feedback_leave(session=past_session(earlier, days_ago=10), by=other, rating=5)
+        services.feedback_leave(
+            session=past_session(earlier, days_ago=days_ago), by=other, rating=5
+        )
 
     # 1. The mentor sets weekly availability (their own zone: Berlin).
     day = (timezone.now().astimezone(BERLIN) + datetime.timedelta(days=3)).date()
