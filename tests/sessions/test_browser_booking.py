@@ -198,3 +198,25 @@ def test_mentee_books_a_flash_session_from_a_mentors_profile(page, live_server, 
     page.get_by_role("textbox", name="Message", exact=True).fill("Looking forward to it!")
     page.get_by_role("button", name="Send").click()
     expect(page.get_by_test_id("thread")).to_contain_text("Looking forward to it!")
+
+
+def test_calendar_link_from_the_profile_and_revoking_it(page, live_server, artifacts_dir):
+    mentor, mentee = _people()
+    mentorship = make_mentorship(mentee=mentee, mentor=mentor)
+    from .helpers import at, book_confirmed
+
+    book_confirmed(mentorship, at(3, 9))
+    log_in(page, live_server, mentor)
+    page.goto(f"{live_server.url}/profile/")
+    page.get_by_role("button", name="Create my calendar link").click()
+    feed_url = page.get_by_test_id("feed-url").input_value()
+    page.screenshot(path=str(artifacts_dir / "sessions-profile-calendar.png"), full_page=True)
+    response = page.request.get(feed_url)
+    assert response.status == 200
+    (event,) = icalendar.Calendar.from_ical(response.body()).walk("VEVENT")
+    assert str(event["summary"]) == "Mentoring session with Maya Mentee"
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Replace with a new link").click()
+    expect(page.get_by_text("The old calendar link no longer works.")).to_be_visible()
+    assert page.request.get(feed_url).status == 404
+    assert page.request.get(page.get_by_test_id("feed-url").input_value()).status == 200

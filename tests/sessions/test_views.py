@@ -260,3 +260,43 @@ def test_flash_booking_page_is_404_for_a_mentor_without_flash(client):
         ).status_code
         == 404
     )
+
+
+def test_mentor_settings_set_the_default_link_and_the_flash_limit(client):
+    mentor = make_mentor()
+    client.force_login(mentor)
+    url = reverse("sessions:mentor_settings")
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"meeting_link": "not a url at all", "flash_monthly_limit": "99"})
+    assert bad.status_code == 400
+    assert "Ensure this value is less than or equal to 60." in bad.content.decode()
+    ok = client.post(
+        url, {"meeting_link": "https://meet.example.org/room", "flash_monthly_limit": "2"}
+    )
+    assert ok.status_code == 302
+    from sessions.models import MentorSessionSettings
+
+    row = MentorSessionSettings.objects.get(mentor=mentor)
+    assert (row.meeting_link, row.flash_monthly_limit) == ("https://meet.example.org/room", 2)
+
+
+def test_confirm_cancel_and_feedback_through_the_pages(client, world):
+    mentor, mentee, mentorship = world["mentor"], world["mentee"], world["mentorship"]
+    proposal = services.session_propose(
+        by=mentee, counterpart=mentor, starts_at=at(6), ends_at=at(6) + HOUR, mentorship=mentorship
+    )
+    client.force_login(mentor)
+    assert client.post(reverse("sessions:session_confirm", args=[proposal.pk])).status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.status == "confirmed"
+    no_reason = client.post(reverse("sessions:session_cancel", args=[proposal.pk]), {"reason": ""})
+    assert no_reason.status_code == 400
+    assert "why you cancel" in no_reason.content.decode()
+    client.post(reverse("sessions:session_cancel", args=[proposal.pk]), {"reason": "Travel"})
+    proposal.refresh_from_db()
+    assert proposal.status == "cancelled"
+    response = client.post(
+        reverse("sessions:feedback_leave", args=[world["done"].pk]), {"rating": "4"}
+    )
+    assert response.status_code == 302
+    assert world["done"].feedback.get().rating == 4
