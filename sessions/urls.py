@@ -41,6 +41,9 @@ urlpatterns = [
         name="workspace_message",
     ),
     path(
+        "matches/mentorships/<int:pk>/finish/", views_workspace.workspace_end, name="workspace_end"
+    ),
+    path(
         "matches/mentorships/<int:pk>/goals/<int:goal_pk>/milestones/",
         views_workspace.workspace_milestone_add,
         name="workspace_milestone_add",

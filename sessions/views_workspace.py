@@ -184,3 +184,26 @@ def workspace_goal_status(request: HttpRequest, pk: int, goal_pk: int):
     else:
         messages.error(request, "Choose one of the goal states offered.")
     return redirect(_workspace_url(mentorship, f"goal-{goal_pk}"))
+
+
+@login_required
+@require_POST
+def workspace_end(request: HttpRequest, pk: int):
+    """Finish the mentorship from the workspace: matching ends it, its upcoming sessions go too."""
+    mentorship = _mentorship_or_404(request, pk)
+    form = MentorshipEndForm(request.POST)
+    if not form.is_valid():
+        return workspace_page(request, mentorship, end_form=form, status=400)
+    completed = form.cleaned_data["outcome"] == "completed"
+    with refusals_shown(request) as outcome:
+        services.workspace_mentorship_end(
+            mentorship=mentorship,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            completed=completed,
+        )
+    if outcome.ok:
+        messages.success(
+            request, "Mentorship completed. Well done!" if completed else "Mentorship ended."
+        )
+    return redirect(_workspace_url(mentorship))

@@ -8,7 +8,7 @@ from .booking import (
     session_propose,
     session_propose_another,
     session_update_details,
-    sessions_cancel_for_mentorship,
+    workspace_mentorship_end,
 )
 from .calendar_feed import calendar_feed_get_or_create, calendar_feed_revoke
 from .reminders import message_digests_send, nudges_send, reminders_send
@@ -44,9 +44,9 @@ __all__ = [
     "session_propose_another",
     "session_report_no_show",
     "session_update_details",
-    "sessions_cancel_for_mentorship",
     "staff_flag_resolve",
     "workspace_goal_status",
+    "workspace_mentorship_end",
     "workspace_milestone_add",
     "workspace_milestone_toggle",
 ]

@@ -364,11 +364,14 @@ def session_confirm(*, session: MentoringSession, by) -> MentoringSession:
         )
     if session.kind == MentoringSession.Kind.FLASH:
         _refuse_if_flash_limit(session.mentor, session.starts_at, exclude_session=session)
-    if session.mentorship_id and session.mentorship.status != Mentorship.Status.ACTIVE:
-        raise SessionRefusal(
-            "This mentorship has ended, so its sessions can no longer be confirmed.",
-            code="mentorship_ended",
-        )
+    if session.mentorship_id:
+        active = _active_mentorship(session)
+        if active is None:
+            raise SessionRefusal(
+                "This mentorship has ended, so its sessions can no longer be confirmed.",
+                code="mentorship_ended",
+            )
+        session.mentorship = active  # proposed before a renewal: it belongs to the new period
     _refuse_if_busy(
         actor=by,
         people=(by, session.other(by)),
@@ -395,7 +398,7 @@ def session_confirm(*, session: MentoringSession, by) -> MentoringSession:
     session.status = Status.CONFIRMED
     session.responded_at = now
     session.sequence += 1
-    session.save(update_fields=["status", "responded_at", "sequence", "updated_at"])
+    session.save(update_fields=["mentorship", "status", "responded_at", "sequence", "updated_at"])
     other = session.other(by)
     notify(
         user=other,
@@ -449,7 +452,9 @@ def session_propose_another(
         counterpart=locked.other(by),
         starts_at=starts_at,
         ends_at=ends_at,
-        mentorship=locked.mentorship,
+        mentorship=(_active_mentorship(locked) or locked.mentorship)
+        if locked.mentorship_id
+        else None,
         agenda=locked.agenda if agenda is None else agenda,
         replaces=locked,
     )
@@ -550,16 +555,46 @@ def mentor_settings_update(
     return row
 
 
-def sessions_cancel_for_mentorship(*, mentorship: Mentorship, by, reason: str) -> int:
-    """Cancel the upcoming sessions of a mentorship that ends (used by the workspace)."""
+@transaction.atomic
+def workspace_mentorship_end(
+    *, mentorship: Mentorship, by, reason: str, completed: bool
+) -> Mentorship:
+    """End a mentorship from its workspace: its upcoming sessions are cancelled with it.
+
+    Matching's ``mentorship_end`` ends the relationship; the sessions still
+    ahead would otherwise stay in both calendars. They are cancelled (not
+    "late": ending is not a missed appointment) and the calendars update.
+    """
+    from matching.services import lifecycle
+
+    ended = lifecycle.mentorship_end(
+        mentorship=mentorship, by=by, reason=reason, completed=completed
+    )
     now = timezone.now()
-    count = 0
-    for session in MentoringSession.objects.filter(
-        mentorship=mentorship, status__in=[Status.PROPOSED, Status.CONFIRMED], starts_at__gt=now
-    ):
-        session_cancel(session=session, by=by, reason=reason)
-        count += 1
-    return count
+    upcoming = list(
+        MentoringSession.objects.select_for_update().filter(
+            mentorship=mentorship, status__in=[Status.PROPOSED, Status.CONFIRMED], starts_at__gt=now
+        )
+    )
+    for session in upcoming:
+        session.status = Status.CANCELLED
+        session.cancelled_by = by
+        session.cancelled_at = now
+        session.cancel_reason = "The mentorship ended."
+        session.cancelled_late = False
+        session.sequence += 1
+        session.save()
+    SessionAttendee.objects.filter(session__in=upcoming).delete()
+    return ended
+
+
+def _active_mentorship(session: MentoringSession) -> Mentorship | None:
+    """The session's mentorship, or the pair's renewal of it when that one has ended."""
+    if session.mentorship.status == Mentorship.Status.ACTIVE:
+        return session.mentorship
+    return Mentorship.objects.filter(
+        mentor_id=session.mentor_id, mentee_id=session.mentee_id, status=Mentorship.Status.ACTIVE
+    ).first()
 
 
 __all__ = [
@@ -572,7 +607,7 @@ __all__ = [
     "session_propose",
     "session_propose_another",
     "session_update_details",
-    "sessions_cancel_for_mentorship",
+    "workspace_mentorship_end",
     "when_for",
     "zone_of",
 ]

@@ -339,3 +339,36 @@ def test_flash_monthly_limit():
         )
     assert exc.value.code == "flash_limit"
     assert exc.value.message.startswith(f"{mentor.profile.name} takes 1 flash session a month and ")
+
+
+def test_finishing_from_the_workspace_cancels_the_sessions_ahead():
+    mentor, mentee, mentorship = pair()
+    ahead = book_confirmed(mentorship, at(4))
+    proposal = services.session_propose(
+        by=mentee, counterpart=mentor, starts_at=at(6), ends_at=at(6) + HOUR, mentorship=mentorship
+    )
+    ended = services.workspace_mentorship_end(
+        mentorship=mentorship, by=mentee, reason="Done", completed=True
+    )
+    assert ended.status == "completed"
+    ahead.refresh_from_db()
+    proposal.refresh_from_db()
+    assert (ahead.status, ahead.cancelled_late, ahead.cancel_reason) == (
+        "cancelled",
+        False,
+        "The mentorship ended.",
+    )
+    assert proposal.status == "cancelled"
+    assert not SessionAttendee.objects.exists()
+
+
+def test_a_proposal_made_before_a_renewal_is_confirmed_into_the_renewed_mentorship():
+    from matching.services import lifecycle
+
+    mentor, mentee, mentorship = pair()
+    proposal = services.session_propose(
+        by=mentee, counterpart=mentor, starts_at=at(5), ends_at=at(5) + HOUR, mentorship=mentorship
+    )
+    renewed = lifecycle.mentorship_renew(mentorship=mentorship, by=mentor)
+    confirmed = services.session_confirm(session=proposal, by=mentor)
+    assert (confirmed.status, confirmed.mentorship) == (Status.CONFIRMED, renewed)

@@ -70,6 +70,7 @@ def _session_urls(w):
         ("get", reverse("matching:mentorship_detail", args=[w["mentorship"].pk])),
         ("get", reverse("sessions:workspace_book", args=[w["mentorship"].pk])),
         ("post", reverse("sessions:workspace_message", args=[w["mentorship"].pk])),
+        ("post", reverse("sessions:workspace_end", args=[w["mentorship"].pk])),
     ]
 
 
