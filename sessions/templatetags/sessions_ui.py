@@ -2,6 +2,7 @@
 
 from django import template
 from django.templatetags.tz import do_timezone
+from django.utils import timezone
 
 register = template.Library()
 
@@ -28,4 +29,7 @@ def session_status(session):
     colour, icon, label = _BADGES.get(session.status, ("light", "circle", session.status))
     if session.status == "cancelled" and session.cancelled_late:
         label = "Cancelled late"
+    if session.status == "confirmed" and session.ends_at <= timezone.now():
+        # Over, and nobody has rated it or reported a no-show yet.
+        colour, icon, label = "info", "clock-history", "Ended"
     return {"colour": colour, "icon": icon, "label": label}

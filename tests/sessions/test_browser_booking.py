@@ -220,3 +220,31 @@ def test_calendar_link_from_the_profile_and_revoking_it(page, live_server, artif
     expect(page.get_by_text("The old calendar link no longer works.")).to_be_visible()
     assert page.request.get(feed_url).status == 404
     assert page.request.get(page.get_by_test_id("feed-url").input_value()).status == 200
+
+
+def test_notes_and_messages_in_the_workspace(page, live_server, artifacts_dir):
+    mentor, mentee = _people()
+    mentorship = make_mentorship(mentee=mentee, mentor=mentor)
+    done = past_session(mentorship, days_ago=3)
+    log_in(page, live_server, mentor)
+    page.goto(f"{live_server.url}/sessions/{done.pk}/")
+    page.get_by_role("textbox", name="Note").fill("Agreed: draft the brief by Friday.")
+    page.get_by_role("button", name="Save note").click()
+    page.get_by_role("textbox", name="Note").fill("She seemed unsure about the deadline.")
+    page.get_by_label("Private: only I will ever see this note").check()
+    page.get_by_role("button", name="Save note").click()
+    expect(page.get_by_test_id("private-note")).to_contain_text("unsure about the deadline")
+    page.goto(f"{live_server.url}/matches/mentorships/{mentorship.pk}/")
+    page.get_by_role("textbox", name="Message", exact=True).fill(
+        "Great session! The **brief** template is attached."
+    )
+    page.get_by_role("button", name="Send").click()
+    expect(page.get_by_test_id("thread")).to_contain_text("Great session!")
+    page.screenshot(path=str(artifacts_dir / "sessions-workspace-mentor-notes.png"), full_page=True)
+    log_out(page)
+    log_in(page, live_server, mentee)
+    page.goto(f"{live_server.url}/matches/mentorships/{mentorship.pk}/")
+    expect(page.get_by_text("Agreed: draft the brief by Friday.")).to_be_visible()
+    expect(page.get_by_text("unsure about the deadline")).to_have_count(0)
+    expect(page.get_by_test_id("thread").locator("strong", has_text="brief")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "sessions-workspace-mentee-notes.png"), full_page=True)
