@@ -301,3 +301,19 @@ def test_confirm_cancel_and_feedback_through_the_pages(client, world):
     )
     assert response.status_code == 302
     assert world["done"].feedback.get().rating == 4
+
+
+def test_the_dashboard_shows_upcoming_sessions_and_unread_messages(client, world):
+    client.force_login(world["mentor"])
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "Your sessions" in html
+    assert "1 unread message in your workspaces." in html
+    assert reverse("sessions:session_detail", args=[world["upcoming"].pk]) in html
+
+
+def test_session_list_shows_upcoming_and_past(client, world):
+    client.force_login(world["mentee"])
+    html = client.get(reverse("sessions:session_list")).content.decode()
+    assert reverse("sessions:session_detail", args=[world["upcoming"].pk]) in html
+    assert reverse("sessions:session_detail", args=[world["done"].pk]) in html
+    assert "Salary talk" in html  # the flash proposal's topic
