@@ -185,3 +185,35 @@ def test_messages_read_before_the_digest_are_never_mailed(django_capture_on_comm
         _captured(django_capture_on_commit_callbacks, services.message_digests_send, now=later) == 0
     )
     assert mail.outbox == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_mailing_digests_at_once_send_one_mail_per_burst():
+    pairs = [pair() for _ in range(5)]
+    for mentor, mentee, mentorship in pairs:
+        for n in range(3):
+            services.message_send(by=mentee, body=f"Message {n}", mentorship=mentorship)
+    later = timezone.now() + datetime.timedelta(hours=1)
+    mail.outbox.clear()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def worker():
+        try:
+            barrier.wait(timeout=30)
+            results.append(services.message_digests_send(now=later))
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sum(results) == 5
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(mentor.email for mentor, _, _ in pairs)
+    assert not Message.objects.filter(notified_at__isnull=True).exists()
