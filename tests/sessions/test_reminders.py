@@ -191,7 +191,7 @@ def test_messages_read_before_the_digest_are_never_mailed(django_capture_on_comm
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_mailing_digests_at_once_send_one_mail_per_burst():
     pairs = [pair() for _ in range(5)]
-    for mentor, mentee, mentorship in pairs:
+    for _mentor, mentee, mentorship in pairs:
         for n in range(3):
             services.message_send(by=mentee, body=f"Message {n}", mentorship=mentorship)
     later = timezone.now() + datetime.timedelta(hours=1)
