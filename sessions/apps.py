@@ -18,11 +18,11 @@ class MentoringSessionsConfig(AppConfig):
         from mentorship.dashboard import register_panel
         from profiles import hooks as profile_hooks
 
-        from . import demo, selectors, views, views_workspace
+        from . import demo, extensions, selectors, views_workspace
 
         matching_hooks.register_mentorship_page(views_workspace.workspace_page)
         matching_hooks.register_reliability_source(selectors.reliability_counts)
-        matching_hooks.register_suggestion_action(views.flash_suggestion_action)
-        profile_hooks.register_profile_section(views.profile_section)
+        matching_hooks.register_suggestion_action(extensions.flash_suggestion_action)
+        profile_hooks.register_profile_section(extensions.profile_section)
         profile_hooks.register_demo_filler(demo.demo_sessions_seed)
-        register_panel(views.sessions_panel)
+        register_panel(extensions.sessions_panel)

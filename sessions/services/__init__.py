@@ -1,16 +1,14 @@
 """Writes of the workspace. The booking functions checks call live in ``booking``."""
 
 from .booking import (
-    mentor_settings_update,
     session_cancel,
     session_confirm,
     session_decline,
     session_propose,
     session_propose_another,
-    session_update_details,
-    workspace_mentorship_end,
 )
 from .calendar_feed import calendar_feed_get_or_create, calendar_feed_revoke
+from .details import mentor_settings_update, session_update_details, workspace_mentorship_end
 from .reminders import message_digests_send, nudges_send, reminders_send
 from .workspace import (
     feedback_leave,
