@@ -25,7 +25,8 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -186,8 +187,18 @@ def _refuse_if_flash_limit(mentor, starts_at, *, exclude_session=None) -> None:
 
 
 def _lock_people(*people) -> None:
-    """Serialise bookings of these people (ids in order, so two confirms never deadlock)."""
+    """Serialise bookings of these people (ids in order, so two confirms never deadlock).
+
+    PostgreSQL: row locks on the users. SQLite has no row locks: a no-op
+    UPDATE takes the database's write lock now, before the overlap check
+    reads, so a second confirmation waits (busy timeout) instead of reading
+    a state the first is about to change. With ``transaction_mode:
+    IMMEDIATE`` (our settings) the transaction already holds it.
+    """
     ids = sorted({p.pk for p in people})
+    if connection.vendor == "sqlite":
+        User.objects.filter(pk__in=ids).update(is_active=F("is_active"))
+        return
     list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
 
 

@@ -28,7 +28,7 @@ from sessions.models import MentoringSession, SessionAttendee
 
 THREADS = 20
 ROUNDS = 20
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.django_db(transaction=True)]
 
 
 def _users(tag: str, n: int, role=Profile.Role.MENTEE, kind: str = "") -> list[User]:
@@ -127,6 +127,7 @@ def _assert_one_confirmed(person, results):
     assert statuses == ["proposed"] * (THREADS - 1)
 
 
+@pytest.mark.postgres
 def test_twenty_racing_confirms_of_one_mentor_confirm_exactly_one():
     start = (timezone.now() + datetime.timedelta(days=3)).replace(second=0, microsecond=0)
     rounds = []
@@ -145,6 +146,7 @@ def test_twenty_racing_confirms_of_one_mentor_confirm_exactly_one():
         )
 
 
+@pytest.mark.postgres
 def test_racing_confirms_of_a_mentor_who_is_also_a_mentee_confirm_exactly_one():
     start = (timezone.now() + datetime.timedelta(days=4)).replace(second=0, microsecond=0)
     rounds = []
@@ -156,3 +158,39 @@ def test_racing_confirms_of_a_mentor_who_is_also_a_mentee_confirm_exactly_one():
         rounds.append((person, _sessions(person, others, person_is_mentor=roles, start=start)))
     for (person, _), results in zip(rounds, _race(rounds), strict=True):
         _assert_one_confirmed(person, results)
+
+
+def test_racing_confirms_on_sqlite_are_serialised_by_the_service_lock():
+    """The same race on SQLite (no exclusion constraint there): the service's lock holds it."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the PostgreSQL tests above cover this with the constraint")
+    start = (timezone.now() + datetime.timedelta(days=3)).replace(second=0, microsecond=0)
+    tag = uuid.uuid4().hex[:8]
+    mentor = _users(tag, 1, Profile.Role.MENTOR)[0]
+    sessions = _sessions(mentor, _users(tag, 6), person_is_mentor=[True] * 6, start=start)
+    barrier = threading.Barrier(len(sessions))
+    results, lock = [], threading.Lock()
+
+    def worker(session):
+        try:
+            barrier.wait(timeout=60)
+            try:
+                result: object = services.session_confirm(session=session, by=mentor)
+            except Exception as exc:  # noqa: BLE001
+                result = exc
+            with lock:
+                results.append(result)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in sessions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [
+        type(r).__name__ for r in results if not isinstance(r, MentoringSession | Refusal)
+    ] == []
+    assert sum(isinstance(r, MentoringSession) for r in results) == 1
+    assert [r.code for r in results if isinstance(r, Refusal)] == ["double_booked"] * 5
+    assert SessionAttendee.objects.filter(user=mentor).count() == 1
