@@ -17,11 +17,8 @@ class MentoringSessionsConfig(AppConfig):
         from matching import hooks as matching_hooks
         from mentorship.dashboard import register_panel
         from profiles import hooks as profile_hooks
-        from profiles.account_data import register_personal_data_handler
 
         from . import demo, extensions, selectors, views_workspace
-        from .models import MentoringSession
-        from .services.accounts import sessions_before_account_deleted
 
         matching_hooks.register_mentorship_page(views_workspace.workspace_page)
         matching_hooks.register_reliability_source(selectors.reliability_counts)
@@ -29,4 +26,3 @@ class MentoringSessionsConfig(AppConfig):
         profile_hooks.register_profile_section(extensions.profile_section)
         profile_hooks.register_demo_filler(demo.demo_sessions_seed)
         register_panel(extensions.sessions_panel)
-        register_personal_data_handler(MentoringSession, sessions_before_account_deleted)

@@ -26,8 +26,6 @@ from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, Ra
 from django.db import connections, models
 from django.db.models import F, Func, Q
 
-from profiles.account_data import deleted_user
-
 MIN_SESSION_MINUTES = 15
 MAX_SESSION_MINUTES = 240
 AGENDA_MAX = 2000
@@ -153,28 +151,22 @@ class MentoringSession(models.Model):
 
     BLOCKING_STATUSES = ("confirmed", "held", "no_show")
 
-    # Kept when the mentorship goes (a person deleted their account): the
-    # other person's past sessions stay with them, showing "Deleted user".
     mentorship = models.ForeignKey(
         "matching.Mentorship",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         related_name="sessions",
     )
     kind = models.CharField(max_length=10, choices=Kind, default=Kind.LONG_TERM)
     mentor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET(deleted_user),
-        related_name="sessions_as_mentor",
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions_as_mentor"
     )
     mentee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET(deleted_user),
-        related_name="sessions_as_mentee",
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sessions_as_mentee"
     )
     proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     starts_at = models.DateTimeField(db_index=True)
     ends_at = models.DateTimeField()
@@ -228,8 +220,8 @@ class MentoringSession(models.Model):
             ),
             models.CheckConstraint(condition=~Q(mentor=F("mentee")), name="session_not_self"),
             models.CheckConstraint(
-                # A long-term session loses its mentorship only when an account is deleted.
-                condition=Q(kind="flash", mentorship__isnull=True) | Q(kind="long_term"),
+                condition=Q(kind="flash", mentorship__isnull=True)
+                | Q(kind="long_term", mentorship__isnull=False),
                 name="session_kind_matches_mentorship",
             ),
         ]
@@ -320,11 +312,8 @@ class SessionFeedback(models.Model):
     """How one side rated a session after its end (1–5, optional comment)."""
 
     session = models.ForeignKey(MentoringSession, on_delete=models.CASCADE, related_name="feedback")
-    # The rated person keeps a rating when its author deletes their account.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET(deleted_user),
-        related_name="session_feedback_given",
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_feedback_given"
     )
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -447,12 +436,10 @@ class Message(models.Model):
         MentoringSession, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET(deleted_user),
-        related_name="workspace_messages",
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workspace_messages"
     )
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET(deleted_user), related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     body = models.TextField(max_length=MESSAGE_MAX)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

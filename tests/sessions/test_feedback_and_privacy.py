@@ -16,7 +16,7 @@ from sessions import calendar as ical
 from sessions import selectors, services
 from sessions.models import MentoringSession, SessionFeedback, StaffFlag
 
-from .helpers import at, book_confirmed, make_mentee, make_mentor, pair, past_session
+from .helpers import at, book_confirmed, make_mentee, pair, past_session
 
 pytestmark = pytest.mark.django_db
 Status = MentoringSession.Status
@@ -166,41 +166,3 @@ def test_feedback_rows_cannot_repeat():
     session = past_session(mentorship)
     services.feedback_leave(session=session, by=mentee, rating=4)
     assert SessionFeedback.objects.filter(session=session).count() == 1
-
-
-def test_deleting_an_account_keeps_shared_sessions_for_the_other_person():
-    from profiles.account_data import TOMBSTONE_EMAIL, user_account_delete
-
-    mentor = make_mentor(format_flash=True)
-    mentee = make_mentee()
-    start = at(3)
-    flash = services.session_propose(
-        by=mentee,
-        counterpart=mentor,
-        starts_at=start,
-        ends_at=start + datetime.timedelta(hours=1),
-        topic="Career",
-    )
-    services.session_confirm(session=flash, by=mentor)
-    services.message_send(by=mentee, body="See you then", session=flash)
-    _, _, mentorship = pair()
-    held = past_session(None, mentor=mentor, mentee=mentee, proposed_by=mentee)
-    services.feedback_leave(session=held, by=mentee, rating=5, comment="Great")
-    services.note_add(session=held, by=mentee, body="MY-PRIVATE", private=True)
-    user_account_delete(user=mentee)
-    flash.refresh_from_db()
-    held.refresh_from_db()
-    assert (flash.status, flash.mentee.email, flash.cancel_reason) == (
-        "cancelled",
-        TOMBSTONE_EMAIL,
-        "The other person deleted their account.",
-    )
-    assert held.mentee.email == TOMBSTONE_EMAIL and held.status == "held"
-    assert flash.messages.get().author.email == TOMBSTONE_EMAIL
-    assert held.feedback.get().author.email == TOMBSTONE_EMAIL  # the mentor keeps the rating
-    assert not held.notes.exists()  # the private note went with its author
-    assert Notification.objects.filter(user=mentor, kind="session_cancelled").exists()
-    # When the mentor goes too, nobody is left: the rows go.
-    user_account_delete(user=mentor)
-    assert not MentoringSession.objects.filter(pk__in=[flash.pk, held.pk]).exists()
-    assert mentorship.sessions.count() == 0
