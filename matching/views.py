@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from matching import services
+from matching import hooks, services
 from matching.forms import (
     MatchRequestForm,
     MentorshipEndForm,
@@ -398,6 +398,10 @@ def mentorship_list(request: HttpRequest):
 
 
 def _mentorship_page(request, mentorship, *, end_form=None, renew_form=None, status=200):
+    if (workspace := hooks.mentorship_page()) is not None:  # the sessions app's workspace
+        return workspace(
+            request, mentorship, end_form=end_form, renew_form=renew_form, status=status
+        )
     is_mentor = mentorship.mentor_id == request.user.pk
     partner = mentorship.mentee if is_mentor else mentorship.mentor
     return render(

@@ -1,20 +1,23 @@
 """Hooks that apps above ``profiles`` fill, so profiles never imports them.
 
-``profiles`` shows people; facts about their mentorships live in
-``matching`` (and, later, sessions and safety). Rather than importing up,
-profiles asks through these hooks, which the higher apps register from their
-``AppConfig.ready()``:
+``profiles`` shows people; facts about their mentorships, sessions and
+safety live in higher apps. Rather than importing up, profiles asks through
+these hooks, which the higher apps register from their ``AppConfig.ready()``:
 
 * :func:`register_places_taken` — a correlated subquery counting the long-term
   places a mentor uses (the directory's "free places");
 * :func:`register_match_check` — whether two people share an active mentorship
   (contact details and "matches only" profiles depend on it);
-* :func:`register_profile_panel` — extra sections on a person's profile page
-  (``(request, profile) -> {"template", "context", "order"} | None``), as the
-  dashboard's panels do (``mentorship/dashboard.py``).
+* :func:`register_profile_section` — sections on a profile page:
+  ``func(request, profile, page) -> {"template", "context", "order"} | None``,
+  ``page`` being ``"detail"`` (someone's profile page) or ``"overview"`` (your
+  own profile overview). :func:`register_profile_panel` is the shorthand for
+  a detail-page section whose template reads its context as ``panel``.
+* :func:`register_demo_filler` — ``func(*, seed) -> dict[str, int]`` adds a
+  higher app's demo rows after ``seed_demo`` created the people.
 
-With nothing registered (profiles alone), nobody is matched and every place is
-free.
+With nothing registered (profiles alone), nobody is matched, every place is
+free and profile pages show only profile facts.
 """
 
 from __future__ import annotations
@@ -26,11 +29,12 @@ from django.db.models import QuerySet
 
 PlacesTaken = Callable[[str], QuerySet]
 MatchCheck = Callable[[int, int], bool]
-ProfilePanel = Callable[[Any, Any], dict | None]
+ProfileSection = Callable[[Any, Any, str], dict | None]
 
 _places_taken: list[PlacesTaken] = []
 _match_checks: list[MatchCheck] = []
-_profile_panels: list[ProfilePanel] = []
+_sections: list[ProfileSection] = []
+_demo_fillers: list[Callable] = []
 
 
 def register_places_taken(func: PlacesTaken) -> PlacesTaken:
@@ -44,12 +48,6 @@ def register_match_check(func: MatchCheck) -> MatchCheck:
     return func
 
 
-def register_profile_panel(func: ProfilePanel) -> ProfilePanel:
-    if func not in _profile_panels:
-        _profile_panels.append(func)
-    return func
-
-
 def places_taken_subquery(mentor_ref: str) -> QuerySet | None:
     """The registered subquery, or None when no app counts places."""
     return _places_taken[0](mentor_ref) if _places_taken else None
@@ -59,6 +57,49 @@ def users_are_matched(a_id: int, b_id: int) -> bool:
     return any(check(a_id, b_id) for check in _match_checks)
 
 
-def profile_panels(request, profile) -> list[dict]:
-    panels = [panel for func in _profile_panels if (panel := func(request, profile))]
-    return sorted(panels, key=lambda panel: panel.get("order", 100))
+def register_profile_section(func: ProfileSection) -> ProfileSection:
+    if func not in _sections:
+        _sections.append(func)
+    return func
+
+
+def register_profile_panel(func: Callable[[Any, Any], dict | None]) -> Callable:
+    """A section on someone's profile page; its template reads the context as ``panel``."""
+
+    def section(request, profile, page):
+        if page != "detail" or (found := func(request, profile)) is None:
+            return None
+        return {**found, "context": {"panel": found.get("context", {})}}
+
+    section.panel = func
+    if all(getattr(existing, "panel", None) is not func for existing in _sections):
+        _sections.append(section)
+    return func
+
+
+def profile_sections(request, profile, page: str) -> list[str]:
+    """The sections for this page, rendered (HTML strings, in ``order``)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    found = [section for func in _sections if (section := func(request, profile, page))]
+    found.sort(key=lambda section: section.get("order", 100))
+    return [
+        mark_safe(
+            render_to_string(section["template"], section.get("context", {}), request=request)
+        )
+        for section in found
+    ]
+
+
+def register_demo_filler(func: Callable) -> Callable:
+    if func not in _demo_fillers:
+        _demo_fillers.append(func)
+    return func
+
+
+def demo_fill(*, seed: int) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for func in _demo_fillers:
+        counts.update(func(seed=seed))
+    return counts

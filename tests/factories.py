@@ -55,6 +55,19 @@ from profiles.models import (
     User,
 )
 from safety.models import AuditLog, Block, MentorReview, Report, ReportReason, Suspension, Warning
+from sessions.models import (
+    CalendarFeed,
+    MentoringSession,
+    MentorSessionSettings,
+    MentorshipNudge,
+    Message,
+    MessageMailState,
+    SessionAttendee,
+    SessionFeedback,
+    SessionNote,
+    SessionReminder,
+    StaffFlag,
+)
 
 PASSWORD = "correct-horse-battery-staple-42"
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DP"
@@ -436,6 +449,7 @@ def make_mentor(
     ``slots`` are ``(weekday, start, end)`` with hours or ``(hour, minute)``;
     other keywords are profile fields (``accepting=False``, ``display_name=...``).
     """
+    tz = fields.pop("timezone", tz)
     user = UserFactory(verified=verified, **({"email": email} if email else {}))
     profile = MentorProfileFactory(
         user=user, role=role, capacity=capacity, timezone=tz, years_experience=years, **fields
@@ -464,6 +478,7 @@ def make_mentee(
     **fields,
 ) -> User:
     """A mentee (a user) wanting ``wants``, with ``goals`` (titles); see ``make_mentor``."""
+    tz = fields.pop("timezone", tz)
     user = UserFactory(verified=verified, **({"email": email} if email else {}))
     profile = ProfileFactory(user=user, timezone=tz, years_experience=years, **fields)
     for name in wants:
@@ -516,6 +531,127 @@ class SkillVectorSetFactory(factory.django.DjangoModelFactory):
     skills_count = 3
     documents_count = 2
     data = factory.LazyFunction(_tiny_skill_model_bytes)
+
+
+# --- The mentorship workspace (sessions) ---------------------------------------------
+
+
+class MentorSessionSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorSessionSettings
+
+    mentor = factory.LazyFunction(_mentor_user)
+    meeting_link = "https://meet.example.org/room"
+    flash_monthly_limit = 4
+
+
+def _session_starts() -> datetime.datetime:
+    return (timezone.now() + datetime.timedelta(days=3)).replace(microsecond=0)
+
+
+class MentoringSessionFactory(factory.django.DjangoModelFactory):
+    """A proposed one-hour flash session three days ahead (no mentorship)."""
+
+    class Meta:
+        model = MentoringSession
+
+    kind = MentoringSession.Kind.FLASH
+    mentor = factory.LazyFunction(_mentor_user)
+    mentee = factory.LazyFunction(_mentee_user)
+    proposed_by = factory.LazyAttribute(lambda o: o.mentee)
+    starts_at = factory.LazyFunction(_session_starts)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=1))
+    topic = "Moving from analyst to data engineer"
+    agenda = "Where to start with pipelines."
+
+
+class SessionAttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionAttendee
+
+    session = factory.SubFactory(MentoringSessionFactory, status="confirmed")
+    user = factory.LazyAttribute(lambda o: o.session.mentee)
+    starts_at = factory.LazyAttribute(lambda o: o.session.starts_at)
+    ends_at = factory.LazyAttribute(lambda o: o.session.ends_at)
+
+
+class SessionNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionNote
+
+    session = factory.SubFactory(MentoringSessionFactory)
+    author = factory.LazyAttribute(lambda o: o.session.mentee)
+    body = "Try the small pipeline first."
+
+
+class SessionFeedbackFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionFeedback
+
+    session = factory.SubFactory(MentoringSessionFactory, status="held")
+    author = factory.LazyAttribute(lambda o: o.session.mentee)
+    subject = factory.LazyAttribute(
+        lambda o: o.session.mentor if o.author.pk != o.session.mentor_id else o.session.mentee
+    )
+    rating = 5
+    comment = "Clear and kind."
+
+
+class StaffFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StaffFlag
+
+    kind = StaffFlag.Kind.LOW_RATING
+    session = factory.SubFactory(MentoringSessionFactory, status="held")
+    reported_by = factory.LazyAttribute(lambda o: o.session.mentee)
+    about = factory.LazyAttribute(lambda o: o.session.mentor)
+    detail = "Rated 1 of 5."
+
+
+class SessionReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionReminder
+
+    session = factory.SubFactory(MentoringSessionFactory, status="confirmed")
+    user = factory.LazyAttribute(lambda o: o.session.mentee)
+    kind = SessionReminder.Kind.DAY
+
+
+class MentorshipNudgeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MentorshipNudge
+
+    mentorship = factory.SubFactory(MentorshipFactory)
+    period = factory.LazyFunction(timezone.localdate)
+
+
+class MessageFactory(factory.django.DjangoModelFactory):
+    """A message in a flash session's thread, from the mentee to the mentor."""
+
+    class Meta:
+        model = Message
+
+    session = factory.SubFactory(MentoringSessionFactory)
+    author = factory.LazyAttribute(lambda o: o.session.mentee)
+    recipient = factory.LazyAttribute(
+        lambda o: o.session.mentor if o.author.pk != o.session.mentor_id else o.session.mentee
+    )
+    body = "Looking forward to it."
+
+
+class MessageMailStateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MessageMailState
+
+    user = factory.SubFactory(UserFactory)
+    last_sent_at = factory.LazyFunction(timezone.now)
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarFeed
+
+    user = factory.SubFactory(UserFactory)
 
 
 # --- Trust and safety ------------------------------------------------------------

@@ -91,6 +91,20 @@ def responsiveness(received: np.ndarray, answered: np.ndarray, config: EngineCon
     return np.clip(rate, 0.0, 1.0)
 
 
+def reliability(counted: np.ndarray, kept: np.ndarray, config: EngineConfig) -> np.ndarray:
+    """Factor in [0, 1] on responsiveness: 1 without evidence, lower for missed sessions.
+
+    The posterior mean rate of keeping sessions (Beta prior) divided by the
+    prior rate, capped at 1: a mentor with no sessions keeps the factor 1,
+    one who keeps every session cannot rise above it, and no-shows, late
+    cancellations and low ratings pull it down.
+    """
+    prior = config.reliability_prior_rate
+    strength = config.reliability_prior_strength
+    rate = (np.asarray(kept, float) + prior * strength) / (np.asarray(counted, float) + strength)
+    return np.clip(rate / prior, 0.0, 1.0)
+
+
 def gini(values: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = equal, ->1 = concentrated)."""
     v = np.sort(np.asarray(values, dtype=np.float64).ravel())

@@ -89,6 +89,9 @@ class EngineConfig:
         Never suggest a pair with no common format (empty formats = any).
     responsiveness_prior_rate, responsiveness_prior_strength : float
         Beta prior: a mentor with no history scores the prior rate.
+    reliability_prior_rate, reliability_prior_strength : float
+        Beta prior of keeping sessions; responsiveness is multiplied by the
+        posterior rate over this prior (capped at 1), see docs/engine.md.
     min_score : float
         Candidates at or below this score are not suggested.
     related_goals_weight : float
@@ -131,6 +134,8 @@ class EngineConfig:
     format_hard_filter: bool = True
     responsiveness_prior_rate: float = 0.7
     responsiveness_prior_strength: float = 5.0
+    reliability_prior_rate: float = 0.9
+    reliability_prior_strength: float = 5.0
     min_score: float = 0.0
     related_goals_weight: float = 1.0
     related_skill_threshold: float = 0.5

@@ -355,6 +355,7 @@ class MatchModel(BaseEstimator):
         self._hours_T = np.ascontiguousarray(r.hours.T)
         # Mentor-only terms and mentor-only filters become one bias row.
         resp = C.responsiveness(mentors.requests_received, mentors.requests_answered_in_time, cfg)
+        resp = resp * C.reliability(mentors.sessions_counted, mentors.sessions_kept, cfg)
         self._responsiveness = resp
         self._eligible = mentors.accepting & (mentors.capacity_left > 0)
         bias = w[RESPONSIVENESS] * resp

@@ -148,6 +148,10 @@ class Mentors(Mentees):
     accepting : ndarray of bool, shape (m,)
     requests_received, requests_answered_in_time : ndarray of int, shape (m,)
         For the responsiveness component.
+    sessions_counted, sessions_kept : ndarray of float, shape (m,)
+        Reliability evidence folded into responsiveness: sessions with a known
+        outcome, and how many of them the mentor kept (rating-weighted).
+        Optional: left empty, every mentor has no evidence (factor 1).
     """
 
     capacity_left: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
@@ -156,12 +160,17 @@ class Mentors(Mentees):
     requests_answered_in_time: np.ndarray = field(
         default_factory=lambda: np.zeros(0, dtype=np.int64)
     )
+    sessions_counted: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    sessions_kept: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     def __post_init__(self) -> None:
         self.capacity_left = np.asarray(self.capacity_left, dtype=np.int64)
         self.accepting = np.asarray(self.accepting, dtype=bool)
         self.requests_received = np.asarray(self.requests_received, dtype=np.int64)
         self.requests_answered_in_time = np.asarray(self.requests_answered_in_time, dtype=np.int64)
+        for name in ("sessions_counted", "sessions_kept"):
+            value = np.asarray(getattr(self, name), dtype=np.float64)
+            setattr(self, name, value if value.size else np.zeros(len(self.ids)))
         super().__post_init__()
 
     @classmethod

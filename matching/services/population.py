@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 from django.utils import timezone
 
+from matching import hooks
 from matching.engine import (
     EngineConfig,
     Exclusions,
@@ -173,6 +174,15 @@ def _people_fields(rows: list[dict], now: datetime) -> dict[str, Any]:
     }
 
 
+def _reliability_arrays(mentor_ids: list[int]) -> dict[str, np.ndarray]:
+    """Session evidence from the app that fills ``matching.hooks`` (sessions), as arrays."""
+    found = hooks.reliability_counts(mentor_ids)
+    return {
+        "sessions_counted": np.array([found.get(i, (0.0, 0.0))[0] for i in mentor_ids], float),
+        "sessions_kept": np.array([found.get(i, (0.0, 0.0))[1] for i in mentor_ids], float),
+    }
+
+
 def population_load(
     *, config: MatchingConfig | None = None, mentee_ids: Iterable[int] | None = None
 ) -> Population:
@@ -283,6 +293,7 @@ def population_load(
         requests_answered_in_time=np.array(
             [counts.get(r["user_id"], (0, 0))[1] for r in mentor_rows], dtype=np.int64
         ),
+        **_reliability_arrays([r["user_id"] for r in mentor_rows]),
     )
     exclusions = exclusions_load(mentee_ids=None if not restricted else mentees.ids.tolist())
     return Population(

@@ -72,3 +72,11 @@ def initials(name) -> str:
 def response_stats(mentor):
     """``{% response_stats mentor as stats %}``: how this mentor answers requests."""
     return mentor_response_rate(user=mentor)
+
+
+@register.simple_tag(takes_context=True)
+def suggestion_actions(context, suggestion) -> list[dict]:
+    """Extra buttons apps above matching add to a suggestion card (``matching.hooks``)."""
+    from matching.hooks import suggestion_actions as actions
+
+    return actions(context.get("request"), suggestion)

@@ -14,7 +14,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .. import hooks
 from ..directory_selectors import (
     availability_in_viewer_time,
     directory_mentors,
@@ -27,6 +26,7 @@ from ..directory_selectors import (
     working_hours_overlap,
 )
 from ..filters import MentorDirectoryFilter
+from ..hooks import profile_sections
 from ..timezones import is_valid_timezone
 
 MENTORS_PER_PAGE = 20
@@ -101,7 +101,7 @@ def profile_detail(request, public_id):
         "status": status,
         "status_colour": colour,
         "local_time": timezone.now().astimezone(_zone(profile.timezone)),
-        "panels": hooks.profile_panels(request, profile),
+        "sections": profile_sections(request, profile, "detail"),
     }
     return render(request, "profiles/directory/profile_detail.html", context)
 

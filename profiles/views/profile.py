@@ -27,6 +27,7 @@ from ..forms import (
     SkillRow,
     availability_formset,
 )
+from ..hooks import profile_sections
 from ..models import Goal, Milestone, Profile, ProfileSkill
 
 # --- Helpers -------------------------------------------------------------------
@@ -91,6 +92,7 @@ def profile_overview(request: HttpRequest):
             "slots": profile.availability.all(),
             "goals": selectors.goals_for_user(user=request.user)[:5],
             "completeness": selectors.profile_completeness(profile=profile),
+            "sections": profile_sections(request, profile, "overview"),
         },
     )
 

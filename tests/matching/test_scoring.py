@@ -171,7 +171,7 @@ def test_population_load_takes_a_fixed_number_of_queries(django_assert_max_num_q
     for i in range(3):
         make_mentor(email=f"m{i}@example.org")
         make_mentee(email=f"e{i}@example.org")
-    with django_assert_max_num_queries(20) as few:
+    with django_assert_max_num_queries(24) as few:
         population_load()
     for i in range(3, 12):
         make_mentor(email=f"m{i}@example.org")

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from profiles.demo import DEMO_PASSWORD
 from profiles.demo_community import DEMO_DOMAIN, demo_community_seed
+from profiles.hooks import demo_fill
 
 
 class Command(BaseCommand):
@@ -50,5 +51,8 @@ class Command(BaseCommand):
             write(f"  goals: {summary.goals} (milestones: {summary.milestones})")
             if summary.missing_skills:
                 write(f"  skills not in the taxonomy (skipped): {summary.missing_skills}")
+        # Apps above profiles (sessions, …) add their demo rows through profiles.hooks.
+        for label, count in demo_fill(seed=seed).items():
+            write(f"  {label}: {count}")
         if not no_password and summary.created:
             write(f"  every demo person logs in with the password {DEMO_PASSWORD!r}")
