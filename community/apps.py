@@ -4,3 +4,19 @@ from django.apps import AppConfig
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = "Community"
+
+    def ready(self) -> None:
+        from mentorship.dashboard import register_panel
+        from mentorship.notifications import register_notification_kind
+        from profiles import hooks
+
+        from . import panels
+
+        hooks.register_profile_panel(panels.trust_signals_panel)
+        register_panel(panels.asked_of_you_panel)
+        register_panel(panels.programme_panel)
+        register_notification_kind("question_routed", "A question is put to you", group="Community")
+        register_notification_kind(
+            "question_answered", "An answer to your question", group="Community"
+        )
+        register_notification_kind("answer_accepted", "Your answer was accepted", group="Community")

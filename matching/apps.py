@@ -11,9 +11,10 @@ class MatchingAppConfig(AppConfig):
         from profiles import hooks
         from profiles.signals import profile_changed
 
-        from . import dashboard, profile_panels, receivers, selectors  # noqa: F401 - dashboard registers its panels
+        from . import dashboard, notification_kinds, profile_panels, receivers, selectors  # noqa: F401 - dashboard registers its panels
 
         profile_changed.connect(receivers.on_profile_changed, dispatch_uid="matching.rescore")
         hooks.register_places_taken(selectors.places_taken_subquery)
         hooks.register_match_check(selectors.users_are_matched)
         hooks.register_profile_panel(profile_panels.response_rate_panel)
+        notification_kinds.register()

@@ -9,6 +9,7 @@ from .config import COMPONENTS, EngineConfig
 from .learn import WeightLearningResult, learn_weights
 from .model import MatchModel
 from .results import Candidates, TopK
+from .routing import RoutingScores, RoutingWeights, question_as_mentee, route_scores
 from .types import Exclusions, Mentees, Mentors
 
 __all__ = [
@@ -20,12 +21,16 @@ __all__ = [
     "MatchModel",
     "Mentees",
     "Mentors",
+    "RoutingScores",
+    "RoutingWeights",
     "TopK",
     "WeightLearningResult",
     "count_blocking_pairs",
     "exposure_gini",
     "learn_weights",
     "optimal_assignment",
+    "question_as_mentee",
+    "route_scores",
     "select_topk",
     "stable_assignment",
 ]
