@@ -132,7 +132,8 @@ def answer_create(request: HttpRequest, pk: int):
     question = selectors.question_for_viewer(pk=pk, viewer=request.user)
     form = AnswerForm(request.POST)
     if form.is_valid():
-        with refusals_shown(request, form=form) as outcome:
+        # A refusal (answered already, hidden question) becomes a message on the page.
+        with refusals_shown(request) as outcome:
             answer = services.answer_post(
                 question=question, author=request.user, body=form.cleaned_data["body"]
             )
@@ -141,6 +142,7 @@ def answer_create(request: HttpRequest, pk: int):
             return redirect(
                 reverse("community:question_detail", args=[question.pk]) + f"#answer-{answer.pk}"
             )
+        return redirect("community:question_detail", pk=question.pk)
     return render(
         request,
         "community/question_detail.html",

@@ -74,7 +74,10 @@ class EmailPreferencesForm(forms.Form):
         for entry in notification_kinds():
             name = f"kind_{entry.kind}"
             self.fields[name] = forms.ChoiceField(
-                label=entry.label, choices=Delivery.choices, initial=current.get(entry.kind)
+                label=entry.label,
+                choices=Delivery.choices,
+                initial=current.get(entry.kind),
+                required=False,  # a kind left out of the POST keeps its setting
             )
             self.groups.setdefault(entry.group, []).append(name)
 
@@ -85,7 +88,7 @@ class EmailPreferencesForm(forms.Form):
         return {
             name.removeprefix("kind_"): value
             for name, value in self.cleaned_data.items()
-            if name.startswith("kind_")
+            if name.startswith("kind_") and value
         }
 
 

@@ -33,6 +33,7 @@ def questions_listed(*, viewer) -> QuerySet[Question]:
                 QuestionRoute.objects.filter(question=OuterRef("pk"), mentor=viewer)
             ),
         )
+        .order_by("-created_at", "-id")
     )
     return qs
 

@@ -126,12 +126,14 @@ def routing_model_fit(*, engine_config: EngineConfig | None = None) -> RoutingMo
     mentors, categories = _load_mentors(config.request_expiry_days)
     if not len(mentors):
         return None
-    empty = Mentees.from_records([])
+    # The model is fitted on the mentors; scikit-learn needs at least one mentee row,
+    # so a placeholder without skills or words stands in (it adds nothing to the IDF terms).
+    placeholder = Mentees.from_records([{"id": -1}])
     model = MatchModel(
         config=(engine_config or config.engine_config()).replace(n_jobs=1),
         skill_categories=categories,
         random_state=RANDOM_STATE,
-    ).fit(empty, mentors)
+    ).fit(placeholder, mentors)
     return RoutingModel(
         model=model,
         fingerprint=fingerprint,

@@ -64,6 +64,7 @@ def question_ask(*, author: User, title: str, body: str, skills: list[Skill]) ->
     question.save()
     question.skills.set(skills)
     question_route(question=question)
+    question.refresh_from_db(fields=["routed_at"])
     return question
 
 
