@@ -10,11 +10,12 @@ class CommunityConfig(AppConfig):
         from mentorship.notifications import register_notification_kind
         from profiles import hooks
 
-        from . import panels
+        from . import demo, panels
 
         hooks.register_profile_panel(panels.trust_signals_panel)
         register_panel(panels.asked_of_you_panel)
         register_panel(panels.programme_panel)
+        hooks.register_demo_seeder(demo.demo_questions_seed)
         register_notification_kind("question_routed", "A question is put to you", group="Community")
         register_notification_kind(
             "question_answered", "An answer to your question", group="Community"

@@ -11,7 +11,10 @@ profiles asks through these hooks, which the higher apps register from their
   (contact details and "matches only" profiles depend on it);
 * :func:`register_profile_panel` — extra sections on a person's profile page
   (``(request, profile) -> {"template", "context", "order"} | None``), as the
-  dashboard's panels do (``mentorship/dashboard.py``).
+  dashboard's panels do (``mentorship/dashboard.py``);
+* :func:`register_demo_seeder` — more demo data after ``seed_demo`` made the
+  people (``(*, seed) -> str``: a line for the command's summary); community's
+  questions and answers come this way.
 
 With nothing registered (profiles alone), nobody is matched and every place is
 free.
@@ -27,10 +30,12 @@ from django.db.models import QuerySet
 PlacesTaken = Callable[[str], QuerySet]
 MatchCheck = Callable[[int, int], bool]
 ProfilePanel = Callable[[Any, Any], dict | None]
+DemoSeeder = Callable[..., str]
 
 _places_taken: list[PlacesTaken] = []
 _match_checks: list[MatchCheck] = []
 _profile_panels: list[ProfilePanel] = []
+_demo_seeders: list[DemoSeeder] = []
 
 
 def register_places_taken(func: PlacesTaken) -> PlacesTaken:
@@ -48,6 +53,16 @@ def register_profile_panel(func: ProfilePanel) -> ProfilePanel:
     if func not in _profile_panels:
         _profile_panels.append(func)
     return func
+
+
+def register_demo_seeder(func: DemoSeeder) -> DemoSeeder:
+    if func not in _demo_seeders:
+        _demo_seeders.append(func)
+    return func
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    return list(_demo_seeders)
 
 
 def places_taken_subquery(mentor_ref: str) -> QuerySet | None:

@@ -96,8 +96,13 @@ def routing_slot_claim(*, mentor_id: int, week: datetime.date, limit: int) -> bo
 
 
 @transaction.atomic
-def question_route(*, question: Question, k: int = ROUTED_PER_QUESTION) -> list[QuestionRoute]:
-    """Put ``question`` to up to ``k`` mentors (idempotent: a routed question is left alone)."""
+def question_route(
+    *, question: Question, k: int = ROUTED_PER_QUESTION, notify_mentors: bool = True
+) -> list[QuestionRoute]:
+    """Put ``question`` to up to ``k`` mentors (idempotent: a routed question is left alone).
+
+    ``notify_mentors=False`` (demo data only) routes without telling anyone.
+    """
     question = Question.objects.select_for_update().select_related("author").get(pk=question.pk)
     if question.routed_at is not None or question.is_hidden:
         return list(question.routes.all())
@@ -115,7 +120,7 @@ def question_route(*, question: Question, k: int = ROUTED_PER_QUESTION) -> list[
     question.routed_at = timezone.now()
     question.save(update_fields=["routed_at"])
     url = reverse("community:question_detail", args=[question.pk])
-    for route in routes:
+    for route in routes if notify_mentors else []:
         notify(
             user=route.mentor,
             kind="question_routed",

@@ -135,7 +135,7 @@ def test_the_asker_can_book_a_flash_session_from_an_answer(client):
     content = client.get(
         reverse("community:question_detail", args=[answer.question_id])
     ).content.decode()
-    assert reverse("profiles:profile_detail", args=[answer.author_id]) in content
+    assert reverse("profiles:profile_detail", args=[answer.author.profile.pk]) in content
     assert "Book a flash session with" in content
 
 
@@ -229,6 +229,8 @@ def test_trust_signals_beside_answers_and_on_profiles(client):
     ).content.decode()
     assert "1 accepted answer · 1 found helpful" in detail
     assert "Offers Python, Django" in detail or "Offers Django, Python" in detail
-    profile = client.get(reverse("profiles:profile_detail", args=[mentor.pk])).content.decode()
+    profile = client.get(
+        reverse("profiles:profile_detail", args=[mentor.profile.pk])
+    ).content.decode()
     assert "1 accepted answer · 1 found helpful" in profile
     assert "Member since" in profile

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from profiles import hooks
 from profiles.demo import DEMO_PASSWORD
 from profiles.demo_community import DEMO_DOMAIN, demo_community_seed
 
@@ -50,5 +51,7 @@ class Command(BaseCommand):
             write(f"  goals: {summary.goals} (milestones: {summary.milestones})")
             if summary.missing_skills:
                 write(f"  skills not in the taxonomy (skipped): {summary.missing_skills}")
+        for seeder in hooks.demo_seeders():  # the apps above add theirs (questions, ...)
+            write(f"  {seeder(seed=seed)}")
         if not no_password and summary.created:
             write(f"  every demo person logs in with the password {DEMO_PASSWORD!r}")
