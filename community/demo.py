@@ -59,11 +59,9 @@ def demo_questions_seed(*, seed: int) -> str:
         return "questions: no demo mentees"
     askers = rng.sample(askers, min(MAX_QUESTIONS, max(1, len(askers) // 8)))
     wanted: dict[int, list[int]] = {}
-    for pid, skill_id in (
-        ProfileSkill.objects.filter(
-            profile__in=askers, direction=ProfileSkill.Direction.WANTS
-        ).values_list("profile_id", "skill_id")
-    ):
+    for pid, skill_id in ProfileSkill.objects.filter(
+        profile__in=askers, direction=ProfileSkill.Direction.WANTS
+    ).values_list("profile_id", "skill_id"):
         wanted.setdefault(pid, []).append(skill_id)
     skills = Skill.objects.in_bulk({s for ids in wanted.values() for s in ids})
     helpers = list(

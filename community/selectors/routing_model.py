@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from django.db.models import Count, Max, Q
@@ -22,6 +23,7 @@ from matching.engine import EngineConfig, MatchModel, Mentees, Mentors
 from matching.models import MatchingConfig, MatchRequest
 from matching.selectors import request_counts
 from profiles.models import Profile, ProfileSkill
+from profiles.reference_data import onet_tools
 
 RANDOM_STATE = 0
 
@@ -35,6 +37,20 @@ class RoutingModel:
 
 _lock = threading.Lock()
 _cached: dict[str, RoutingModel] = {}
+
+
+@lru_cache(maxsize=1)
+def taxonomy_documents() -> tuple[dict[str, float], ...]:
+    """Every O*NET occupation's tool list: which tools go together in real jobs.
+
+    They inform the IDF weights and the skill co-occurrence (LSA) model only, so a
+    question tagged with tools its mentors do not list still finds the mentors of
+    the occupation that uses them (measured in ``make bench``: community_routing).
+    """
+    by_occupation: dict[str, dict[str, float]] = defaultdict(dict)
+    for row in onet_tools():
+        by_occupation[row.soc_code][row.tool] = 1.0
+    return tuple(by_occupation[code] for code in sorted(by_occupation))
 
 
 def _mentors_qs():
@@ -133,7 +149,7 @@ def routing_model_fit(*, engine_config: EngineConfig | None = None) -> RoutingMo
         config=(engine_config or config.engine_config()).replace(n_jobs=1),
         skill_categories=categories,
         random_state=RANDOM_STATE,
-    ).fit(placeholder, mentors)
+    ).fit(placeholder, mentors, skill_documents=list(taxonomy_documents()))
     return RoutingModel(
         model=model,
         fingerprint=fingerprint,

@@ -18,6 +18,12 @@ from profiles.selectors import skill_find_by_name, skills_visible_to
 from .routing import question_route
 
 
+def _display_name(user: User) -> str:
+    """The name people know someone by: the profile's display name, else the account's."""
+    profile = getattr(user, "profile", None)
+    return (profile.name if profile is not None else "") or user.get_full_name() or "Someone"
+
+
 def question_skills_resolve(*, items: Iterable[tuple[int | str, int]], user: User) -> list[Skill]:
     """Skills from the skill editor's items (ids, or typed names of known skills)."""
     visible = skills_visible_to(user=user)
@@ -94,7 +100,7 @@ def answer_post(*, question: Question, author: User, body: str) -> Answer:
         user=question.author,
         kind="question_answered",
         title=f"New answer to “{question.title}”"[:200],
-        body=f"{author.get_full_name()} answered your question.",
+        body=f"{_display_name(author)} answered your question.",
         url=reverse("community:question_detail", args=[question.pk]) + f"#answer-{answer.pk}",
     )
     return answer

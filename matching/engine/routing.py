@@ -29,6 +29,9 @@ class RoutingWeights:
     skills: float = 0.6
     text: float = 0.25
     responsiveness: float = 0.15
+    #: A mentor is asked only when the skills or the text component reaches this
+    #: (the LSA part alone is rarely exactly 0: a faint co-occurrence is no reason).
+    min_relevance: float = 0.05
 
     def vector(self) -> np.ndarray:
         w = np.array([self.skills, self.text, self.responsiveness], dtype=np.float64)
@@ -80,7 +83,8 @@ def route_scores(
     """
     if len(question) != 1:
         raise ValueError("route one question at a time")
-    w = (weights or RoutingWeights()).vector()
+    weights = weights or RoutingWeights()
+    w = weights.vector()
     r = model._mentor_side
     q = model._transform(question)
     alpha = model._alpha
@@ -90,7 +94,7 @@ def route_scores(
     # Without any skill or word in common the question says nothing about the mentor.
     text = np.asarray((q.goals @ r.goals.T).todense()).ravel().astype(np.float64)
     resp = np.asarray(model._responsiveness, dtype=np.float64)
-    relevant = (skills > 0) | (text > 0)
+    relevant = (skills >= weights.min_relevance) | (text >= weights.min_relevance)
     total = np.where(relevant, w[0] * skills + w[1] * text + w[2] * resp, -np.inf)
     mask = model._language_row(question.languages[0])
     own = model._mentor_columns(question.ids)
