@@ -18,7 +18,7 @@
             return {
               label: s.label, data: s.data, borderColor: COLORS[i % COLORS.length],
               backgroundColor: COLORS[i % COLORS.length] + (line ? "33" : "cc"),
-              tension: 0.25, spanGaps: true, fill: false
+              tension: 0, spanGaps: true, fill: false
             };
           })
         },

@@ -88,3 +88,39 @@ def test_ask_route_answer_mark_accept_and_book(page, live_server, artifacts_dir)
     saved = Answer.objects.get()
     assert saved.author == mentor and saved.is_accepted
     assert HelpfulMark.objects.get().user == mentee
+
+
+def test_programme_manager_sees_the_charts(page, live_server, artifacts_dir):
+    from tests.community.bulk import programme
+    from tests.factories import UserFactory
+
+    programme(60, seed=4)
+    from django.conf import settings
+    from django.test import Client
+
+    manager = UserFactory(verified=True, is_staff=True)
+    # Staff log in with a second factor; the session is made directly here.
+    client = Client()
+    client.force_login(manager)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/dashboard/")
+    page.locator("#account-menu").click()
+    page.get_by_role("link", name="Programme dashboard", exact=True).click()
+    expect(page.get_by_role("heading", name="Programme dashboard")).to_be_visible()
+    for title in ("Sign-ups per month", "Profile completeness", "Mentor load"):
+        expect(page.get_by_role("heading", name=title)).to_be_visible()
+    # Chart.js drew into every canvas (a blank canvas has no chart attached).
+    drawn = page.evaluate(
+        "() => Array.from(document.querySelectorAll('canvas[data-chart]'))"
+        ".map(c => !!window.Chart.getChart(c))"
+    )
+    assert drawn and all(drawn)
+    page.screenshot(path=artifacts_dir / "community-programme-dashboard.png", full_page=True)
