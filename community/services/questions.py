@@ -11,6 +11,7 @@ from django.utils import timezone
 from community.errors import CommunityError
 from community.models import MAX_TAGS, Answer, HelpfulMark, Question, QuestionPreference
 from community.selectors.interaction import can_interact
+from community.selectors.routing_model import routing_model
 from mentorship.notifications import notify
 from profiles.models import Skill, User
 from profiles.selectors import skill_find_by_name, skills_visible_to
@@ -53,9 +54,19 @@ def question_skills_resolve(*, items: Iterable[tuple[int | str, int]], user: Use
     return skills
 
 
-@transaction.atomic
 def question_ask(*, author: User, title: str, body: str, skills: list[Skill]) -> Question:
-    """Post a question and route it to the mentors best placed to answer."""
+    """Post a question and route it to the mentors best placed to answer.
+
+    The routing model is brought up to date first, outside the transaction: a
+    re-fit takes seconds at thousands of mentors and must not hold the write
+    lock (on SQLite, the whole database) meanwhile.
+    """
+    routing_model()
+    return _question_ask(author=author, title=title, body=body, skills=skills)
+
+
+@transaction.atomic
+def _question_ask(*, author: User, title: str, body: str, skills: list[Skill]) -> Question:
     if not author.is_active:
         raise CommunityError("Your account is not active.", code="inactive")
     title = " ".join(title.split())
@@ -144,28 +155,25 @@ def answer_accept(*, answer: Answer, by: User) -> Answer:
     return answer
 
 
+def _hide(row, reason: str, **extra):
+    fields = {"is_hidden": True, "hidden_reason": reason[:300], "hidden_at": timezone.now()}
+    fields.update(extra)
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save(update_fields=list(fields))
+    return row
+
+
 @transaction.atomic
 def question_hide(*, question: Question, reason: str) -> Question:
     """Hide a question from everyone but its author (moderation: the safety app calls this)."""
-    question.is_hidden = True
-    question.hidden_reason = reason[:300]
-    question.hidden_at = timezone.now()
-    question.save(update_fields=["is_hidden", "hidden_reason", "hidden_at"])
-    return question
+    return _hide(question, reason)
 
 
 @transaction.atomic
 def answer_hide(*, answer: Answer, reason: str) -> Answer:
     """Hide an answer from everyone but its author; a hidden answer is no longer accepted."""
-    answer.is_hidden = True
-    answer.hidden_reason = reason[:300]
-    answer.hidden_at = timezone.now()
-    answer.is_accepted = False
-    answer.accepted_at = None
-    answer.save(
-        update_fields=["is_hidden", "hidden_reason", "hidden_at", "is_accepted", "accepted_at"]
-    )
-    return answer
+    return _hide(answer, reason, is_accepted=False, accepted_at=None)
 
 
 @transaction.atomic

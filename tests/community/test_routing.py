@@ -2,15 +2,15 @@
 someone the can-interact rule refuses."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from community import services
 from community.models import QuestionPreference, QuestionRoute, RoutingWeek
 from community.selectors import interaction
 from mentorship.models import Notification
+from tests.concurrency import run_at_once
 from tests.factories import QuestionPreferenceFactory, make_mentee, make_mentor, skill
 
 pytestmark = pytest.mark.django_db
@@ -144,21 +144,9 @@ def test_concurrent_claims_never_pass_the_limit():
     mentor = make_mentor(skills=("Python",))
     week = services.week_start()
     RoutingWeek.objects.create(mentor=mentor, week_start=week, routed=0)
-    barrier = threading.Barrier(8)
-    results = []
-
-    def claim():
-        try:
-            barrier.wait()
-            results.append(services.routing_slot_claim(mentor_id=mentor.pk, week=week, limit=3))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=claim) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results = run_at_once(
+        lambda: services.routing_slot_claim(mentor_id=mentor.pk, week=week, limit=3), 8
+    )
     assert results.count(True) == 3
     assert RoutingWeek.objects.get().routed == 3
 

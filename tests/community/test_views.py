@@ -234,3 +234,15 @@ def test_trust_signals_beside_answers_and_on_profiles(client):
     ).content.decode()
     assert "1 accepted answer · 1 found helpful" in profile
     assert "Member since" in profile
+
+
+def test_staff_hide_an_answer_from_the_admin(admin_client):
+    answer = AnswerFactory(body="Spam, spam, spam")
+    response = admin_client.post(
+        reverse("admin:community_answer_changelist"),
+        {"action": "hide", "_selected_action": [answer.pk]},
+        follow=True,
+    )
+    assert "Hid 1 answer(s)." in response.content.decode()
+    answer.refresh_from_db()
+    assert answer.is_hidden and answer.hidden_reason == "Hidden by the programme team."

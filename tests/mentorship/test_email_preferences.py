@@ -1,9 +1,7 @@
 """Email preferences per kind, the daily digest (once), and one-click unsubscribe."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from mentorship.digests import digests_send
@@ -16,6 +14,7 @@ from mentorship.email_preferences import (
 from mentorship.models import EmailDigest, EmailPreference, Notification
 from mentorship.notifications import notify
 from mentorship.tasks import send_daily_digests
+from tests.concurrency import run_at_once
 from tests.factories import EmailPreferenceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -103,21 +102,7 @@ def test_concurrent_digest_runs_send_one_digest(mailoutbox):
     user = UserFactory()
     EmailPreferenceFactory(user=user, kind="request_received", delivery="digest")
     _notify(user)
-    barrier = threading.Barrier(4)
-    sent = []
-
-    def run():
-        try:
-            barrier.wait()
-            sent.append(digests_send())
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    sent = run_at_once(digests_send, 4)
     assert sum(sent) == 1
     assert len(mailoutbox) == 1
     assert EmailDigest.objects.count() == 1
