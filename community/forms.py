@@ -58,8 +58,13 @@ class AnswerForm(forms.Form):
 
 class QuestionSearchForm(forms.Form):
     q = forms.CharField(label="Search", max_length=SEARCH_MAX, required=False)
+    # The skills questions are tagged with (not the whole taxonomy: a menu of thousands helps nobody).
     skill = forms.ModelChoiceField(
-        queryset=Skill.objects.approved(), to_field_name="slug", required=False, label="Skill"
+        queryset=Skill.objects.filter(questions__isnull=False).distinct().order_by("name"),
+        to_field_name="slug",
+        required=False,
+        label="Skill",
+        empty_label="Any skill",
     )
     unanswered = forms.BooleanField(required=False, label="Unanswered")
     mine = forms.BooleanField(required=False, label="Asked of me")
