@@ -13,6 +13,7 @@ class MatchingAppConfig(AppConfig):
 
         from . import (  # noqa: F401 - dashboard and staff_panel register their panels
             dashboard,
+            notification_kinds,
             personal_data,
             profile_panels,
             receivers,
@@ -28,3 +29,4 @@ class MatchingAppConfig(AppConfig):
         hooks.register_profile_panel(profile_panels.request_panel)
         safety_hooks.register()
         personal_data.register()
+        notification_kinds.register()

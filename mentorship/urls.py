@@ -20,6 +20,16 @@ urlpatterns = [
         views_notifications.notifications_read_all,
         name="notifications_read_all",
     ),
+    path(
+        "notifications/preferences/",
+        views_notifications.notification_preferences,
+        name="notification_preferences",
+    ),
+    path(
+        "email/unsubscribe/<str:token>/",
+        views_notifications.email_unsubscribe_view,
+        name="email_unsubscribe",
+    ),
     path("accounts/", include("allauth.urls")),
     # Never Django's password-only admin login: allauth's, with rate limits and MFA.
     path("", include("safety.urls_admin")),

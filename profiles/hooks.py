@@ -48,6 +48,18 @@ def register_match_check(func: MatchCheck) -> MatchCheck:
     return func
 
 
+def register_demo_seeder(func: Callable[..., str]) -> Callable[..., str]:
+    """A demo filler that reports one summary line instead of counts."""
+    if all(getattr(existing, "seeder", None) is not func for existing in _demo_fillers):
+
+        def filler(*, seed):
+            return {func(seed=seed): None}
+
+        filler.seeder = func
+        _demo_fillers.append(filler)
+    return func
+
+
 def places_taken_subquery(mentor_ref: str) -> QuerySet | None:
     """The registered subquery, or None when no app counts places."""
     return _places_taken[0](mentor_ref) if _places_taken else None

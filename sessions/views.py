@@ -282,7 +282,8 @@ def booking_page(request, *, mentor, counterpart, mentorship=None, replaces=None
         slots=slots,
         zone=viewer_zone,
         flash=flash and replaces is None,
-        initial={"minutes": minutes},
+        # A question answered in the community travels as the topic (``?topic=``).
+        initial={"minutes": minutes, "topic": request.GET.get("topic", "")[:200]},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -30,6 +30,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.text import slugify
 
+from community.models import (
+    Answer,
+    HelpfulMark,
+    Question,
+    QuestionPreference,
+    QuestionRoute,
+    RoutingWeek,
+)
 from matching.models import (
     Format,
     MatchingConfig,
@@ -42,7 +50,7 @@ from matching.models import (
     SkillVectorSet,
     Suggestion,
 )
-from mentorship.models import Notification
+from mentorship.models import EmailDigest, EmailPreference, Notification
 from profiles.models import (
     AvailabilitySlot,
     Goal,
@@ -264,6 +272,24 @@ class NotificationFactory(factory.django.DjangoModelFactory):
     url = "/dashboard/"
 
 
+class EmailPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailPreference
+
+    user = factory.SubFactory(UserFactory)
+    kind = factory.Sequence(lambda n: f"kind_{n}")
+    delivery = "digest"
+
+
+class EmailDigestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = EmailDigest
+
+    user = factory.SubFactory(UserFactory)
+    day = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
+    items = 1
+
+
 # --- Matching ------------------------------------------------------------------
 
 
@@ -389,6 +415,63 @@ def _tiny_skill_model_bytes() -> bytes:
         [["Python", "Django", "SQL"], ["SQL", "Excel"], ["Python", "Excel"]]
     )
     return _to_bytes(model)
+
+
+# --- Community -------------------------------------------------------------------
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Question
+
+    author = factory.LazyFunction(_mentee_user)
+    title = factory.Sequence(lambda n: f"How do I get started with topic {n}?")
+    body = "I tried the tutorial; what should I read next?"
+
+
+class QuestionRouteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionRoute
+
+    question = factory.SubFactory(QuestionFactory)
+    mentor = factory.LazyFunction(_mentor_user)
+    week_start = datetime.date(2026, 1, 5)
+    score = 0.5
+
+
+class RoutingWeekFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RoutingWeek
+
+    mentor = factory.LazyFunction(_mentor_user)
+    week_start = factory.Sequence(lambda n: datetime.date(2026, 1, 5) + datetime.timedelta(weeks=n))
+    routed = 1
+
+
+class QuestionPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionPreference
+        django_get_or_create = ("user",)
+
+    user = factory.LazyFunction(_mentor_user)
+    weekly_limit = 3
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Answer
+
+    question = factory.SubFactory(QuestionFactory)
+    author = factory.LazyFunction(_mentor_user)
+    body = "Start with the official tutorial, then build something small you need."
+
+
+class HelpfulMarkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HelpfulMark
+
+    answer = factory.SubFactory(AnswerFactory)
+    user = factory.LazyFunction(_mentee_user)
 
 
 # --- Whole people for matching tests ------------------------------------------------

@@ -10,6 +10,7 @@ from .learn import WeightLearningResult, learn_weights
 from .model import MatchModel
 from .relatedness import SkillRelatedness
 from .results import Candidates, TopK
+from .routing import RoutingScores, RoutingWeights, question_as_mentee, route_scores
 from .types import Exclusions, Mentees, Mentors
 
 __all__ = [
@@ -21,6 +22,8 @@ __all__ = [
     "MatchModel",
     "Mentees",
     "Mentors",
+    "RoutingScores",
+    "RoutingWeights",
     "SkillRelatedness",
     "TopK",
     "WeightLearningResult",
@@ -28,6 +31,8 @@ __all__ = [
     "exposure_gini",
     "learn_weights",
     "optimal_assignment",
+    "question_as_mentee",
+    "route_scores",
     "select_topk",
     "stable_assignment",
 ]

@@ -51,8 +51,8 @@ class Command(BaseCommand):
             write(f"  goals: {summary.goals} (milestones: {summary.milestones})")
             if summary.missing_skills:
                 write(f"  skills not in the taxonomy (skipped): {summary.missing_skills}")
-        # Apps above profiles (sessions, …) add their demo rows through profiles.hooks.
+        # Apps above profiles (sessions, community) add their demo rows through profiles.hooks.
         for label, count in demo_fill(seed=seed).items():
-            write(f"  {label}: {count}")
+            write(f"  {label}" if count is None else f"  {label}: {count}")
         if not no_password and summary.created:
             write(f"  every demo person logs in with the password {DEMO_PASSWORD!r}")

@@ -1,0 +1,395 @@
+"""The programme dashboard's figures, aggregated in the database.
+
+Every chart is one :class:`Chart` from one function, each a fixed number of
+queries (one or two) whatever the size of the programme: the database groups
+and counts, Python only lays out the months. The page shows them all; each
+chart's numbers download as CSV from the same function.
+
+Left out until their data exists (no made-up numbers): the funnel's "first
+session held", sessions held and no-shows, ratings (the sessions app) and
+reports (the safety app). ``CHARTS`` is where they join.
+"""
+
+from __future__ import annotations
+
+import datetime
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Extract, TruncMonth
+from django.utils import timezone
+
+from community.models import Answer, Question
+from matching.models import MatchRequest, Mentorship, Suggestion
+from profiles.models import AvailabilitySlot, Goal, Profile, ProfileSkill, User
+
+MONTHS = 12
+
+
+@dataclass
+class Chart:
+    slug: str
+    title: str
+    kind: str  # "line" | "bar" | "hbar"
+    labels: list[str]
+    series: list[tuple[str, list[float | int | None]]]
+    note: str = ""
+    unit: str = ""
+    #: Columns in the table and the CSV but not drawn (counts behind a rate).
+    extra: list[tuple[str, list[float | int | None]]] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[tuple[str, list[float | int | None]]]:
+        return [*self.series, *self.extra]
+
+    def as_json(self) -> dict:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "kind": self.kind,
+            "labels": self.labels,
+            "series": [{"label": label, "data": data} for label, data in self.series],
+            "unit": self.unit,
+        }
+
+    def csv_rows(self) -> list[list]:
+        header = ["label", *[label for label, _ in self.columns]]
+        rows = [header]
+        for i, label in enumerate(self.labels):
+            rows.append([label, *[data[i] for _, data in self.columns]])
+        return rows
+
+
+def _months(now: datetime.datetime) -> list[datetime.date]:
+    first = now.date().replace(day=1)
+    out = []
+    y, m = first.year, first.month
+    for _ in range(MONTHS):
+        out.append(datetime.date(y, m, 1))
+        m -= 1
+        if m == 0:
+            y, m = y - 1, 12
+    return out[::-1]
+
+
+def _since(months: list[datetime.date]) -> datetime.datetime:
+    return datetime.datetime.combine(months[0], datetime.time(), tzinfo=datetime.UTC)
+
+
+def _key(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        value = value.astimezone(datetime.UTC).date()
+    return value.replace(day=1)
+
+
+def _label(month: datetime.date) -> str:
+    return month.strftime("%Y-%m")
+
+
+def _by_month(rows, months, *fields_: str) -> dict[str, list]:
+    found = {_key(r["month"]): r for r in rows if r["month"] is not None}
+    return {f: [found.get(m, {}).get(f) or 0 for m in months] for f in fields_}
+
+
+def chart_signups(now: datetime.datetime) -> Chart:
+    months = _months(now)
+    rows = (
+        User.objects.filter(date_joined__gte=_since(months))
+        .annotate(month=TruncMonth("date_joined", tzinfo=datetime.UTC))
+        .values("month")
+        .annotate(
+            people=Count("id"),
+            mentors=Count("id", filter=Q(profile__role__in=Profile.MENTOR_ROLES)),
+            mentees=Count("id", filter=Q(profile__role__in=Profile.MENTEE_ROLES)),
+        )
+        .order_by("month")
+    )
+    data = _by_month(rows, months, "people", "mentors", "mentees")
+    return Chart(
+        "signups",
+        "Sign-ups per month",
+        "line",
+        [_label(m) for m in months],
+        [("Everyone", data["people"]), ("Mentors", data["mentors"]), ("Mentees", data["mentees"])],
+        note="People who joined in each month (UTC); someone who is both counts on both lines.",
+    )
+
+
+def chart_completeness(now: datetime.datetime) -> Chart:
+    profiles = Profile.objects.filter(user__is_active=True)
+    skill_rows = ProfileSkill.objects.filter(profile=OuterRef("pk"))
+    row = profiles.aggregate(
+        total=Count("id"),
+        headline=Count("id", filter=~Q(headline="")),
+        bio=Count("id", filter=~Q(bio="")),
+        job_title=Count("id", filter=~Q(job_title="")),
+        timezone=Count("id", filter=~Q(timezone="UTC")),
+        photo=Count("id", filter=~Q(avatar="")),
+        languages=Count(
+            "id",
+            filter=Exists(Profile.languages.through.objects.filter(profile_id=OuterRef("pk"))),
+        ),
+        skills=Count("id", filter=Exists(skill_rows)),
+        goal=Count(
+            "id",
+            filter=Q(role__in=Profile.MENTEE_ROLES)
+            & Exists(
+                Goal.objects.filter(
+                    owner_id=OuterRef("user_id"),
+                    status__in=[Goal.Status.OPEN, Goal.Status.IN_PROGRESS],
+                )
+            ),
+        ),
+        mentees=Count("id", filter=Q(role__in=Profile.MENTEE_ROLES)),
+        availability=Count(
+            "id",
+            filter=Q(role__in=Profile.MENTOR_ROLES)
+            & Exists(AvailabilitySlot.objects.filter(profile_id=OuterRef("pk"))),
+        ),
+        mentors=Count("id", filter=Q(role__in=Profile.MENTOR_ROLES)),
+    )
+
+    def pct(part: int, whole: int) -> float:
+        return round(100 * part / whole, 1) if whole else 0.0
+
+    total = row["total"]
+    items = [
+        ("Headline", pct(row["headline"], total)),
+        ("Bio", pct(row["bio"], total)),
+        ("Job title", pct(row["job_title"], total)),
+        ("Languages", pct(row["languages"], total)),
+        ("Time zone chosen", pct(row["timezone"], total)),
+        ("Photo", pct(row["photo"], total)),
+        ("At least one skill", pct(row["skills"], total)),
+        ("Open goal (mentees)", pct(row["goal"], row["mentees"])),
+        ("Availability (mentors)", pct(row["availability"], row["mentors"])),
+    ]
+    return Chart(
+        "completeness",
+        "Profile completeness",
+        "hbar",
+        [label for label, _ in items],
+        [("% of profiles", [value for _, value in items])],
+        note=f"Share of the {total} active profiles that have each item.",
+        unit="%",
+    )
+
+
+def chart_funnel(now: datetime.datetime) -> Chart:
+    mentees = User.objects.filter(is_active=True, profile__role__in=Profile.MENTEE_ROLES)
+    row = mentees.aggregate(
+        mentees=Count("id"),
+        suggested=Count("id", filter=Exists(Suggestion.objects.filter(mentee=OuterRef("pk")))),
+        requested=Count("id", filter=Exists(MatchRequest.objects.filter(mentee=OuterRef("pk")))),
+        accepted=Count(
+            "id",
+            filter=Exists(
+                MatchRequest.objects.filter(
+                    mentee=OuterRef("pk"), status=MatchRequest.Status.ACCEPTED
+                )
+            ),
+        ),
+    )
+    steps = [
+        ("Mentees", row["mentees"]),
+        ("Got suggestions", row["suggested"]),
+        ("Sent a request", row["requested"]),
+        ("Had a request accepted", row["accepted"]),
+    ]
+    return Chart(
+        "funnel",
+        "Funnel: suggestions → requests → accepted",
+        "bar",
+        [label for label, _ in steps],
+        [("Mentees", [value for _, value in steps])],
+        note="Active mentees who reached each step at least once. "
+        "“First session held” joins when sessions are recorded.",
+    )
+
+
+def chart_acceptance(now: datetime.datetime) -> Chart:
+    months = _months(now)
+    rows = (
+        MatchRequest.objects.filter(created_at__gte=_since(months))
+        .exclude(status=MatchRequest.Status.WITHDRAWN)
+        .annotate(month=TruncMonth("created_at", tzinfo=datetime.UTC))
+        .values("month")
+        .annotate(
+            requests=Count("id"),
+            answered=Count("id", filter=Q(status__in=["accepted", "declined", "expired"])),
+            accepted=Count("id", filter=Q(status=MatchRequest.Status.ACCEPTED)),
+        )
+        .order_by("month")
+    )
+    data = _by_month(rows, months, "requests", "answered", "accepted")
+    rate = [
+        round(100 * a / n, 1) if n else None
+        for a, n in zip(data["accepted"], data["answered"], strict=True)
+    ]
+    return Chart(
+        "acceptance",
+        "Acceptance rate per month",
+        "line",
+        [_label(m) for m in months],
+        [("Accepted (% of decided)", rate)],
+        note="Requests sent in each month (withdrawn ones left out); the rate is accepted "
+        "out of accepted, declined and expired.",
+        unit="%",
+        extra=[
+            ("Requests", data["requests"]),
+            ("Decided", data["answered"]),
+            ("Accepted", data["accepted"]),
+        ],
+    )
+
+
+class _Median(Aggregate):
+    """PostgreSQL's ordered-set median (``percentile_cont(0.5)``)."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def chart_answer_time(now: datetime.datetime) -> Chart:
+    months = _months(now)
+    answered = MatchRequest.objects.filter(
+        created_at__gte=_since(months),
+        responded_at__isnull=False,
+        status__in=[MatchRequest.Status.ACCEPTED, MatchRequest.Status.DECLINED],
+    )
+    labels = [_label(m) for m in months]
+    if connection.vendor == "postgresql":
+        hours = ExpressionWrapper(
+            Extract(
+                ExpressionWrapper(
+                    F("responded_at") - F("created_at"), output_field=DurationField()
+                ),
+                "epoch",
+            )
+            / Value(3600.0),
+            output_field=FloatField(),
+        )
+        rows = (
+            answered.annotate(month=TruncMonth("created_at", tzinfo=datetime.UTC))
+            .values("month")
+            .annotate(median=_Median(hours))
+            .order_by("month")
+        )
+        found = {_key(r["month"]): r["median"] for r in rows}
+        medians = [round(found[m], 1) if found.get(m) is not None else None for m in months]
+    else:  # SQLite has no ordered-set aggregate: one query, the median taken here
+        per_month: dict[datetime.date, list[float]] = {}
+        for created, responded in answered.values_list("created_at", "responded_at"):
+            per_month.setdefault(_key(created), []).append(
+                (responded - created).total_seconds() / 3600
+            )
+        medians = [
+            round(statistics.median(per_month[m]), 1) if per_month.get(m) else None for m in months
+        ]
+    return Chart(
+        "answer-time",
+        "Median time to a mentor's answer",
+        "line",
+        labels,
+        [("Hours (median)", medians)],
+        note="From a request arriving to the mentor accepting or declining it, by the month it arrived.",
+        unit="h",
+    )
+
+
+def chart_mentor_load(now: datetime.datetime) -> Chart:
+    taken = (
+        Mentorship.objects.holding_places()
+        .filter(mentor_id=OuterRef("user_id"))
+        .order_by()
+        .values("mentor_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    mentors = Profile.objects.filter(user__is_active=True, role__in=Profile.MENTOR_ROLES).annotate(
+        taken=Coalesce(Subquery(taken, output_field=IntegerField()), 0)
+    )
+    row = mentors.aggregate(
+        no_places=Count("id", filter=Q(capacity=0)),
+        empty=Count("id", filter=Q(capacity__gt=0, taken=0)),
+        some=Count("id", filter=Q(capacity__gt=0, taken__gt=0) & Q(taken__lt=F("capacity"))),
+        full=Count("id", filter=Q(capacity__gt=0) & Q(taken__gte=F("capacity"))),
+    )
+    steps = [
+        ("All places free", row["empty"]),
+        ("Partly full", row["some"]),
+        ("Full", row["full"]),
+        ("Flash only (no places)", row["no_places"]),
+    ]
+    return Chart(
+        "mentor-load",
+        "Mentor load",
+        "bar",
+        [label for label, _ in steps],
+        [("Mentors", [value for _, value in steps])],
+        note="Active mentors by how many of their long-term places active mentorships use.",
+    )
+
+
+def chart_questions(now: datetime.datetime) -> Chart:
+    months = _months(now)
+    fast = Answer.objects.filter(
+        question=OuterRef("pk"),
+        is_hidden=False,
+        created_at__lte=OuterRef("created_at") + datetime.timedelta(days=1),
+    )
+    rows = (
+        Question.objects.filter(created_at__gte=_since(months), is_hidden=False)
+        .annotate(month=TruncMonth("created_at", tzinfo=datetime.UTC), fast=Exists(fast))
+        .values("month")
+        .annotate(asked=Count("id"), within_day=Count("id", filter=Q(fast=True)))
+        .order_by("month")
+    )
+    data = _by_month(rows, months, "asked", "within_day")
+    return Chart(
+        "questions",
+        "Questions answered within a day",
+        "bar",
+        [_label(m) for m in months],
+        [("Asked", data["asked"]), ("Answered within 24 h", data["within_day"])],
+        note="Questions asked in each month, and those with a first answer within 24 hours.",
+    )
+
+
+#: Every chart of the dashboard, in page order (slug -> function).
+CHARTS: dict[str, Callable[[datetime.datetime], Chart]] = {
+    "signups": chart_signups,
+    "completeness": chart_completeness,
+    "funnel": chart_funnel,
+    "acceptance": chart_acceptance,
+    "answer-time": chart_answer_time,
+    "mentor-load": chart_mentor_load,
+    "questions": chart_questions,
+}
+
+
+def programme_charts(*, now: datetime.datetime | None = None) -> list[Chart]:
+    now = now or timezone.now()
+    return [fn(now) for fn in CHARTS.values()]
+
+
+def programme_chart(*, slug: str, now: datetime.datetime | None = None) -> Chart | None:
+    fn = CHARTS.get(slug)
+    return fn(now or timezone.now()) if fn else None

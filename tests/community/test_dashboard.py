@@ -1,0 +1,99 @@
+"""The programme dashboard: managers only, numbers from the database, constant queries."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from community.selectors.dashboard import CHARTS, programme_chart
+from profiles.models import User
+from tests.community.bulk import programme
+from tests.factories import (
+    PROGRAMME_MANAGER,
+    AnswerFactory,
+    MatchRequestFactory,
+    QuestionFactory,
+    UserFactory,
+    staff_login,
+    staff_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_programme_managers_see_the_dashboard(client):
+    url = reverse("community:programme_dashboard")
+    csv_url = reverse("community:programme_chart_csv", args=["signups"])
+    assert client.get(url).status_code == 302
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    assert client.get(csv_url).status_code == 404
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(url).status_code == 404  # staff without the programme manager role
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
+    response = client.get(url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'id="programme-charts" type="application/json"' in content
+    assert "/static/vendor/chartjs/chart.umd.min.js" in content
+    assert "<script>" not in content.split("programme-charts")[1]  # no inline script
+    assert client.get(reverse("community:programme_chart_csv", args=["nope"])).status_code == 404
+
+
+def test_each_chart_downloads_as_csv(client):
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
+    MatchRequestFactory(status="accepted")
+    for slug in CHARTS:
+        response = client.get(reverse("community:programme_chart_csv", args=[slug]))
+        assert response.status_code == 200
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"] == f'attachment; filename="programme-{slug}.csv"'
+        rows = list(csv.reader(io.StringIO(response.content.decode())))
+        assert rows[0][0] == "label"
+        assert len(rows) > 1
+
+
+def test_the_figures_are_right_on_a_small_programme():
+    q_fast = QuestionFactory()
+    AnswerFactory(question=q_fast)
+    QuestionFactory()
+    questions = programme_chart(slug="questions")
+    assert sum(dict(questions.series)["Asked"]) == 2
+    assert sum(dict(questions.series)["Answered within 24 h"]) == 1
+    MatchRequestFactory(status="accepted")
+    MatchRequestFactory(status="declined")
+    MatchRequestFactory(status="withdrawn")
+    acceptance = programme_chart(slug="acceptance")
+    assert acceptance.series[0][1][-1] == 50.0
+    assert dict(acceptance.extra)["Requests"][-1] == 2
+    funnel = programme_chart(slug="funnel")
+    assert dict(zip(funnel.labels, funnel.series[0][1], strict=True))["Had a request accepted"] == 1
+
+
+def test_the_page_and_each_csv_run_a_constant_number_of_queries_on_50_and_5000_people(
+    client, django_assert_num_queries
+):
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
+    urls = {"page": reverse("community:programme_dashboard")} | {
+        slug: reverse("community:programme_chart_csv", args=[slug]) for slug in CHARTS
+    }
+    for url in urls.values():
+        client.get(url)  # warm: session, site and configuration rows
+    programme(50, seed=1)
+    counts = {}
+    for name, url in urls.items():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts[name] = len(captured)
+    # Session, user, suspension check, permissions, notifications seen (+ the
+    # navigation's profile and unread count on the page), then one query per chart.
+    assert counts["page"] <= 10 + len(CHARTS)
+    assert len({counts[slug] for slug in CHARTS}) == 1 and counts["signups"] <= 8
+    programme(4950, seed=2)
+    assert User.objects.count() >= 5000
+    for name, url in urls.items():
+        with django_assert_num_queries(counts[name]):
+            assert client.get(url).status_code == 200
