@@ -10,7 +10,9 @@ class CommunityConfig(AppConfig):
         from mentorship.notifications import register_notification_kind
         from profiles import hooks
 
-        from . import demo, panels
+        from . import demo, panels, safety_hooks
+
+        safety_hooks.register()
 
         hooks.register_profile_panel(panels.trust_signals_panel)
         register_panel(panels.asked_of_you_panel)

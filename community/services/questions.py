@@ -177,6 +177,18 @@ def answer_hide(*, answer: Answer, reason: str) -> Answer:
 
 
 @transaction.atomic
+def question_restore(*, question: Question) -> Question:
+    """Show a hidden question again (a moderator restored it)."""
+    return _hide(question, "", is_hidden=False, hidden_at=None)
+
+
+@transaction.atomic
+def answer_restore(*, answer: Answer) -> Answer:
+    """Show a hidden answer again (a moderator restored it)."""
+    return _hide(answer, "", is_hidden=False, hidden_at=None)
+
+
+@transaction.atomic
 def question_preference_set(*, user: User, weekly_limit: int) -> QuestionPreference:
     preference, _ = QuestionPreference.objects.get_or_create(user=user)
     preference.weekly_limit = weekly_limit
