@@ -221,6 +221,8 @@ class ThreadItem:
     body: str
     created_at: datetime.datetime
     before_accept: bool = False
+    #: The row behind the item (what "Report" points at); None for the request's own text.
+    source: object = None
 
 
 def thread(
@@ -236,12 +238,12 @@ def thread(
             for msg in RequestMessage.objects.filter(
                 request_id=mentorship.request_id
             ).select_related("author", "author__profile"):
-                items.append(ThreadItem(msg.author, msg.body, msg.created_at, True))
+                items.append(ThreadItem(msg.author, msg.body, msg.created_at, True, msg))
         qs = Message.objects.filter(mentorship=mentorship)
     else:
         qs = Message.objects.filter(session=session)
     items += [
-        ThreadItem(m.author, m.body, m.created_at)
+        ThreadItem(m.author, m.body, m.created_at, source=m)
         for m in qs.select_related("author", "author__profile").order_by("created_at", "id")
     ]
     return items

@@ -52,3 +52,28 @@ def test_a_suspension_cancels_the_suspended_persons_upcoming_sessions():
     session.refresh_from_db()
     assert session.status == MentoringSession.Status.CANCELLED
     assert Notification.objects.filter(user=mentee, kind="session_cancelled").exists()
+
+
+def test_a_session_message_is_reported_from_the_thread(client):
+    from django.urls import reverse
+
+    from safety.models import Report
+    from sessions.models import Message
+
+    mentor, mentee, mentorship = pair()
+    message = Message.objects.create(
+        mentorship=mentorship, author=mentor, recipient=mentee, body="Send me money first."
+    )
+    client.force_login(mentee)
+    page = client.get(reverse("matching:mentorship_detail", args=[mentorship.pk])).content.decode()
+    assert f"content=mentoring_sessions.message&amp;id={message.pk}" in page
+    client.post(
+        reverse("safety:report_create"),
+        {"content": "mentoring_sessions.message", "id": message.pk, "reason": "scam"},
+    )
+    report = Report.objects.get()
+    assert (report.kind, report.target_user) == ("session message", mentor)
+    assert report.snapshot["content"]["text"] == "Send me money first."
+    client.force_login(mentor)  # the author is offered no report of their own message
+    own = client.get(reverse("matching:mentorship_detail", args=[mentorship.pk])).content.decode()
+    assert f"content=mentoring_sessions.message&amp;id={message.pk}" not in own
