@@ -123,7 +123,12 @@ def test_programme_manager_sees_the_charts(page, live_server, artifacts_dir):
     expect(page.get_by_role("heading", name="Programme dashboard")).to_be_visible()
     for title in ("Sign-ups per month", "Profile completeness", "Mentor load"):
         expect(page.get_by_role("heading", name=title)).to_be_visible()
-    # Chart.js drew into every canvas (a blank canvas has no chart attached).
+    # Chart.js drew into every canvas (a blank canvas has no chart attached); the
+    # scripts are deferred, so wait until they ran rather than racing them.
+    page.wait_for_function(
+        "() => window.Chart && Array.from(document.querySelectorAll('canvas[data-chart]'))"
+        ".every(c => !!window.Chart.getChart(c))"
+    )
     drawn = page.evaluate(
         "() => Array.from(document.querySelectorAll('canvas[data-chart]'))"
         ".map(c => !!window.Chart.getChart(c))"
