@@ -80,6 +80,6 @@ def flash_suggestion_action(request, suggestion):
         return None
     return {
         "label": "Book a flash session",
-        "url": reverse("sessions:flash_book", args=[suggestion.mentor_id]),
+        "url": reverse("sessions:flash_book", args=[profile.public_id]),
         "icon": "lightning-charge",
     }

@@ -29,7 +29,7 @@ urlpatterns = [
         views.staff_flag_resolve,
         name="staff_flag_resolve",
     ),
-    path("people/<int:user_id>/flash/", views.flash_book, name="flash_book"),
+    path("people/<uuid:public_id>/flash/", views.flash_book, name="flash_book"),
     path("calendar/", views.calendar_feed_manage, name="calendar_feed_manage"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship.views_helpers import refusals_shown
-from profiles.models import Profile, User
+from profiles.models import Profile
 from safety.access import staff_permission_required
 from sessions import calendar as ical
 from sessions import selectors, services
@@ -339,10 +339,15 @@ def booking_page(request, *, mentor, counterpart, mentorship=None, replaces=None
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def flash_book(request: HttpRequest, user_id: int):
-    """Book a one-hour flash session with a mentor, straight from their profile."""
-    mentor = get_object_or_404(User, pk=user_id, is_active=True)
-    profile = Profile.objects.filter(user=mentor).first()
+def flash_book(request: HttpRequest, public_id):
+    """Book a one-hour flash session with a mentor, straight from their profile.
+
+    The mentor is named by their profile's random ``public_id``, like every URL
+    that names a person (no guessable sequence)."""
+    profile = get_object_or_404(
+        Profile.objects.select_related("user"), public_id=public_id, user__is_active=True
+    )
+    mentor = profile.user
     if (
         mentor.pk == request.user.pk
         or profile is None

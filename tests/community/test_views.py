@@ -136,7 +136,7 @@ def test_the_asker_can_book_a_flash_session_from_an_answer(client):
         reverse("community:question_detail", args=[answer.question_id])
     ).content.decode()
     assert answer.author.profile.format_flash
-    flash = reverse("sessions:flash_book", args=[answer.author.pk])
+    flash = reverse("sessions:flash_book", args=[answer.author.profile.public_id])
     assert f'href="{flash}?topic=' in content and "Book a flash session with" in content
 
 

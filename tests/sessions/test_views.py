@@ -250,14 +250,14 @@ def test_a_suggestion_card_offers_a_flash_session_when_the_mentor_does(client):
     client.force_login(mentee)
     html = client.get(reverse("matching:suggestions")).content.decode()
     assert html.count("Book a flash session") == 1
-    assert reverse("sessions:flash_book", args=[flash.pk]) in html
+    assert reverse("sessions:flash_book", args=[flash.profile.public_id]) in html
 
 
 def test_flash_booking_page_is_404_for_a_mentor_without_flash(client):
     client.force_login(make_mentee())
     assert (
         client.get(
-            reverse("sessions:flash_book", args=[make_mentor(format_flash=False).pk])
+            reverse("sessions:flash_book", args=[make_mentor(format_flash=False).profile.public_id])
         ).status_code
         == 404
     )
