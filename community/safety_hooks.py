@@ -7,6 +7,7 @@ was hidden and why, nobody else sees it. Blocks started here record "answer".
 
 from __future__ import annotations
 
+from profiles.selectors import person_name
 from safety.models import Block
 from safety.registry import ReportableContent, register_content
 
@@ -14,16 +15,11 @@ from . import services
 from .models import Answer, Question
 
 
-def _name(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.name if profile is not None else str(user)
-
-
 def _thread(question: Question, *, reported_pk=None, reported_question=False) -> list[dict]:
     items = [
         {
             "author_id": question.author_id,
-            "author": _name(question.author),
+            "author": person_name(question.author),
             "text": f"{question.title}\n\n{question.body}".strip(),
             "at": question.created_at.isoformat(),
             "is_reported": reported_question,
@@ -33,7 +29,7 @@ def _thread(question: Question, *, reported_pk=None, reported_question=False) ->
         items.append(
             {
                 "author_id": answer.author_id,
-                "author": _name(answer.author),
+                "author": person_name(answer.author),
                 "text": answer.body,
                 "at": answer.created_at.isoformat(),
                 "is_reported": answer.pk == reported_pk,
@@ -52,7 +48,7 @@ QUESTION = ReportableContent(
     author=lambda question: question.author,
     snapshot=lambda question: {
         "text": f"{question.title}\n\n{question.body}".strip(),
-        "author": _name(question.author),
+        "author": person_name(question.author),
         "at": question.created_at.isoformat(),
     },
     context=lambda question: _thread(question, reported_question=True),
@@ -69,7 +65,7 @@ ANSWER = ReportableContent(
     author=lambda answer: answer.author,
     snapshot=lambda answer: {
         "text": answer.body,
-        "author": _name(answer.author),
+        "author": person_name(answer.author),
         "at": answer.created_at.isoformat(),
         "question_id": answer.question_id,
     },

@@ -21,15 +21,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.notifications import notify
+from profiles.selectors import person_name
 from safety import hooks
 from safety.registry import ReportableContent, register_content
 
 from .models import MatchingConfig, MatchRequest, Mentorship, RequestMessage, Suggestion
-
-
-def _name(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.name if profile is not None else str(user)
 
 
 def _pair(a, b) -> Q:
@@ -48,7 +44,7 @@ def _thread(request: MatchRequest, *, reported_pk=None, reported_request=False) 
     items = [
         {
             "author_id": request.mentee_id,
-            "author": _name(request.mentee),
+            "author": person_name(request.mentee),
             "text": request.message,
             "at": request.created_at.isoformat(),
             "is_reported": reported_request,
@@ -58,7 +54,7 @@ def _thread(request: MatchRequest, *, reported_pk=None, reported_request=False) 
         items.append(
             {
                 "author_id": message.author_id,
-                "author": _name(message.author),
+                "author": person_name(message.author),
                 "text": message.body,
                 "at": message.created_at.isoformat(),
                 "is_reported": message.pk == reported_pk,
@@ -86,7 +82,7 @@ REQUEST_MESSAGE = ReportableContent(
     author=lambda message: message.author,
     snapshot=lambda message: {
         "text": message.body,
-        "author": _name(message.author),
+        "author": person_name(message.author),
         "at": message.created_at.isoformat(),
         "request_id": message.request_id,
     },
@@ -105,7 +101,7 @@ MATCH_REQUEST = ReportableContent(
     author=lambda request: request.mentee,
     snapshot=lambda request: {
         "text": request.message,
-        "author": _name(request.mentee),
+        "author": person_name(request.mentee),
         "format": request.get_format_display(),
         "at": request.created_at.isoformat(),
     },
@@ -133,7 +129,7 @@ def _close_pending(requests, *, told) -> None:
             notify(
                 user=person,
                 kind="request_closed",
-                title=f"Your request with {_name(other)} has ended",
+                title=f"Your request with {person_name(other)} has ended",
                 url=reverse("matching:requests_sent")
                 if person.pk == request.mentee_id
                 else reverse("matching:request_inbox"),
@@ -153,7 +149,7 @@ def on_block(*, blocker, blocked) -> None:
             notify(
                 user=blocked,
                 kind="mentorship_ended",
-                title=f"Your mentorship with {_name(blocker)} has ended",
+                title=f"Your mentorship with {person_name(blocker)} has ended",
                 url=reverse("matching:mentorships"),
             )
     Suggestion.objects.filter(_pair(blocker, blocked), is_current=True).update(is_current=False)

@@ -299,3 +299,9 @@ def member_takes_part(*, user) -> bool:
     if not user.is_staff:
         return True
     return Profile.objects.filter(user=user, onboarded_at__isnull=False).exists()
+
+
+def person_name(user) -> str:
+    """The name others see for ``user``: their profile's name, else the account's."""
+    profile = getattr(user, "profile", None)
+    return profile.name if profile is not None else str(user)

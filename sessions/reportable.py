@@ -7,15 +7,11 @@ hidden state: moderators act on the person (warn, suspend).
 
 from __future__ import annotations
 
+from profiles.selectors import person_name
 from safety.models import Block
 from safety.registry import ReportableContent, register_content
 
 from .models import Message
-
-
-def _name(user) -> str:
-    profile = getattr(user, "profile", None)
-    return profile.name if profile is not None else str(user)
 
 
 def _thread(message: Message) -> list[dict]:
@@ -26,7 +22,7 @@ def _thread(message: Message) -> list[dict]:
     return [
         {
             "author_id": row.author_id,
-            "author": _name(row.author),
+            "author": person_name(row.author),
             "text": row.body,
             "at": row.created_at.isoformat(),
             "is_reported": row.pk == message.pk,
@@ -41,7 +37,7 @@ SESSION_MESSAGE = ReportableContent(
     author=lambda message: message.author,
     snapshot=lambda message: {
         "text": message.body,
-        "author": _name(message.author),
+        "author": person_name(message.author),
         "at": message.created_at.isoformat(),
     },
     context=_thread,
