@@ -326,12 +326,37 @@ class Rating:
 
 def mentor_rating(*, mentor) -> Rating | None:
     """The mentor's average rating from mentees, once there are enough to mean something."""
-    row = SessionFeedback.objects.filter(subject=mentor, session__mentor=mentor).aggregate(
-        average=Avg("rating"), count=Count("id")
+    return mentor_ratings([mentor.pk]).get(mentor.pk)
+
+
+def mentor_ratings(mentor_ids) -> dict[int, Rating]:
+    """:func:`mentor_rating` for many mentors in one query (those with too few ratings left out)."""
+    rows = (
+        SessionFeedback.objects.filter(
+            subject_id__in=list(mentor_ids), session__mentor=F("subject")
+        )
+        .order_by()
+        .values("subject_id")
+        .annotate(average=Avg("rating"), count=Count("id"))
     )
-    if not row["count"] or row["count"] < conf.get("SESSIONS_MIN_RATINGS_SHOWN"):
-        return None
-    return Rating(average=round(float(row["average"]), 1), count=row["count"])
+    least = conf.get("SESSIONS_MIN_RATINGS_SHOWN")
+    return {
+        row["subject_id"]: Rating(average=round(float(row["average"]), 1), count=row["count"])
+        for row in rows
+        if row["count"] >= least
+    }
+
+
+def sessions_held_counts(user_ids) -> dict[int, int]:
+    """Sessions each person held, on either side (two grouped queries)."""
+    ids = list(user_ids)
+    held = MentoringSession.objects.filter(status=Status.HELD).order_by()
+    out: dict[int, int] = {}
+    for side in ("mentor_id", "mentee_id"):
+        rows = held.filter(**{f"{side}__in": ids}).values(side).annotate(n=Count("id"))
+        for row in rows:
+            out[row[side]] = out.get(row[side], 0) + row["n"]
+    return out
 
 
 def reliability_counts(mentor_ids) -> dict[int, tuple[float, float]]:

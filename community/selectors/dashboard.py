@@ -5,9 +5,8 @@ queries (one or two) whatever the size of the programme: the database groups
 and counts, Python only lays out the months. The page shows them all; each
 chart's numbers download as CSV from the same function.
 
-Left out until their data exists (no made-up numbers): the funnel's "first
-session held", sessions held and no-shows, ratings (the sessions app) and
-reports (the safety app). ``CHARTS`` is where they join.
+Sessions held and no-shows, ratings and reports live in
+``dashboard_sessions``; ``CHARTS`` lists every chart in page order.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from __future__ import annotations
 import datetime
 import statistics
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import (
@@ -36,81 +34,17 @@ from django.db.models.functions import Coalesce, Extract, TruncMonth
 from django.utils import timezone
 
 from community.models import Answer, Question
+from community.selectors.charts import Chart, by_month, month_key, month_label, months_back, since
+from community.selectors.dashboard_sessions import chart_ratings, chart_reports, chart_sessions
 from matching.models import MatchRequest, Mentorship, Suggestion
 from profiles.models import AvailabilitySlot, Goal, Profile, ProfileSkill, User
-
-MONTHS = 12
-
-
-@dataclass
-class Chart:
-    slug: str
-    title: str
-    kind: str  # "line" | "bar" | "hbar"
-    labels: list[str]
-    series: list[tuple[str, list[float | int | None]]]
-    note: str = ""
-    unit: str = ""
-    #: Columns in the table and the CSV but not drawn (counts behind a rate).
-    extra: list[tuple[str, list[float | int | None]]] = field(default_factory=list)
-
-    @property
-    def columns(self) -> list[tuple[str, list[float | int | None]]]:
-        return [*self.series, *self.extra]
-
-    def as_json(self) -> dict:
-        return {
-            "slug": self.slug,
-            "title": self.title,
-            "kind": self.kind,
-            "labels": self.labels,
-            "series": [{"label": label, "data": data} for label, data in self.series],
-            "unit": self.unit,
-        }
-
-    def csv_rows(self) -> list[list]:
-        header = ["label", *[label for label, _ in self.columns]]
-        rows = [header]
-        for i, label in enumerate(self.labels):
-            rows.append([label, *[data[i] for _, data in self.columns]])
-        return rows
-
-
-def _months(now: datetime.datetime) -> list[datetime.date]:
-    first = now.date().replace(day=1)
-    out = []
-    y, m = first.year, first.month
-    for _ in range(MONTHS):
-        out.append(datetime.date(y, m, 1))
-        m -= 1
-        if m == 0:
-            y, m = y - 1, 12
-    return out[::-1]
-
-
-def _since(months: list[datetime.date]) -> datetime.datetime:
-    return datetime.datetime.combine(months[0], datetime.time(), tzinfo=datetime.UTC)
-
-
-def _key(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        value = value.astimezone(datetime.UTC).date()
-    return value.replace(day=1)
-
-
-def _label(month: datetime.date) -> str:
-    return month.strftime("%Y-%m")
-
-
-def _by_month(rows, months, *fields_: str) -> dict[str, list]:
-    found = {_key(r["month"]): r for r in rows if r["month"] is not None}
-    return {f: [found.get(m, {}).get(f) or 0 for m in months] for f in fields_}
+from sessions.models import MentoringSession
 
 
 def chart_signups(now: datetime.datetime) -> Chart:
-    months = _months(now)
+    months = months_back(now)
     rows = (
-        User.objects.filter(date_joined__gte=_since(months))
+        User.objects.filter(date_joined__gte=since(months))
         .annotate(month=TruncMonth("date_joined", tzinfo=datetime.UTC))
         .values("month")
         .annotate(
@@ -120,12 +54,12 @@ def chart_signups(now: datetime.datetime) -> Chart:
         )
         .order_by("month")
     )
-    data = _by_month(rows, months, "people", "mentors", "mentees")
+    data = by_month(rows, months, "people", "mentors", "mentees")
     return Chart(
         "signups",
         "Sign-ups per month",
         "line",
-        [_label(m) for m in months],
+        [month_label(m) for m in months],
         [("Everyone", data["people"]), ("Mentors", data["mentors"]), ("Mentees", data["mentees"])],
         note="People who joined in each month (UTC); someone who is both counts on both lines.",
     )
@@ -205,28 +139,39 @@ def chart_funnel(now: datetime.datetime) -> Chart:
                 )
             ),
         ),
+        first_session=Count(
+            "id",
+            filter=Exists(
+                MentoringSession.objects.filter(
+                    mentee=OuterRef("pk"),
+                    kind=MentoringSession.Kind.LONG_TERM,
+                    status=MentoringSession.Status.HELD,
+                )
+            ),
+        ),
     )
     steps = [
         ("Mentees", row["mentees"]),
         ("Got suggestions", row["suggested"]),
         ("Sent a request", row["requested"]),
         ("Had a request accepted", row["accepted"]),
+        ("Held a first session", row["first_session"]),
     ]
     return Chart(
         "funnel",
-        "Funnel: suggestions → requests → accepted",
+        "Funnel: suggestions → requests → accepted → first session held",
         "bar",
         [label for label, _ in steps],
         [("Mentees", [value for _, value in steps])],
-        note="Active mentees who reached each step at least once. "
-        "“First session held” joins when sessions are recorded.",
+        note="Active mentees who reached each step at least once; the last step counts "
+        "mentorship sessions marked held (flash sessions are not part of the funnel).",
     )
 
 
 def chart_acceptance(now: datetime.datetime) -> Chart:
-    months = _months(now)
+    months = months_back(now)
     rows = (
-        MatchRequest.objects.filter(created_at__gte=_since(months))
+        MatchRequest.objects.filter(created_at__gte=since(months))
         .exclude(status=MatchRequest.Status.WITHDRAWN)
         .annotate(month=TruncMonth("created_at", tzinfo=datetime.UTC))
         .values("month")
@@ -237,7 +182,7 @@ def chart_acceptance(now: datetime.datetime) -> Chart:
         )
         .order_by("month")
     )
-    data = _by_month(rows, months, "requests", "answered", "accepted")
+    data = by_month(rows, months, "requests", "answered", "accepted")
     rate = [
         round(100 * a / n, 1) if n else None
         for a, n in zip(data["accepted"], data["answered"], strict=True)
@@ -246,11 +191,12 @@ def chart_acceptance(now: datetime.datetime) -> Chart:
         "acceptance",
         "Acceptance rate per month",
         "line",
-        [_label(m) for m in months],
+        [month_label(m) for m in months],
         [("Accepted (% of decided)", rate)],
         note="Requests sent in each month (withdrawn ones left out); the rate is accepted "
         "out of accepted, declined and expired.",
         unit="%",
+        y_max=100,
         extra=[
             ("Requests", data["requests"]),
             ("Decided", data["answered"]),
@@ -268,13 +214,13 @@ class _Median(Aggregate):
 
 
 def chart_answer_time(now: datetime.datetime) -> Chart:
-    months = _months(now)
+    months = months_back(now)
     answered = MatchRequest.objects.filter(
-        created_at__gte=_since(months),
+        created_at__gte=since(months),
         responded_at__isnull=False,
         status__in=[MatchRequest.Status.ACCEPTED, MatchRequest.Status.DECLINED],
     )
-    labels = [_label(m) for m in months]
+    labels = [month_label(m) for m in months]
     if connection.vendor == "postgresql":
         hours = ExpressionWrapper(
             Extract(
@@ -292,12 +238,12 @@ def chart_answer_time(now: datetime.datetime) -> Chart:
             .annotate(median=_Median(hours))
             .order_by("month")
         )
-        found = {_key(r["month"]): r["median"] for r in rows}
+        found = {month_key(r["month"]): r["median"] for r in rows}
         medians = [round(found[m], 1) if found.get(m) is not None else None for m in months]
     else:  # SQLite has no ordered-set aggregate: one query, the median taken here
         per_month: dict[datetime.date, list[float]] = {}
         for created, responded in answered.values_list("created_at", "responded_at"):
-            per_month.setdefault(_key(created), []).append(
+            per_month.setdefault(month_key(created), []).append(
                 (responded - created).total_seconds() / 3600
             )
         medians = [
@@ -349,25 +295,25 @@ def chart_mentor_load(now: datetime.datetime) -> Chart:
 
 
 def chart_questions(now: datetime.datetime) -> Chart:
-    months = _months(now)
+    months = months_back(now)
     fast = Answer.objects.filter(
         question=OuterRef("pk"),
         is_hidden=False,
         created_at__lte=OuterRef("created_at") + datetime.timedelta(days=1),
     )
     rows = (
-        Question.objects.filter(created_at__gte=_since(months), is_hidden=False)
+        Question.objects.filter(created_at__gte=since(months), is_hidden=False)
         .annotate(month=TruncMonth("created_at", tzinfo=datetime.UTC), fast=Exists(fast))
         .values("month")
         .annotate(asked=Count("id"), within_day=Count("id", filter=Q(fast=True)))
         .order_by("month")
     )
-    data = _by_month(rows, months, "asked", "within_day")
+    data = by_month(rows, months, "asked", "within_day")
     return Chart(
         "questions",
         "Questions answered within a day",
         "bar",
-        [_label(m) for m in months],
+        [month_label(m) for m in months],
         [("Asked", data["asked"]), ("Answered within 24 h", data["within_day"])],
         note="Questions asked in each month, and those with a first answer within 24 hours.",
     )
@@ -382,6 +328,9 @@ CHARTS: dict[str, Callable[[datetime.datetime], Chart]] = {
     "answer-time": chart_answer_time,
     "mentor-load": chart_mentor_load,
     "questions": chart_questions,
+    "sessions": chart_sessions,
+    "ratings": chart_ratings,
+    "reports": chart_reports,
 }
 
 

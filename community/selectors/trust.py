@@ -7,9 +7,8 @@ assembles them into :class:`TrustSignals`, which the include
 answer and on every profile. A signal without data is ``None`` and renders
 nothing: no made-up numbers.
 
-Session ratings and counts belong to the sessions app (below community).
-When it lands, community reads its selectors in :func:`signal_sessions`
-(the named slot), and the include shows them; until then the slot is empty.
+Session counts and ratings come from the sessions app's selectors (below
+community), so the figure beside an answer is the one on the profile.
 """
 
 from __future__ import annotations
@@ -26,6 +25,7 @@ from community.models import Answer, HelpfulMark
 from matching.models import MatchingConfig
 from matching.selectors import ResponseRate, request_counts
 from profiles.models import ProfileSkill, User
+from sessions.selectors import mentor_ratings, sessions_held_counts
 
 MAX_SKILLS_SHOWN = 5
 
@@ -39,7 +39,7 @@ class AnswerRecord:
 
 @dataclass(frozen=True)
 class SessionRecord:
-    """Filled from the sessions app once it exists (held sessions, average rating)."""
+    """Sessions held (either side) and the rating received as a mentor."""
 
     held: int
     average_rating: float | None
@@ -116,8 +116,23 @@ def signal_response(user_ids: list[int]) -> dict[int, ResponseRate]:
 
 
 def signal_sessions(user_ids: list[int]) -> dict[int, SessionRecord]:
-    """Sessions held and ratings: the slot the sessions app fills (nothing until it exists)."""
-    return {}
+    """Sessions held (either side) and the rating as a mentor, by the sessions app's rules.
+
+    The rating is ``sessions.selectors.mentor_ratings``: mentees' ratings of
+    the person as their mentor, shown only once there are enough of them, the
+    same figure as on the mentor's profile card.
+    """
+    held = sessions_held_counts(user_ids)
+    ratings = mentor_ratings(user_ids)
+    out: dict[int, SessionRecord] = {}
+    for uid in set(held) | set(ratings):
+        rating = ratings.get(uid)
+        out[uid] = SessionRecord(
+            held=held.get(uid, 0),
+            average_rating=rating.average if rating else None,
+            ratings=rating.count if rating else 0,
+        )
+    return out
 
 
 def signal_member_since(user_ids: list[int]) -> dict[int, datetime.datetime]:

@@ -27,7 +27,7 @@
           maintainAspectRatio: false,
           animation: false,
           plugins: { legend: { display: chart.series.length > 1, position: "bottom" } },
-          scales: horizontal ? { x: { beginAtZero: true, max: 100 } } : { y: { beginAtZero: true } }
+          scales: horizontal ? { x: { beginAtZero: true, max: 100 } } : { y: chart.max ? { beginAtZero: true, max: chart.max } : { beginAtZero: true } }
         }
       });
     });

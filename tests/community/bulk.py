@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime
 import random
 
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from community.models import Answer, Question
 from matching.models import MatchRequest, MatchRun, Mentorship, Suggestion
 from profiles.models import Profile, ProfileSkill, User
+from safety.models import Report
+from sessions.models import MentoringSession, SessionFeedback
 from tests.factories import skill
 
 
 def programme(people: int, *, seed: int = 7) -> None:
     """``people`` members (a third mentors) with skills, suggestions, requests,
-    mentorships, questions and answers spread over the last year."""
+    mentorships, sessions and their ratings, questions, answers and reports
+    spread over the last year."""
     rng = random.Random(seed)
     now = timezone.now()
     tag = f"b{seed}-{people}"
@@ -96,5 +100,46 @@ def programme(people: int, *, seed: int = 7) -> None:
         [
             Answer(question=q, author=mentors[i % len(mentors)], body="An answer.")
             for i, q in enumerate(questions[::2])
+        ]
+    )
+    sessions = []
+    for m in Mentorship.objects.filter(request__in=requests):
+        for k in range(2):
+            start = now - datetime.timedelta(days=rng.randint(1, 300), hours=k)
+            sessions.append(
+                MentoringSession(
+                    mentorship=m,
+                    mentor_id=m.mentor_id,
+                    mentee_id=m.mentee_id,
+                    proposed_by_id=m.mentee_id,
+                    starts_at=start,
+                    ends_at=start + datetime.timedelta(minutes=45),
+                    status=rng.choice(["held", "held", "no_show", "cancelled"]),
+                )
+            )
+    sessions = MentoringSession.objects.bulk_create(sessions)
+    SessionFeedback.objects.bulk_create(
+        [
+            SessionFeedback(
+                session=s, author_id=s.mentee_id, subject_id=s.mentor_id, rating=rng.randint(1, 5)
+            )
+            for s in sessions
+            if s.status == "held"
+        ]
+    )
+    answer_type = ContentType.objects.get_for_model(Answer)
+    Report.objects.bulk_create(
+        [
+            Report(
+                reporter=mentees[i],
+                target_user=mentors[i % len(mentors)],
+                content_type=answer_type,
+                object_id=str(i),
+                kind="answer",
+                reason="spam",
+                status=rng.choice(["open", "dismissed", "actioned"]),
+                created_at=now - datetime.timedelta(days=rng.randint(0, 300)),
+            )
+            for i in range(0, len(mentees), 25)
         ]
     )

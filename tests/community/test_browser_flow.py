@@ -1,8 +1,7 @@
 """In a real browser: a mentee asks the network; a routed mentor sees it under "Asked of
 you" and answers; the mentee marks the answer helpful, accepts it and goes to book a
-flash session (the sessions app's flash booking, the question as its topic).
-
-Reporting the answer and a moderator hiding it come with the safety app.
+flash session (the sessions app's flash booking, the question as its topic); another
+member reports the answer and a moderator hides it.
 Screenshots go to test-results/screenshots/.
 """
 
@@ -11,13 +10,22 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from community.models import Answer, HelpfulMark, QuestionRoute
-from tests.factories import make_mentee, make_mentor
+from safety.models import Report
+from tests.factories import (
+    MODERATOR,
+    PASSWORD,
+    add_totp,
+    make_mentee,
+    make_mentor,
+    staff_user,
+    totp_code,
+)
 from tests.matching.test_browser_flow import log_in, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_ask_route_answer_mark_accept_and_book(page, live_server, artifacts_dir):
+def test_ask_route_answer_mark_accept_book_report_and_hide(page, live_server, artifacts_dir):
     done = {"onboarded_at": timezone.now()}
     mentee = make_mentee(wants=("Django",), verified=True, display_name="Maya Mentee", **done)
     mentor = make_mentor(
@@ -94,6 +102,52 @@ def test_ask_route_answer_mark_accept_and_book(page, live_server, artifacts_dir)
     saved = Answer.objects.get()
     assert saved.author == mentor and saved.is_accepted
     assert HelpfulMark.objects.get().user == mentee
+    question_url = page.url.split("/sessions/")[0]
+    log_out(page)
+
+    # Another member reports the answer from its menu.
+    member = make_mentee(wants=("Go",), verified=True, display_name="Olu Member", **done)
+    log_in(page, live_server, member)
+    page.get_by_role("link", name="Questions", exact=True).click()
+    page.get_by_role("link", name="How should I split settings in a Django project?").click()
+    answer = page.locator("article.answer-card", has_text="One settings package")
+    answer.get_by_role("button", name="Report or block Amara Rossi").click()
+    answer.get_by_role("link", name="Report this answer").click()
+    expect(page.get_by_role("heading", name="Report this answer")).to_be_visible()
+    page.get_by_label("Spam or advertising").check()
+    page.get_by_label("Anything moderators should know (optional)").fill(
+        "Looks copied from an advert."
+    )
+    page.screenshot(path=artifacts_dir / "community-report-answer.png", full_page=True)
+    page.get_by_role("button", name="Send report").click()
+    expect(page.get_by_text("Thank you", exact=False).first).to_be_visible()
+    report = Report.objects.get()
+    assert (report.kind, report.reporter, report.target_user) == ("answer", member, mentor)
+    log_out(page)
+
+    # A moderator signs in with a second factor and hides it from the queue.
+    moderator = staff_user(MODERATOR, email="mod@example.org", name="Mo Derator", verified=True)
+    add_totp(moderator)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(moderator.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/accounts/2fa/authenticate/**")
+    page.get_by_placeholder("Code").fill(totp_code())
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/dashboard/")
+    page.get_by_role("link", name="Moderation").click()
+    page.get_by_role("link", name="Amara Rossi").click()
+    expect(page.get_by_text("How should I split settings in a Django project?")).to_be_visible()
+    hide = page.locator("form", has=page.get_by_role("button", name="Hide this answer"))
+    hide.get_by_label("Reason (the person will read it)").fill("Off-topic advertising.")
+    page.screenshot(path=artifacts_dir / "community-moderator-case.png", full_page=True)
+    hide.get_by_role("button", name="Hide this answer").click()
+    expect(page.get_by_text("Hidden now.")).to_be_visible()
+    saved.refresh_from_db()
+    assert saved.is_hidden and saved.hidden_reason == "Off-topic advertising."
+    page.goto(question_url)
+    expect(page.locator("article.answer-card", has_text="One settings package")).to_have_count(0)
 
 
 def test_programme_manager_sees_the_charts(page, live_server, artifacts_dir):

@@ -1,12 +1,14 @@
 """The programme dashboard: managers only, numbers from the database, constant queries."""
 
 import csv
+import datetime
 import io
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from community.selectors.dashboard import CHARTS, programme_chart
 from profiles.models import User
@@ -15,7 +17,11 @@ from tests.factories import (
     PROGRAMME_MANAGER,
     AnswerFactory,
     MatchRequestFactory,
+    MentoringSessionFactory,
+    MentorshipFactory,
     QuestionFactory,
+    ReportFactory,
+    SessionFeedbackFactory,
     UserFactory,
     staff_login,
     staff_user,
@@ -97,3 +103,50 @@ def test_the_page_and_each_csv_run_a_constant_number_of_queries_on_50_and_5000_p
     for name, url in urls.items():
         with django_assert_num_queries(counts[name]):
             assert client.get(url).status_code == 200
+
+
+def test_sessions_ratings_reports_and_the_first_session_step():
+    past = timezone.now() - datetime.timedelta(hours=3)
+    window = {"starts_at": past, "ends_at": past + datetime.timedelta(hours=1)}
+    held = MentoringSessionFactory(status="held", **window)
+    MentoringSessionFactory(status="no_show", **window)
+    MentoringSessionFactory(status="cancelled", cancelled_late=True, **window)
+    MentoringSessionFactory(status="confirmed")  # still ahead: not counted
+    sessions = programme_chart(slug="sessions")
+    assert [dict(sessions.series)[k][-1] for k in ("Held", "No-shows", "Cancelled late")] == [
+        1,
+        1,
+        1,
+    ]
+    assert dict(sessions.extra)["Of the held: flash sessions"][-1] == 1
+
+    SessionFeedbackFactory(session=held, rating=4)  # the mentee rates the mentor
+    SessionFeedbackFactory(session=held, author=held.mentor, rating=1)
+    ratings = programme_chart(slug="ratings")
+    assert dict(ratings.series)["Average rating (1–5)"][-1] == 2.5
+    assert dict(ratings.series)["Mentors' average (by mentees)"][-1] == 4.0
+    assert dict(ratings.series)["Average rating (1–5)"][0] is None  # no ratings: no point
+    assert dict(ratings.extra)["Rated 1 or 2"][-1] == 1
+
+    ReportFactory()
+    ReportFactory(status="actioned")
+    reports = programme_chart(slug="reports")
+    assert dict(reports.series)["Filed"][-1] == 2
+    assert dict(reports.series)["Action taken"][-1] == 1
+    assert dict(reports.extra)["Still open"][-1] == 1
+
+    mentorship = MentorshipFactory()
+    funnel = programme_chart(slug="funnel")
+    steps = dict(zip(funnel.labels, funnel.series[0][1], strict=True))
+    assert steps["Held a first session"] == 0  # the flash session above is not a mentorship's
+    MentoringSessionFactory(
+        kind="long_term",
+        mentorship=mentorship,
+        mentor=mentorship.mentor,
+        mentee=mentorship.mentee,
+        status="held",
+        **window,
+    )
+    funnel = programme_chart(slug="funnel")
+    steps = dict(zip(funnel.labels, funnel.series[0][1], strict=True))
+    assert steps["Held a first session"] == 1

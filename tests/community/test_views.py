@@ -7,7 +7,9 @@ from community import services
 from community.models import Answer, HelpfulMark, Question
 from tests.factories import (
     AnswerFactory,
+    MentoringSessionFactory,
     QuestionFactory,
+    SessionFeedbackFactory,
     UserFactory,
     make_mentee,
     make_mentor,
@@ -247,3 +249,28 @@ def test_staff_hide_an_answer_from_the_admin(admin_client):
     assert "Hid 1 answer(s)." in response.content.decode()
     answer.refresh_from_db()
     assert answer.is_hidden and answer.hidden_reason == "Hidden by the programme team."
+
+
+def test_trust_signals_count_sessions_and_show_the_profiles_rating(client):
+    mentor = make_mentor(skills=("Python",))
+    answer = AnswerFactory(author=mentor, question=QuestionFactory())
+    url = reverse("community:question_detail", args=[answer.question_id])
+    client.force_login(UserFactory())
+    assert (
+        "session"
+        not in client.get(url)
+        .content.decode()
+        .split('aria-label="Trust signals"')[1]
+        .split("</ul>")[0]
+    )
+    for rating in (5, 4, 4):
+        SessionFeedbackFactory(
+            session=MentoringSessionFactory(mentor=mentor, status="held"), rating=rating
+        )
+    MentoringSessionFactory(mentee=mentor, status="held")  # held on the other side counts too
+    signals = (
+        client.get(url).content.decode().split('aria-label="Trust signals"')[1].split("</ul>")[0]
+    )
+    assert "4 sessions held · rated 4.3/5 as a mentor (3 ratings)" in signals
+    profile = client.get(reverse("profiles:profile_detail", args=[mentor.profile.public_id]))
+    assert "4 sessions held · rated 4.3/5 as a mentor (3 ratings)" in profile.content.decode()
