@@ -200,8 +200,12 @@ def dashboard_page(scale: str) -> dict:
         from django.conf import settings
 
         settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        from safety.roles import PROGRAMME_MANAGER, staff_roles_ensure
+        from tests.factories import staff_login
+
+        staff.groups.add(staff_roles_ensure()[PROGRAMME_MANAGER])
         client = Client()
-        client.force_login(staff)
+        staff_login(client, staff)  # the role and a second factor in this session
         url = reverse("community:programme_dashboard")
         warm = client.get(url)
         assert warm.status_code == 200, warm.status_code
