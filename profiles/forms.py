@@ -11,6 +11,9 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from mentorship.forms import Form as BaseForm
+from mentorship.forms import ModelForm as BaseModelForm
+
 from .avatars import MAX_BYTES, MAX_SIDE, process_avatar
 from .models import AvailabilitySlot, Goal, Language, Milestone, Profile, ProfileSkill, Skill
 from .services import (
@@ -92,7 +95,7 @@ def _job_title_widget() -> forms.TextInput:
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(BaseModelForm):
     """Everything a person says about themself (the avatar has its own checks)."""
 
     timezone = TimezoneField(label="Time zone")
@@ -218,7 +221,7 @@ def skill_rows_from_profile(profile: Profile, direction: str) -> list[SkillRow]:
     ]
 
 
-class SkillListForm(forms.Form):
+class SkillListForm(BaseForm):
     """The skills of one direction, posted as parallel inputs.
 
     The editor renders, for each chosen skill, a hidden ``<prefix>-skill``
@@ -338,7 +341,7 @@ class SkillListForm(forms.Form):
 # --- Availability --------------------------------------------------------------
 
 
-class AvailabilitySlotForm(forms.Form):
+class AvailabilitySlotForm(BaseForm):
     weekday = forms.TypedChoiceField(
         label="Day",
         coerce=int,
@@ -421,7 +424,7 @@ def availability_formset(data=None, *, profile: Profile, prefix: str = "slots"):
 # --- Goals ---------------------------------------------------------------------
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(BaseModelForm):
     class Meta:
         model = Goal
         fields = ["title", "description", "target_date", "status"]
@@ -450,7 +453,7 @@ class GoalForm(forms.ModelForm):
         return value
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(BaseModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_date"]
@@ -465,7 +468,7 @@ class MilestoneForm(forms.ModelForm):
 # --- Onboarding ----------------------------------------------------------------
 
 
-class OnboardingAboutForm(forms.Form):
+class OnboardingAboutForm(BaseForm):
     """Step 1: name, role, work, languages and time zone (the zone is guessed by the browser).
 
     The name is asked for because otherwise people appear to mentors as the
@@ -508,7 +511,7 @@ class OnboardingAboutForm(forms.Form):
         return name
 
 
-class OnboardingGoalForm(forms.Form):
+class OnboardingGoalForm(BaseForm):
     """Step 3 for mentees: a first goal (editable later on the goals page)."""
 
     title = forms.CharField(
@@ -535,7 +538,7 @@ class OnboardingGoalForm(forms.Form):
         return value
 
 
-class OnboardingMentoringForm(forms.Form):
+class OnboardingMentoringForm(BaseForm):
     """Step 3 for mentors: capacity and formats (availability is a formset beside it)."""
 
     capacity = forms.IntegerField(

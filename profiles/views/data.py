@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from mentorship.forms import Form as BaseForm
 from mentorship.views_helpers import refusals_shown
 
 from ..account_data import (
@@ -33,7 +34,7 @@ from ..account_data import (
 from ..signals import account_deleted, personal_data_exported
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(BaseForm):
     password = forms.CharField(
         label="Your password",
         strip=False,
