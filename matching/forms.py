@@ -3,13 +3,13 @@
 from django import forms
 from django.utils import timezone
 
-from matching.models import Format
+from matching.models import REQUEST_TEXT_MAX, Format
 from mentorship.forms import Form as BaseForm
 from profiles.models import Language
 
 from .selectors import mentee_active_goals
 
-MESSAGE_MAX = 2000
+MESSAGE_MAX = REQUEST_TEXT_MAX
 
 
 class SuggestionFilterForm(BaseForm):

@@ -29,7 +29,7 @@ from .email_preferences import (
     register_notification_kind,
     unsubscribe_path,
 )
-from .models import Delivery, Notification
+from .models import NOTIFICATION_BODY_MAX, Delivery, Notification
 from .site import absolute_url
 from .text import header_text
 
@@ -110,7 +110,7 @@ def notify(
         user=user,
         kind=kind,
         title=title[:200],
-        body=body,
+        body=body[:NOTIFICATION_BODY_MAX],
         url=url[:300],
         awaiting_digest=delivery == Delivery.DIGEST,
     )

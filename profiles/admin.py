@@ -329,7 +329,7 @@ class ProfileImportForm(BaseForm):
 
 
 class ImportConfirmForm(BaseForm):
-    token = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+    token = forms.RegexField(regex=r"^[0-9a-f]{64}$", max_length=64, widget=forms.HiddenInput)
 
 
 def _pending_path(user_id: int, digest: str):

@@ -15,7 +15,16 @@ from mentorship.forms import Form as BaseForm
 from mentorship.forms import ModelForm as BaseModelForm
 
 from .avatars import MAX_BYTES, MAX_SIDE, process_avatar
-from .models import AvailabilitySlot, Goal, Language, Milestone, Profile, ProfileSkill, Skill
+from .models import (
+    GOAL_DESCRIPTION_MAX,
+    AvailabilitySlot,
+    Goal,
+    Language,
+    Milestone,
+    Profile,
+    ProfileSkill,
+    Skill,
+)
 from .services import (
     BIO_MAX_LENGTH,
     FORM_FIELDS,
@@ -109,12 +118,14 @@ class ProfileForm(BaseModelForm):
     )
     remove_avatar = forms.BooleanField(label="Remove my photo", required=False)
     linkedin_url = forms.URLField(
+        max_length=Profile._meta.get_field("linkedin_url").max_length,
         label="LinkedIn profile",
         required=False,
         assume_scheme="https",
         help_text="Shown only to people you are matched with.",
     )
     website_url = forms.URLField(
+        max_length=Profile._meta.get_field("website_url").max_length,
         label="Website",
         required=False,
         assume_scheme="https",
@@ -523,6 +534,7 @@ class OnboardingGoalForm(BaseForm):
     description = forms.CharField(
         label="What would success look like?",
         required=False,
+        max_length=GOAL_DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     target_date = forms.DateField(
