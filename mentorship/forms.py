@@ -1,7 +1,8 @@
 """The project's form bases: every form of every app derives from these.
 
 They strip control characters from every submitted text value (line breaks
-only from single-line fields) after the fields are cleaned, so a service
+only from single-line fields; passwords are left as typed) after the fields
+are cleaned, so a service
 never stores a vertical tab, an escape sequence or a newline in a name
 (``mentorship.text.clean_text``). NUL never gets this far: the middleware
 answers 400 (``mentorship.middleware.RejectControlCharactersMiddleware``).
@@ -21,7 +22,10 @@ class TextCleaningMixin:
         super()._clean_fields()
         for name, value in list(self.cleaned_data.items()):
             field = self.fields.get(name)
-            if isinstance(value, str) and field is not None:
+            # A password is checked against its hash exactly as typed.
+            if field is None or isinstance(field.widget, forms.PasswordInput):
+                continue
+            if isinstance(value, str):
                 multiline = isinstance(field.widget, forms.Textarea)
                 self.cleaned_data[name] = clean_text(value, multiline=multiline)
 

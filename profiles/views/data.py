@@ -38,10 +38,12 @@ class AccountDeleteForm(BaseForm):
     password = forms.CharField(
         label="Your password",
         strip=False,
+        max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.CharField(
         label="Type your email address to confirm",
+        max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 

@@ -212,3 +212,17 @@ def test_clean_text(value, multiline, expected):
 )
 def test_header_text(value, expected):
     assert header_text(value) == expected
+
+
+def test_a_password_is_left_as_typed():
+    from django import forms
+
+    from mentorship.forms import Form
+
+    class PasswordForm(Form):
+        password = forms.CharField(widget=forms.PasswordInput, max_length=100, strip=False)
+        name = forms.CharField(max_length=100)
+
+    form = PasswordForm(data={"password": "pa\x07ss\nword", "name": "Ann\x07\nLee"})
+    assert form.is_valid()
+    assert form.cleaned_data == {"password": "pa\x07ss\nword", "name": "Ann Lee"}

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 HOSTILE_NAMES = [
     "Ann\nBcc: victim@example.org",
     "Ann\r\nSubject: hijacked",
-    "Ann\u2028Lee\x00\x1b[31m",
+    "Ann\u2028Lee\x1b[31m\x85",  # (no NUL: PostgreSQL cannot store one)
 ]
 
 
