@@ -7,6 +7,7 @@ import unicodedata
 from django import forms
 
 from community.models import ANSWER_MAX, BODY_MAX, MAX_WEEKLY_LIMIT, TITLE_MAX
+from mentorship.forms import Form as BaseForm
 from profiles.models import Skill
 
 SEARCH_MAX = 200
@@ -19,7 +20,7 @@ def _no_control_characters(value: str) -> str:
     return value
 
 
-class QuestionForm(forms.Form):
+class QuestionForm(BaseForm):
     title = forms.CharField(
         max_length=TITLE_MAX,
         min_length=10,
@@ -43,7 +44,7 @@ class QuestionForm(forms.Form):
         return _no_control_characters(self.cleaned_data["body"])
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(BaseForm):
     body = forms.CharField(
         max_length=ANSWER_MAX,
         min_length=2,
@@ -56,7 +57,7 @@ class AnswerForm(forms.Form):
         return _no_control_characters(self.cleaned_data["body"])
 
 
-class QuestionSearchForm(forms.Form):
+class QuestionSearchForm(BaseForm):
     q = forms.CharField(label="Search", max_length=SEARCH_MAX, required=False)
     # The skills questions are tagged with (not the whole taxonomy: a menu of thousands helps nobody).
     skill = forms.ModelChoiceField(
@@ -82,7 +83,7 @@ class QuestionSearchForm(forms.Form):
         return data
 
 
-class QuestionPreferenceForm(forms.Form):
+class QuestionPreferenceForm(BaseForm):
     weekly_limit = forms.TypedChoiceField(
         coerce=int,
         label="Questions routed to me per week",

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from mentorship.fields import bounded_text, length_checks
+
 TITLE_MAX = 160
 BODY_MAX = 5000
 ANSWER_MAX = 5000
@@ -40,7 +42,7 @@ class Question(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="questions"
     )
     title = models.CharField(max_length=TITLE_MAX)
-    body = models.TextField(max_length=BODY_MAX, blank=True, help_text="Markdown.")
+    body = bounded_text(BODY_MAX, blank=True, help_text="Markdown.")
     skills = models.ManyToManyField("profiles.Skill", blank=True, related_name="questions")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     routed_at = models.DateTimeField(null=True, blank=True)
@@ -51,6 +53,7 @@ class Question(models.Model):
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
+        constraints = [*length_checks(body=BODY_MAX)]
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["is_hidden", "-created_at"], name="community_q_listing")]
 
@@ -131,7 +134,7 @@ class Answer(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers"
     )
-    body = models.TextField(max_length=ANSWER_MAX, help_text="Markdown.")
+    body = bounded_text(ANSWER_MAX, help_text="Markdown.")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     is_accepted = models.BooleanField(default=False)
     accepted_at = models.DateTimeField(null=True, blank=True)
@@ -148,6 +151,7 @@ class Answer(models.Model):
                 condition=Q(is_accepted=True),
                 name="community_one_accepted_answer",
             ),
+            *length_checks(body=ANSWER_MAX),
         ]
         indexes = [models.Index(fields=["author", "is_accepted"], name="community_answer_author")]
 

@@ -3,15 +3,16 @@
 from django import forms
 from django.utils import timezone
 
-from matching.models import Format
+from matching.models import REQUEST_TEXT_MAX, Format
+from mentorship.forms import Form as BaseForm
 from profiles.models import Language
 
 from .selectors import mentee_active_goals
 
-MESSAGE_MAX = 2000
+MESSAGE_MAX = REQUEST_TEXT_MAX
 
 
-class SuggestionFilterForm(forms.Form):
+class SuggestionFilterForm(BaseForm):
     format = forms.ChoiceField(
         choices=[("", "Any format"), *Format.choices], required=False, label="Format"
     )
@@ -35,7 +36,7 @@ class SuggestionFilterForm(forms.Form):
         }
 
 
-class MatchRequestForm(forms.Form):
+class MatchRequestForm(BaseForm):
     """A request to one mentor: only formats both sides offer, only the mentee's goals."""
 
     format = forms.ChoiceField(choices=Format.choices, widget=forms.RadioSelect, label="What for")
@@ -78,7 +79,7 @@ DECLINE_SUGGESTION_REASONS = [
 ]
 
 
-class SuggestionDeclineForm(forms.Form):
+class SuggestionDeclineForm(BaseForm):
     reason = forms.ChoiceField(choices=DECLINE_SUGGESTION_REASONS, label="Why not?")
     note = forms.CharField(max_length=500, required=False, label="Anything to add (optional)")
 
@@ -88,7 +89,7 @@ class SuggestionDeclineForm(forms.Form):
         return f"{label}: {note}" if note else label
 
 
-class RequestDeclineForm(forms.Form):
+class RequestDeclineForm(BaseForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=MESSAGE_MAX,
@@ -97,7 +98,7 @@ class RequestDeclineForm(forms.Form):
     )
 
 
-class RequestQuestionForm(forms.Form):
+class RequestQuestionForm(BaseForm):
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=MESSAGE_MAX,
@@ -113,7 +114,7 @@ class RequestAnswerForm(RequestQuestionForm):
         self.fields["body"].label = "Your answer"
 
 
-class MentorshipEndForm(forms.Form):
+class MentorshipEndForm(BaseForm):
     outcome = forms.ChoiceField(
         choices=[
             ("completed", "Completed: we reached what we set out to do"),
@@ -136,7 +137,7 @@ class MentorshipEndForm(forms.Form):
     )
 
 
-class MentorshipRenewForm(forms.Form):
+class MentorshipRenewForm(BaseForm):
     ends_on = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -195,7 +196,7 @@ class _PersonField(forms.CharField):
         raise forms.ValidationError(f"No active {kind} is called or has the email “{value}”.")
 
 
-class ManualMatchForm(forms.Form):
+class ManualMatchForm(BaseForm):
     mentee = _PersonField(role="mentee", label="Mentee")
     mentor = _PersonField(role="mentor", label="Mentor")
     format = forms.ChoiceField(choices=Format.choices, initial=Format.LONG_TERM)
@@ -207,7 +208,7 @@ class ManualMatchForm(forms.Form):
         return data
 
 
-class PairExcludeForm(forms.Form):
+class PairExcludeForm(BaseForm):
     mentee = _PersonField(role="mentee", label="Mentee")
     mentor = _PersonField(role="mentor", label="Mentor")
     note = forms.CharField(
@@ -224,7 +225,7 @@ class PairExcludeForm(forms.Form):
         return data
 
 
-class CohortPreviewForm(forms.Form):
+class CohortPreviewForm(BaseForm):
     mode = forms.ChoiceField(
         choices=[
             ("stable", "Stable: nobody would rather swap (deferred acceptance)"),

@@ -15,6 +15,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from mentorship.fields import bounded_text, length_checks
+
+# A request's message, a decline or end reason, a question before deciding.
+REQUEST_TEXT_MAX = 2000
+
 
 class MatchingConfig(models.Model):
     """The single admin-editable matching configuration (row pk=1).
@@ -294,7 +299,7 @@ class PairExclusion(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exclusions_as_mentor"
     )
     reason = models.CharField(max_length=20, choices=Reason)
-    note = models.TextField(blank=True)
+    note = bounded_text(REQUEST_TEXT_MAX, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -306,6 +311,7 @@ class PairExclusion(models.Model):
             models.UniqueConstraint(
                 fields=["mentee", "mentor", "reason"], name="pairexclusion_unique"
             ),
+            *length_checks(note=REQUEST_TEXT_MAX),
         ]
 
     def __str__(self) -> str:
@@ -340,9 +346,9 @@ class MatchRequest(models.Model):
         "profiles.Goal", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
     )
     format = models.CharField(max_length=10, choices=Format, default=Format.LONG_TERM)
-    message = models.TextField(blank=True)
+    message = bounded_text(REQUEST_TEXT_MAX, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.PENDING, db_index=True)
-    decline_reason = models.TextField(blank=True)
+    decline_reason = bounded_text(REQUEST_TEXT_MAX, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     nudged_at = models.DateTimeField(null=True, blank=True)
@@ -357,6 +363,7 @@ class MatchRequest(models.Model):
                 name="matchrequest_one_pending_per_pair",
             ),
             models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="matchrequest_not_self"),
+            *length_checks(message=REQUEST_TEXT_MAX, decline_reason=REQUEST_TEXT_MAX),
         ]
         indexes = [
             models.Index(fields=["mentor", "status"]),
@@ -403,7 +410,7 @@ class Mentorship(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     ends_on = models.DateField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.TextField(blank=True)
+    end_reason = bounded_text(REQUEST_TEXT_MAX, blank=True)
     renewed_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="renewals"
     )
@@ -430,6 +437,7 @@ class Mentorship(models.Model):
                 name="mentorship_slot_matches_format",
             ),
             models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="mentorship_not_self"),
+            *length_checks(end_reason=REQUEST_TEXT_MAX),
         ]
 
     def __str__(self) -> str:
@@ -447,13 +455,14 @@ class RequestMessage(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="request_messages"
     )
-    body = models.TextField()
+    body = bounded_text(REQUEST_TEXT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     # Set by a moderator (through safety's content registry, matching/safety_hooks.py).
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=1000, blank=True)
 
     class Meta:
+        constraints = [*length_checks(body=REQUEST_TEXT_MAX)]
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import logging
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -22,7 +21,7 @@ from django.utils import timezone
 
 from .email_preferences import ALL_KINDS, kind_label, unsubscribe_path
 from .models import EmailDigest, Notification
-from .notifications import absolute_url, list_unsubscribe_headers
+from .notifications import absolute_url, list_unsubscribe_headers, mail_subject
 
 logger = logging.getLogger(__name__)
 
@@ -69,9 +68,10 @@ def _send(digest: EmailDigest) -> bool:
         "preferences_url": absolute_url(reverse("notification_preferences")),
         "unsubscribe_url": unsubscribe_url,
     }
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     message = EmailMultiAlternatives(
-        subject=f"{prefix}Your daily digest: {digest.items} update{'s' if digest.items != 1 else ''}",
+        subject=mail_subject(
+            f"Your daily digest: {digest.items} update{'s' if digest.items != 1 else ''}"
+        ),
         body=render_to_string("email/digest_message.txt", context),
         to=[user.email],
         headers=list_unsubscribe_headers(unsubscribe_url),

@@ -1,6 +1,11 @@
+import re
+
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
 class StaffMFARequiredMiddleware:
@@ -56,3 +61,94 @@ class NotificationsSeenMiddleware:
 
             notifications_mark_seen(user=user, path=request.path)
         return self.get_response(request)
+
+
+# C0 controls other than tab, line feed and carriage return, DEL, and C1.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A JSON string escape for NUL (not itself an escaped backslash): PostgreSQL
+# cannot store NUL in text, so a JSON body holding one would end in a 500.
+_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000", re.IGNORECASE)
+NUL_REASON = "The request contained a NUL character, which no field accepts."
+CONTROL_REASON = "The address contained a control character, which no parameter accepts."
+
+
+def bad_request(request, reason: str) -> HttpResponseBadRequest:
+    """The site's 400 page, with a reason a person can act on."""
+    return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}, request=request))
+
+
+class RejectControlCharactersMiddleware:
+    """Answer 400 to NUL anywhere and to control characters in the address.
+
+    PostgreSQL refuses NUL in text, so a NUL that reached a query or a write
+    ended in a 500; no field has a use for one. A query parameter or the
+    path has no use for any control character either. Form fields may hold
+    other control characters (a pasted vertical tab); the shared form base
+    (``mentorship.forms``) strips those. See docs/security.md "Bad input".
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        reason = self._problem(request)
+        if reason:
+            return bad_request(request, reason)
+        return self.get_response(request)
+
+    def _problem(self, request) -> str:
+        if _CONTROL_CHARACTERS.search(request.path):
+            return NUL_REASON if "\x00" in request.path else CONTROL_REASON
+        for key, values in request.GET.lists():
+            for text in (key, *values):
+                if _CONTROL_CHARACTERS.search(text):
+                    return NUL_REASON if "\x00" in text else CONTROL_REASON
+        if request.method in ("POST", "PUT", "PATCH"):
+            content_type = request.content_type or ""
+            if content_type.startswith(
+                ("application/x-www-form-urlencoded", "multipart/form-data")
+            ):
+                for key, values in request.POST.lists():
+                    if "\x00" in key or any("\x00" in value for value in values):
+                        return NUL_REASON
+                for key, files in request.FILES.lists():
+                    if "\x00" in key or any("\x00" in (f.name or "") for f in files):
+                        return NUL_REASON
+            elif content_type.endswith("json"):
+                body = request.body.decode("utf-8", errors="replace")
+                if "\x00" in body or _JSON_NUL.search(body):
+                    return NUL_REASON
+        return ""
+
+
+class PrivateResponsesNotStoredMiddleware:
+    """``Cache-Control: no-store`` on every private response; a Permissions-Policy on all.
+
+    Private: anything answered to a signed-in person, every API, SCIM and
+    account page (sign-in forms, reset links), and anything a view already
+    marked private. Static files are served by WhiteNoise before this runs
+    and stay cacheable; public pages for anonymous visitors may be cached.
+    """
+
+    PRIVATE_PREFIXES = ("/api/", "/scim/", "/accounts/", "/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", "")
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = policy
+        if self._private(request, response):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+    def _private(self, request, response) -> bool:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return True
+        if request.path.startswith(self.PRIVATE_PREFIXES):
+            return True
+        return "private" in response.get("Cache-Control", "")

@@ -3,6 +3,11 @@
 from django.conf import settings
 from django.db import models
 
+from .fields import bounded_text, length_checks
+
+# A notification quotes people's text (a message, a reason); notify() cuts it here.
+NOTIFICATION_BODY_MAX = 2000
+
 
 class Notification(models.Model):
     """Something a person should know about (also sent by email when it matters)."""
@@ -12,7 +17,7 @@ class Notification(models.Model):
     )
     kind = models.CharField(max_length=40, db_index=True)
     title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
+    body = bounded_text(NOTIFICATION_BODY_MAX, blank=True)
     url = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -27,6 +32,7 @@ class Notification(models.Model):
     )
 
     class Meta:
+        constraints = [*length_checks(body=NOTIFICATION_BODY_MAX)]
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["user", "read_at", "-created_at"]),

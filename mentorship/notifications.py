@@ -29,12 +29,14 @@ from .email_preferences import (
     register_notification_kind,
     unsubscribe_path,
 )
-from .models import Delivery, Notification
+from .models import NOTIFICATION_BODY_MAX, Delivery, Notification
 from .site import absolute_url
+from .text import header_text
 
 __all__ = [
     "absolute_url",
     "list_unsubscribe_headers",
+    "mail_subject",
     "notification_mark_read",
     "notifications_mark_all_read",
     "notifications_unread_count",
@@ -60,10 +62,9 @@ def _send_email(notification_id: int) -> None:
         "kind_label": kind_label(notification.kind),
         "preferences_url": absolute_url(reverse("notification_preferences")),
     }
-    subject = render_to_string("email/notification_subject.txt", context).strip()
-    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    subject = render_to_string("email/notification_subject.txt", context)
     message = EmailMultiAlternatives(
-        subject=f"{prefix}{subject}",
+        subject=mail_subject(subject),
         body=render_to_string("email/notification_message.txt", context),
         to=[notification.user.email],
         headers=list_unsubscribe_headers(context["unsubscribe_url"]),
@@ -75,6 +76,17 @@ def _send_email(notification_id: int) -> None:
         message.send()
     except Exception:  # a mail outage must not undo the state change
         logger.exception("could not email notification %s", notification_id)
+
+
+def mail_subject(text: str) -> str:
+    """The site's prefix and ``text`` on one line: the one way a subject is made.
+
+    Subjects name people ("Ann Lee accepted your request"); a name holding a
+    line break would make Django refuse the header and the mail would be lost,
+    or, unchecked, add headers. ``mentorship.text.header_text`` flattens it.
+    """
+    prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
+    return header_text(f"{prefix}{text}", max_length=250)
 
 
 def list_unsubscribe_headers(url: str) -> dict[str, str]:
@@ -98,7 +110,7 @@ def notify(
         user=user,
         kind=kind,
         title=title[:200],
-        body=body,
+        body=body[:NOTIFICATION_BODY_MAX],
         url=url[:300],
         awaiting_digest=delivery == Delivery.DIGEST,
     )

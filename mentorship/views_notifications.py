@@ -21,6 +21,7 @@ from .email_preferences import (
     notification_kinds,
     unsubscribe_token_read,
 )
+from .forms import Form as BaseForm
 from .models import Delivery, Notification
 from .notifications import notification_mark_read, notifications_mark_all_read
 
@@ -65,7 +66,7 @@ def notifications_read_all(request: HttpRequest):
 # --- Email preferences and one-click unsubscribe -----------------------------------
 
 
-class EmailPreferencesForm(forms.Form):
+class EmailPreferencesForm(BaseForm):
     """One choice (at once / digest / off) per registered kind of notification."""
 
     def __init__(self, *args, current: dict[str, str], **kwargs):

@@ -40,6 +40,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from mentorship.forms import Form as BaseForm
+from mentorship.forms import ModelForm as BaseModelForm
+
 from . import account_data, services, skill_curation
 from .exporting import profiles_export_csv, profiles_for_export
 from .importing import COLUMNS, REQUIRED_COLUMNS, import_apply, import_plan, invitations_send
@@ -110,7 +113,7 @@ class LanguageAdmin(admin.ModelAdmin):
 # --- Skills --------------------------------------------------------------------
 
 
-class SkillAdminForm(forms.ModelForm):
+class SkillAdminForm(BaseModelForm):
     class Meta:
         model = Skill
         fields = ["name", "category", "aliases", "status", "source", "is_hot"]
@@ -223,7 +226,7 @@ class SkillAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/profiles/skill/merge.html", context)
 
 
-class SkillMergeForm(forms.Form):
+class SkillMergeForm(BaseForm):
     target = forms.ModelChoiceField(
         queryset=Skill.objects.all(),
         label="Merge into",
@@ -300,7 +303,7 @@ class AvailabilitySlotInline(admin.TabularInline):
     extra = 0
 
 
-class ProfileImportForm(forms.Form):
+class ProfileImportForm(BaseForm):
     file = forms.FileField(
         label="CSV file",
         help_text=f"UTF-8 CSV, at most {IMPORT_MAX_BYTES // (1024 * 1024)} MB, "
@@ -325,8 +328,8 @@ class ProfileImportForm(forms.Form):
         return upload
 
 
-class ImportConfirmForm(forms.Form):
-    token = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+class ImportConfirmForm(BaseForm):
+    token = forms.RegexField(regex=r"^[0-9a-f]{64}$", max_length=64, widget=forms.HiddenInput)
 
 
 def _pending_path(user_id: int, digest: str):

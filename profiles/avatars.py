@@ -12,8 +12,8 @@ What an upload must pass, in order, before anything is written to storage:
    own decompression-bomb guard as a second line;
 4. the whole image must decode (a truncated or corrupt file is refused).
 
-It is then re-encoded from pixels only (so EXIF, GPS, ICC, XMP and comments
-are gone), scaled down to fit ``OUTPUT_SIDE`` and saved as ``<uuid4>.<ext>``
+It is then re-encoded from pixels only, copied into a new image with no
+metadata (so EXIF, GPS, ICC, XMP, JPEG comments and PNG text chunks are gone), scaled down to fit ``OUTPUT_SIDE`` and saved as ``<uuid4>.<ext>``
 in the original format family (JPEG stays JPEG; PNG and WebP keep
 transparency). Animated images keep their first frame.
 """
@@ -109,17 +109,13 @@ def process_avatar(upload) -> ProcessedAvatar:
 
     image = ImageOps.exif_transpose(image)  # keep the photo upright once EXIF is gone
     image.thumbnail((OUTPUT_SIDE, OUTPUT_SIDE), Image.Resampling.LANCZOS)
+    image = _pixels_only(image, fmt)
     out = io.BytesIO()
     if fmt == "JPEG":
-        image = image.convert("RGB")
         image.save(out, "JPEG", quality=85, optimize=True)
     elif fmt == "PNG":
-        if image.mode not in {"RGB", "RGBA", "L", "LA"}:
-            image = image.convert("RGBA")
         image.save(out, "PNG", optimize=True)
     else:
-        if image.mode not in {"RGB", "RGBA"}:
-            image = image.convert("RGBA")
         image.save(out, "WEBP", quality=85)
     name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[fmt]}"
     return ProcessedAvatar(
@@ -129,6 +125,21 @@ def process_avatar(upload) -> ProcessedAvatar:
         width=image.width,
         height=image.height,
     )
+
+
+def _pixels_only(image: Image.Image, fmt: str) -> Image.Image:
+    """A new image holding only ``image``'s pixels, in a mode ``fmt`` stores.
+
+    Pillow carries metadata along in ``image.info`` through ``convert`` and
+    ``thumbnail``, and some encoders write it back (PNG keeps the ICC
+    profile, WebP the EXIF and XMP): a fresh image built from the raw pixels
+    has no ``info`` at all, so nothing but pixels can reach the file.
+    """
+    allowed = {"JPEG": {"RGB", "L"}, "PNG": {"RGB", "RGBA", "L", "LA"}, "WEBP": {"RGB", "RGBA"}}
+    if image.mode not in allowed[fmt]:
+        has_alpha = "A" in image.getbands() or "transparency" in image.info
+        image = image.convert("RGBA" if has_alpha and fmt != "JPEG" else "RGB")
+    return Image.frombytes(image.mode, image.size, image.tobytes())
 
 
 def _pixels_message(width: int | None = None, height: int | None = None) -> str:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Subquery, Value
@@ -34,7 +33,7 @@ from django.utils import timezone
 
 from . import hooks
 from .models import Goal, Language, Profile, ProfileSkill, Skill, User
-from .timezones import is_valid_timezone, timezone_names
+from .timezones import is_valid_timezone, timezone_names, zone_or_utc
 from .visibility import hidden_people_ids
 
 WORKDAY_START_HOUR = 9
@@ -76,7 +75,7 @@ def users_are_matched(a: User | int | None, b: User | int | None) -> bool:
 
 
 def _offset_hours(name: str, at: datetime) -> float:
-    offset = at.astimezone(ZoneInfo(name)).utcoffset()
+    offset = at.astimezone(zone_or_utc(name)).utcoffset()
     return offset.total_seconds() / 3600 if offset is not None else 0.0
 
 
@@ -306,8 +305,8 @@ def availability_in_viewer_time(*, profile: Profile, viewer_tz: str) -> list[dic
 
     Converted at this week's offsets, so daylight saving is respected.
     """
-    owner_zone = ZoneInfo(profile.timezone if is_valid_timezone(profile.timezone) else "UTC")
-    viewer_zone = ZoneInfo(viewer_tz)
+    owner_zone = zone_or_utc(profile.timezone)
+    viewer_zone = zone_or_utc(viewer_tz)
     today = timezone.now().astimezone(owner_zone).date()
     monday = today.toordinal() - today.weekday()
     names = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]

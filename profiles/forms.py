@@ -11,8 +11,20 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
 
+from mentorship.forms import Form as BaseForm
+from mentorship.forms import ModelForm as BaseModelForm
+
 from .avatars import MAX_BYTES, MAX_SIDE, process_avatar
-from .models import AvailabilitySlot, Goal, Language, Milestone, Profile, ProfileSkill, Skill
+from .models import (
+    GOAL_DESCRIPTION_MAX,
+    AvailabilitySlot,
+    Goal,
+    Language,
+    Milestone,
+    Profile,
+    ProfileSkill,
+    Skill,
+)
 from .services import (
     BIO_MAX_LENGTH,
     FORM_FIELDS,
@@ -92,7 +104,7 @@ def _job_title_widget() -> forms.TextInput:
     )
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(BaseModelForm):
     """Everything a person says about themself (the avatar has its own checks)."""
 
     timezone = TimezoneField(label="Time zone")
@@ -106,12 +118,14 @@ class ProfileForm(forms.ModelForm):
     )
     remove_avatar = forms.BooleanField(label="Remove my photo", required=False)
     linkedin_url = forms.URLField(
+        max_length=Profile._meta.get_field("linkedin_url").max_length,
         label="LinkedIn profile",
         required=False,
         assume_scheme="https",
         help_text="Shown only to people you are matched with.",
     )
     website_url = forms.URLField(
+        max_length=Profile._meta.get_field("website_url").max_length,
         label="Website",
         required=False,
         assume_scheme="https",
@@ -218,7 +232,7 @@ def skill_rows_from_profile(profile: Profile, direction: str) -> list[SkillRow]:
     ]
 
 
-class SkillListForm(forms.Form):
+class SkillListForm(BaseForm):
     """The skills of one direction, posted as parallel inputs.
 
     The editor renders, for each chosen skill, a hidden ``<prefix>-skill``
@@ -338,7 +352,7 @@ class SkillListForm(forms.Form):
 # --- Availability --------------------------------------------------------------
 
 
-class AvailabilitySlotForm(forms.Form):
+class AvailabilitySlotForm(BaseForm):
     weekday = forms.TypedChoiceField(
         label="Day",
         coerce=int,
@@ -421,7 +435,7 @@ def availability_formset(data=None, *, profile: Profile, prefix: str = "slots"):
 # --- Goals ---------------------------------------------------------------------
 
 
-class GoalForm(forms.ModelForm):
+class GoalForm(BaseModelForm):
     class Meta:
         model = Goal
         fields = ["title", "description", "target_date", "status"]
@@ -450,7 +464,7 @@ class GoalForm(forms.ModelForm):
         return value
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(BaseModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_date"]
@@ -465,7 +479,7 @@ class MilestoneForm(forms.ModelForm):
 # --- Onboarding ----------------------------------------------------------------
 
 
-class OnboardingAboutForm(forms.Form):
+class OnboardingAboutForm(BaseForm):
     """Step 1: name, role, work, languages and time zone (the zone is guessed by the browser).
 
     The name is asked for because otherwise people appear to mentors as the
@@ -508,7 +522,7 @@ class OnboardingAboutForm(forms.Form):
         return name
 
 
-class OnboardingGoalForm(forms.Form):
+class OnboardingGoalForm(BaseForm):
     """Step 3 for mentees: a first goal (editable later on the goals page)."""
 
     title = forms.CharField(
@@ -520,6 +534,7 @@ class OnboardingGoalForm(forms.Form):
     description = forms.CharField(
         label="What would success look like?",
         required=False,
+        max_length=GOAL_DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     target_date = forms.DateField(
@@ -535,7 +550,7 @@ class OnboardingGoalForm(forms.Form):
         return value
 
 
-class OnboardingMentoringForm(forms.Form):
+class OnboardingMentoringForm(BaseForm):
     """Step 3 for mentors: capacity and formats (availability is a formset beside it)."""
 
     capacity = forms.IntegerField(

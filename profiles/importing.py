@@ -65,6 +65,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from mentorship.context_processors import site as site_context
+from mentorship.text import header_text
 
 from . import selectors, services
 from .models import Goal, Language, Profile, ProfileSkill, User
@@ -823,7 +824,7 @@ def invitations_send(*, user_ids: list[int]) -> int:
         body = render_to_string("profiles/data/email/invitation_message.txt", context)
         messages.append(
             EmailMultiAlternatives(
-                subject=" ".join(subject.split()),
+                subject=header_text(subject),
                 body=body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[user.email],

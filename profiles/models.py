@@ -8,6 +8,13 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.db.models.functions import Lower
 
+from mentorship.fields import bounded_text, length_checks
+
+# Limits of the text people write on their profile and goals (Markdown).
+BIO_MAX = 5000
+PROFILE_TEXT_MAX = 2000
+GOAL_DESCRIPTION_MAX = 2000
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -207,7 +214,7 @@ class Profile(models.Model):
     role = models.CharField(max_length=6, choices=Role, default=Role.MENTEE, db_index=True)
     display_name = models.CharField(max_length=80, blank=True)
     headline = models.CharField(max_length=160, blank=True)
-    bio = models.TextField(blank=True, help_text="Markdown. Links and formatting are allowed.")
+    bio = bounded_text(BIO_MAX, blank=True, help_text="Markdown. Links and formatting are allowed.")
     avatar = models.ImageField(upload_to="avatars/", blank=True)
     job_title = models.CharField(max_length=150, blank=True)
     occupation = models.ForeignKey(
@@ -220,8 +227,8 @@ class Profile(models.Model):
     location = models.CharField(max_length=120, blank=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     languages = models.ManyToManyField(Language, blank=True, related_name="profiles")
-    strengths = models.TextField(blank=True)
-    growth_areas = models.TextField(blank=True)
+    strengths = bounded_text(PROFILE_TEXT_MAX, blank=True)
+    growth_areas = bounded_text(PROFILE_TEXT_MAX, blank=True)
     format_flash = models.BooleanField("one-hour flash sessions", default=True)
     format_long_term = models.BooleanField("long-term mentorship", default=True)
     linkedin_url = models.URLField(blank=True)
@@ -247,6 +254,7 @@ class Profile(models.Model):
             models.CheckConstraint(
                 condition=models.Q(capacity__lte=MAX_CAPACITY), name="profile_capacity_max"
             ),
+            *length_checks(bio=BIO_MAX, strengths=PROFILE_TEXT_MAX, growth_areas=PROFILE_TEXT_MAX),
         ]
         indexes = [models.Index(fields=["role", "accepting"])]
 
@@ -348,13 +356,14 @@ class Goal(models.Model):
 
     owner = models.ForeignKey("profiles.User", on_delete=models.CASCADE, related_name="goals")
     title = models.CharField(max_length=160)
-    description = models.TextField(blank=True)
+    description = bounded_text(GOAL_DESCRIPTION_MAX, blank=True)
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status, default=Status.OPEN, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        constraints = [*length_checks(description=GOAL_DESCRIPTION_MAX)]
         ordering = ["status", "target_date", "-created_at"]
 
     def __str__(self) -> str:

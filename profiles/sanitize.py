@@ -1,7 +1,7 @@
 """Markdown written by members, turned into HTML that is safe to show others.
 
-Markdown → HTML (Python-Markdown, which passes raw HTML through) → nh3 with
-an allowlist. nh3 (ammonia) parses the HTML the way a browser does, so
+Markdown → HTML (cmark, GitHub's C CommonMark parser, which passes raw HTML
+through) → nh3 with an allowlist. nh3 (ammonia) parses the HTML the way a browser does, so
 malformed tags, entity-encoded schemes (``jav&#x61;script:``) and mixed case
 are normalised before the allowlist is applied.
 
@@ -17,12 +17,24 @@ Decisions:
   user-written content, and search engines should not credit it).
 - Images are off: a profile has an avatar; remote images in bios would leak
   the reader's IP address to third parties.
+- Line breaks inside a paragraph are kept (``<br>``), as people type them.
+
+Bounded time (docs/security.md "Bad input"): rendering any text up to
+``MAX_MARKDOWN_LENGTH`` takes milliseconds. cmark parses in linear time
+(Python-Markdown took seconds on a few thousand ``[``); what is left is the
+HTML tree nh3 builds, which costs time in proportion to its depth, so a text
+whose HTML nests deeper than ``MAX_NESTING`` (thousands of ``>`` quotes, a
+tower of unclosed tags) is shown as escaped plain text instead. The
+benchmark ``render_markdown_worst`` measures a corpus of such inputs.
 """
 
+import html
+import re
 from functools import lru_cache
 
-import markdown as markdown_lib
+import cmarkgfm
 import nh3
+from cmarkgfm.cmark import Options
 
 ALLOWED_TAGS = frozenset(
     {
@@ -55,7 +67,20 @@ LINK_REL = "nofollow noopener noreferrer"
 # Removed together with their content; every other unknown tag keeps its text.
 CONTENT_STRIPPED_TAGS = frozenset({"script", "style"})
 
-MAX_MARKDOWN_LENGTH = 20_000
+# The longest Markdown field (a session note) is 10,000 characters; anything
+# longer is cut here, so no caller can hand the renderer more.
+MAX_MARKDOWN_LENGTH = 10_000
+# Deeper than any real text (a quote in a list in a quote...), shallow enough
+# that nh3's tree building stays fast.
+MAX_NESTING = 40
+_CMARK_OPTIONS = Options.CMARK_OPT_HARDBREAKS | Options.CMARK_OPT_UNSAFE
+# A line opening more quotes than MAX_NESTING: the extra ``>`` are dropped
+# before parsing (cmark would build, and print, every level).
+_QUOTE_TOWER = re.compile(rf"^([ \t]*(?:>[ \t]*){{{MAX_NESTING}}})(?:>[ \t]*)+", re.MULTILINE)
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
 
 
 @lru_cache(maxsize=1)
@@ -76,13 +101,46 @@ def sanitize_html(html: str) -> str:
     return _cleaner().clean(html)
 
 
+def nesting_depth(fragment: str, *, stop_at: int = MAX_NESTING) -> int:
+    """How deep the elements of an HTML fragment nest (stops counting past ``stop_at``).
+
+    An estimate that errs on the deep side: a closing tag closes up to its
+    opening tag and is ignored if none is open, and tags a browser closes by
+    itself (``<p>``, ``<li>`` left open) are counted as still open.
+    """
+    stack: list[str] = []
+    push, pop = stack.append, stack.pop
+    deepest = 0
+    for closing, name, self_closing in _TAG.findall(fragment):
+        name = name.lower()
+        if closing:
+            if stack and stack[-1] == name:
+                pop()
+            elif name in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(name) :]
+        elif not self_closing and name not in _VOID_TAGS:
+            push(name)
+            if len(stack) > deepest:
+                deepest = len(stack)
+                if deepest > stop_at:
+                    break
+    return deepest
+
+
+def _plain_text_html(text: str) -> str:
+    paragraphs = re.split(r"\n\s*\n", text.strip())
+    return "".join(
+        "<p>" + html.escape(paragraph).replace("\n", "<br>") + "</p>" for paragraph in paragraphs
+    )
+
+
 def render_markdown(text: str | None) -> str:
     """Markdown source → sanitised HTML (a ``str``; mark it safe only after this)."""
     if not text:
         return ""
-    html = markdown_lib.markdown(
-        text[:MAX_MARKDOWN_LENGTH],
-        extensions=["sane_lists", "nl2br"],
-        output_format="html",
-    )
-    return sanitize_html(html)
+    text = _QUOTE_TOWER.sub(r"\1", text[:MAX_MARKDOWN_LENGTH])
+    fragment = cmarkgfm.markdown_to_html(text, options=_CMARK_OPTIONS)
+    # Fewer tags than the limit cannot nest past it: skip the scan.
+    if fragment.count("<") > MAX_NESTING and nesting_depth(fragment) > MAX_NESTING:
+        return _plain_text_html(text)
+    return sanitize_html(fragment)

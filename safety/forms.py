@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from mentorship.forms import Form as BaseForm
+
 from .models import AuditLog, ReportReason
 
 
-class ReportForm(forms.Form):
+class ReportForm(BaseForm):
     reason = forms.ChoiceField(
         label="What is wrong?", choices=ReportReason.choices, widget=forms.RadioSelect
     )
@@ -21,7 +23,7 @@ class ReportForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(BaseForm):
     reason = forms.CharField(
         label="Reason (the person will read it)",
         max_length=1000,
@@ -29,7 +31,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class DismissForm(forms.Form):
+class DismissForm(BaseForm):
     note = forms.CharField(label="Note for the record (optional)", required=False, max_length=200)
 
 
@@ -49,7 +51,7 @@ class SuspendForm(ReasonForm):
         return ends_at
 
 
-class MentorReviewForm(forms.Form):
+class MentorReviewForm(BaseForm):
     decision = forms.ChoiceField(choices=[("approve", "Approve"), ("reject", "Do not approve")])
     note = forms.CharField(
         label="Note (required when not approving; the mentor reads it)",
@@ -59,7 +61,7 @@ class MentorReviewForm(forms.Form):
     )
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(BaseForm):
     action = forms.ChoiceField(
         required=False, choices=[("", "Any action"), *AuditLog.Action.choices]
     )

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from mentorship.fields import bounded_text, length_checks
+
 
 class Block(models.Model):
     """``blocker`` never wants contact with ``blocked`` again (until unblocked).
@@ -97,7 +99,7 @@ class Report(models.Model):
     content_object = GenericForeignKey("content_type", "object_id")
     kind = models.CharField(max_length=40, help_text="What was reported, e.g. “request message”.")
     reason = models.CharField(max_length=20, choices=ReportReason)
-    details = models.TextField(blank=True, max_length=2000)
+    details = bounded_text(2000, blank=True)
     snapshot = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=10, choices=Status, default=Status.OPEN, db_index=True)
     resolution = models.CharField(max_length=200, blank=True)
@@ -119,6 +121,7 @@ class Report(models.Model):
                 condition=Q(status="open"),
                 name="report_one_open_per_reporter_content",
             ),
+            *length_checks(details=2000),
         ]
         indexes = [
             models.Index(fields=["status", "target_user"]),
@@ -143,7 +146,7 @@ class Suspension(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions"
     )
-    reason = models.TextField(max_length=1000)
+    reason = bounded_text(1000)
     starts_at = models.DateTimeField(default=timezone.now)
     ends_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until lifted.")
     created_by = models.ForeignKey(
@@ -165,6 +168,7 @@ class Suspension(models.Model):
                 condition=Q(ends_at__isnull=True) | Q(ends_at__gt=F("starts_at")),
                 name="suspension_ends_after_start",
             ),
+            *length_checks(reason=1000),
         ]
 
     def __str__(self) -> str:
@@ -177,7 +181,7 @@ class Warning(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="warnings_received"
     )
-    reason = models.TextField(max_length=1000)
+    reason = bounded_text(1000)
     report = models.ForeignKey(
         Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="warnings"
     )
@@ -187,6 +191,7 @@ class Warning(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [*length_checks(reason=1000)]
         ordering = ["-created_at"]
         verbose_name = "warning"
 
@@ -205,13 +210,14 @@ class MentorReview(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentor_review"
     )
     status = models.CharField(max_length=10, choices=Status)
-    note = models.TextField(blank=True, max_length=1000)
+    note = bounded_text(1000, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     decided_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        constraints = [*length_checks(note=1000)]
         ordering = ["-decided_at"]
 
     def __str__(self) -> str:

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 
+from mentorship.forms import Form as BaseForm
 from sessions.models import AGENDA_MAX, COMMENT_MAX, MESSAGE_MAX, NOTE_MAX, REASON_MAX
 
 LENGTH_CHOICES = [
@@ -29,7 +30,7 @@ def local_datetime(
     return moment
 
 
-class BookingForm(forms.Form):
+class BookingForm(BaseForm):
     """Pick a free slot (value: its UTC start) or type a time of your own, in your own zone."""
 
     minutes = forms.TypedChoiceField(choices=LENGTH_CHOICES, coerce=int, initial=60, label="Length")
@@ -100,7 +101,7 @@ class BookingForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(BaseForm):
     reason = forms.CharField(
         max_length=REASON_MAX,
         required=False,
@@ -109,7 +110,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(BaseForm):
     agenda = forms.CharField(
         max_length=AGENDA_MAX, required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -118,7 +119,7 @@ class DetailsForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(BaseForm):
     body = forms.CharField(
         max_length=NOTE_MAX, widget=forms.Textarea(attrs={"rows": 3}), label="Note", strip=True
     )
@@ -132,7 +133,7 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class MessageForm(forms.Form):
+class MessageForm(BaseForm):
     body = forms.CharField(
         max_length=MESSAGE_MAX,
         widget=forms.Textarea(
@@ -146,7 +147,7 @@ class MessageForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(BaseForm):
     rating = forms.TypedChoiceField(
         choices=[
             (5, "5 – excellent"),
@@ -168,14 +169,14 @@ class FeedbackForm(forms.Form):
     )
 
 
-class MilestoneForm(forms.Form):
+class MilestoneForm(BaseForm):
     title = forms.CharField(max_length=160, label="New milestone")
     due_date = forms.DateField(
         required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Due"
     )
 
 
-class GoalStatusForm(forms.Form):
+class GoalStatusForm(BaseForm):
     status = forms.ChoiceField(choices=[])
 
     def __init__(self, *args, **kwargs):
@@ -185,7 +186,7 @@ class GoalStatusForm(forms.Form):
         self.fields["status"].choices = Goal.Status.choices
 
 
-class MentorSettingsForm(forms.Form):
+class MentorSettingsForm(BaseForm):
     meeting_link = forms.URLField(
         max_length=300,
         required=False,

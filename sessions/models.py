@@ -26,6 +26,8 @@ from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary, Ra
 from django.db import connections, models
 from django.db.models import F, Func, Q
 
+from mentorship.fields import bounded_text, length_checks
+
 MIN_SESSION_MINUTES = 15
 MAX_SESSION_MINUTES = 240
 AGENDA_MAX = 2000
@@ -174,7 +176,7 @@ class MentoringSession(models.Model):
     topic = models.CharField(
         max_length=200, blank=True, help_text="Flash sessions: what the mentee wants to talk about."
     )
-    agenda = models.TextField(blank=True, max_length=AGENDA_MAX)
+    agenda = bounded_text(AGENDA_MAX, blank=True)
     meeting_link = models.URLField(max_length=300, blank=True)
     replaces = models.ForeignKey(
         "self",
@@ -224,6 +226,7 @@ class MentoringSession(models.Model):
                 | Q(kind="long_term", mentorship__isnull=False),
                 name="session_kind_matches_mentorship",
             ),
+            *length_checks(agenda=AGENDA_MAX),
         ]
         indexes = [
             models.Index(fields=["mentor", "status", "starts_at"]),
@@ -290,7 +293,7 @@ class SessionNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="session_notes"
     )
     is_private = models.BooleanField(default=False)
-    body = models.TextField(max_length=NOTE_MAX)
+    body = bounded_text(NOTE_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -302,6 +305,7 @@ class SessionNote(models.Model):
                 condition=Q(is_private=True),
                 name="note_one_private_per_author",
             ),
+            *length_checks(body=NOTE_MAX),
         ]
 
     def __str__(self) -> str:
@@ -322,7 +326,7 @@ class SessionFeedback(models.Model):
         help_text="The person rated: the other side of the session.",
     )
     rating = models.PositiveSmallIntegerField()
-    comment = models.TextField(blank=True, max_length=COMMENT_MAX)
+    comment = bounded_text(COMMENT_MAX, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -333,6 +337,7 @@ class SessionFeedback(models.Model):
                 condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_range"
             ),
             models.CheckConstraint(condition=~Q(author=F("subject")), name="feedback_not_self"),
+            *length_checks(comment=COMMENT_MAX),
         ]
         indexes = [models.Index(fields=["subject", "created_at"])]
 
@@ -441,7 +446,7 @@ class Message(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    body = models.TextField(max_length=MESSAGE_MAX)
+    body = bounded_text(MESSAGE_MAX)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
@@ -455,6 +460,7 @@ class Message(models.Model):
                 name="message_in_one_thread",
             ),
             models.CheckConstraint(condition=~Q(author=F("recipient")), name="message_not_to_self"),
+            *length_checks(body=MESSAGE_MAX),
         ]
         indexes = [models.Index(fields=["recipient", "notified_at", "read_at"])]
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from matching.models import Mentorship, RequestMessage
 from profiles.models import AvailabilitySlot, Goal, Milestone, Profile
-from profiles.timezones import is_valid_timezone
+from profiles.timezones import zone_or_utc
 from sessions import conf
 from sessions.models import (
     CalendarFeed,
@@ -443,7 +443,7 @@ def staff_flags(*, open_only: bool = True) -> QuerySet[StaffFlag]:
 
 def zone_of(user) -> ZoneInfo:
     tz = Profile.objects.filter(user_id=user.pk).values_list("timezone", flat=True).first()
-    return ZoneInfo(tz if tz and is_valid_timezone(tz) else "UTC")
+    return zone_or_utc(tz)
 
 
 def mentor_settings(mentor) -> MentorSessionSettings:

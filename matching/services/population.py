@@ -12,9 +12,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import time as dtime
-from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from django.utils import timezone
@@ -33,6 +32,7 @@ from matching.models import (
 )
 from matching.selectors import active_long_term_counts, exclusions_load, request_counts
 from profiles.models import AvailabilitySlot, Goal, Profile, ProfileSkill
+from profiles.timezones import zone_or_utc
 from safety import selectors as safety_selectors
 
 from . import skill_model  # the learned skill-relatedness model (issue 15)
@@ -59,12 +59,8 @@ MENTEE_ROLES = Profile.MENTEE_ROLES
 ACTIVE_GOALS = (Goal.Status.OPEN, Goal.Status.IN_PROGRESS)
 
 
-@lru_cache(maxsize=1024)
 def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+    return zone_or_utc(name)
 
 
 def utc_offset_minutes(tz_name: str, at: datetime) -> int:

@@ -9,6 +9,7 @@ no code paths per mode. See README.md "Configuration" for every variable.
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_filters",
     "django_htmx",
+    "csp",
     "mentorship",
     "profiles",
     "safety",
@@ -52,11 +54,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mentorship.middleware.PrivateResponsesNotStoredMiddleware",
+    "mentorship.middleware.RejectControlCharactersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -258,6 +263,35 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp; docs/security.md "Headers"). Scripts
+# only from our own origin: no inline script, no inline event handler, no
+# eval; every asset is vendored under static/. Styles allow inline ones:
+# pages set dynamic widths (progress bars, avatar sizes) in style attributes
+# and htmx injects its indicator style; inline CSS cannot run script.
+# form-action also covers the redirect after a form post, so LinkedIn's
+# sign-in page is allowed there when LinkedIn sign-in is configured.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        # Bootstrap draws some icons (the menu toggler, select arrows) as data: SVG.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF] + (["https://www.linkedin.com"] if LINKEDIN_OIDC_CLIENT_ID else []),
+    }
+}
+# Powerful browser features no page here uses, switched off for the page and
+# anything it could embed.
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
 
 # --- Celery -----------------------------------------------------------------
 # Broker: Redis when REDIS_URL is set; otherwise kombu's filesystem transport

@@ -22,6 +22,7 @@ from mentorship.errors import Refusal
 from .. import selectors
 from ..avatars import ProcessedAvatar
 from ..models import (
+    BIO_MAX,
     AvailabilitySlot,
     Language,
     Profile,
@@ -71,8 +72,8 @@ LEVEL_RANGE = {
     ProfileSkill.Direction.WANTS: (1, 3),
 }
 MAX_SKILLS_PER_DIRECTION = 30
-# The bio column is unbounded; the profile form and the import both stop here.
-BIO_MAX_LENGTH = 5000
+# The profile form and the import both stop here.
+BIO_MAX_LENGTH = BIO_MAX  # the model holds the limit (and the database checks it)
 SKILL_NAME_MAX = 60
 MAX_SLOTS = 28
 

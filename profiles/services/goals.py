@@ -5,13 +5,13 @@ other profile change; milestones are progress only and do not.
 """
 
 import datetime
-from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from ..models import Goal, Milestone, Profile, User
+from ..timezones import zone_or_utc
 from .editing import profile_changed_notify
 
 GOAL_FIELDS = frozenset({"title", "description", "target_date", "status"})
@@ -61,7 +61,7 @@ def goal_delete(*, goal: Goal) -> None:
 
 def _today_for(user_id: int) -> datetime.date:
     tz_name = Profile.objects.filter(user_id=user_id).values_list("timezone", flat=True).first()
-    return timezone.localdate(timezone=ZoneInfo(tz_name or "UTC"))
+    return timezone.localdate(timezone=zone_or_utc(tz_name))
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from mentorship.forms import Form as BaseForm
 from mentorship.views_helpers import refusals_shown
 
 from ..account_data import (
@@ -33,14 +34,16 @@ from ..account_data import (
 from ..signals import account_deleted, personal_data_exported
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(BaseForm):
     password = forms.CharField(
         label="Your password",
         strip=False,
+        max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.CharField(
         label="Type your email address to confirm",
+        max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
 

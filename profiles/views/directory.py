@@ -27,7 +27,7 @@ from ..directory_selectors import (
 )
 from ..filters import MentorDirectoryFilter
 from ..hooks import profile_sections
-from ..timezones import is_valid_timezone
+from ..timezones import zone_or_utc
 
 MENTORS_PER_PAGE = 20
 CARD_SKILLS = 5
@@ -116,4 +116,4 @@ def _web_links(profile) -> list[tuple[str, str, str]]:
 
 
 def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name if is_valid_timezone(name) else "UTC")
+    return zone_or_utc(name)

@@ -20,4 +20,23 @@
       invalid.focus({ preventScroll: false });
     }
   });
+
+  // <form data-confirm="Question?">: ask before submitting. Pages hold no
+  // inline handlers (the Content-Security-Policy forbids them), so behaviour
+  // is declared in data-* attributes and wired up here.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    var question = form && form.getAttribute && form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+
+  // <input data-select-on-focus>: select the whole value (a link to copy).
+  document.addEventListener("focusin", function (event) {
+    var input = event.target;
+    if (input && input.hasAttribute && input.hasAttribute("data-select-on-focus")) {
+      input.select();
+    }
+  });
 })();

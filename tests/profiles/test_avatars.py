@@ -194,3 +194,127 @@ def test_service_stores_under_random_name_and_deletes_the_old_file(
     profile.refresh_from_db()
     assert not profile.avatar
     assert list((tmp_path / "avatars").iterdir()) == []
+
+
+# --- Every metadata block goes (docs/security.md "Bad input") -------------------
+
+SECRET = b"SECRET-METADATA-7f3a"
+PNG_CHUNKS_ALLOWED = {b"IHDR", b"PLTE", b"tRNS", b"IDAT", b"IEND"}
+
+
+def _icc_profile() -> bytes:
+    from PIL import ImageCms
+
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+    return profile.tobytes()
+
+
+def _exif_with_secret() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = SECRET.decode()  # Make
+    exif[0x8825] = {2: (52.0, 31.0, 12.0)}  # GPS latitude
+    return exif.tobytes()
+
+
+def _xmp() -> bytes:
+    return b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:Description>' + SECRET + b"</x:xmpmeta>"
+
+
+def _jpeg_segments(data: bytes) -> list[int]:
+    """Marker bytes of a JPEG's segments up to the start of scan."""
+    markers, i = [], 2
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        markers.append(marker)
+        if marker == 0xDA:  # start of scan: entropy-coded data follows
+            break
+        (length,) = struct.unpack(">H", data[i + 2 : i + 4])
+        i += 2 + length
+    return markers
+
+
+def _png_chunks(data: bytes) -> list[bytes]:
+    chunks, i = [], 8
+    while i + 8 <= len(data):
+        (length,) = struct.unpack(">I", data[i : i + 4])
+        chunks.append(data[i + 4 : i + 8])
+        i += 12 + length
+    return chunks
+
+
+def _jpeg_with_every_block() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (10, 120, 200)).save(
+        buffer,
+        "JPEG",
+        exif=_exif_with_secret(),
+        icc_profile=_icc_profile(),
+        comment=SECRET,
+    )
+    data = buffer.getvalue()
+    # An XMP packet as its own APP1 segment, right after SOI.
+    xmp = b"http://ns.adobe.com/xap/1.0/\x00" + _xmp()
+    return data[:2] + b"\xff\xe1" + struct.pack(">H", len(xmp) + 2) + xmp + data[2:]
+
+
+def _png_with_every_block() -> bytes:
+    from PIL.PngImagePlugin import PngInfo
+
+    info = PngInfo()
+    info.add_text("Comment", SECRET.decode())
+    info.add_text("Author", SECRET.decode(), zip=True)  # zTXt
+    info.add_itxt("XML:com.adobe.xmp", _xmp().decode())  # iTXt holding XMP
+    buffer = io.BytesIO()
+    Image.new("RGBA", (300, 300), (10, 120, 200, 128)).save(
+        buffer, "PNG", pnginfo=info, icc_profile=_icc_profile(), exif=_exif_with_secret()
+    )
+    return buffer.getvalue()
+
+
+def _webp_with_every_block() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300), (10, 120, 200)).save(
+        buffer, "WEBP", exif=_exif_with_secret(), icc_profile=_icc_profile(), xmp=_xmp()
+    )
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("make", "name", "content_type"),
+    [
+        (_jpeg_with_every_block, "p.jpg", "image/jpeg"),
+        (_png_with_every_block, "p.png", "image/png"),
+        (_webp_with_every_block, "p.webp", "image/webp"),
+    ],
+)
+def test_every_metadata_block_is_gone(make, name, content_type):
+    source = make()
+    assert SECRET in source or b"zTXt" in source
+    result = process_avatar(_upload(source, name=name, content_type=content_type))
+    data = result.file.read()
+
+    assert SECRET not in data
+    assert b"xmpmeta" not in data and b"ns.adobe.com" not in data
+    reopened = Image.open(io.BytesIO(data))
+    for key in ("exif", "icc_profile", "xmp", "XML:com.adobe.xmp", "comment", "Comment", "Author"):
+        assert key not in reopened.info, key
+    assert not reopened.getexif()
+    if result.format == "JPEG":
+        # Only JFIF (APP0), tables, frame and scan: no APP1 (EXIF, XMP), APP2 (ICC),
+        # APP13 (IPTC) or COM (comment).
+        markers = _jpeg_segments(data)
+        assert not {0xE1, 0xE2, 0xED, 0xFE} & set(markers), [hex(m) for m in markers]
+    elif result.format == "PNG":
+        assert set(_png_chunks(data)) <= PNG_CHUNKS_ALLOWED, _png_chunks(data)
+    else:
+        assert b"EXIF" not in data and b"ICCP" not in data and b"XMP " not in data
+
+
+def test_the_fixtures_really_carry_the_metadata():
+    jpeg = _jpeg_with_every_block()
+    assert {0xE1, 0xE2, 0xFE} <= set(_jpeg_segments(jpeg))
+    assert SECRET in jpeg
+    png = _png_with_every_block()
+    assert {b"tEXt", b"zTXt", b"iTXt", b"iCCP", b"eXIf"} <= set(_png_chunks(png))
+    webp = _webp_with_every_block()
+    assert b"EXIF" in webp and b"ICCP" in webp and b"XMP " in webp
