@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.notifications import notify
+from profiles.services.account_sessions import account_sessions_end
 
 from .. import hooks
 from ..models import AuditLog, MentorReview, Report, Suspension, Warning
@@ -224,6 +225,8 @@ def suspension_create(
     )
     suspension.full_clean()
     suspension.save()
+    # Every open session ends now, not at the person's next request.
+    account_sessions_end(user=user)
     for receiver in hooks.suspension_receivers():
         receiver(user=user)
     _close_reports(
