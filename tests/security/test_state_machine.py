@@ -239,7 +239,8 @@ class Lifecycle(RuleBasedStateMachine):
     @precondition(lambda self: self.seen.get("few_blocks"))
     @rule(blocker=pick, blocked=pick)
     def block(self, blocker, blocked):
-        a, b = _choose(self.people_all, blocker), _choose(self.people_all, blocked)
+        a = _choose(self.people_all, blocker)
+        b = _choose([p for p in self.people_all if p.pk != a.pk], blocked)
         self._do("block", lambda: safety_blocks.block_create(blocker=a, blocked=b))
 
     @precondition(lambda self: self.seen.get("few_suspensions"))
