@@ -116,6 +116,18 @@ def test_code_the_right_code_signs_in_and_costs_nothing(client):
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
+def test_code_sign_in_still_asks_for_the_second_factor(client):
+    user = verified_user(email="ann@example.org")
+    add_totp(user)
+    _request_code(client, user.email)
+    response = client.post(reverse("account_confirm_login_code"), {"code": _mailed_code()})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("mfa_authenticate"))
+    assert "_auth_user_id" not in client.session
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
 def test_code_requests_per_address_are_limited():
     user = verified_user(email="ann@example.org")
     for _ in range(3):  # request_login_code: 3/m/key, each from a fresh browser
