@@ -251,7 +251,7 @@ class UserSessionFactory(factory.django.DjangoModelFactory):
         model = "usersessions.UserSession"
 
     user = factory.SubFactory(UserFactory)
-    session_key = factory.Sequence(lambda n: f"session-key-{n:032d}")
+    session_key = factory.Sequence(lambda n: f"session{n:025d}")  # 32 characters
     ip = "127.0.0.1"
     user_agent = "pytest"
 
