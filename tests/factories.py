@@ -244,6 +244,18 @@ class SocialAccountFactory(factory.django.DjangoModelFactory):
     uid = factory.Sequence(lambda n: f"subject-{n}")
 
 
+class UserSessionFactory(factory.django.DjangoModelFactory):
+    """allauth.usersessions' row for one signed-in session (the key need not exist)."""
+
+    class Meta:
+        model = "usersessions.UserSession"
+
+    user = factory.SubFactory(UserFactory)
+    session_key = factory.Sequence(lambda n: f"session{n:025d}")  # 32 characters
+    ip = "127.0.0.1"
+    user_agent = "pytest"
+
+
 class LogEntryFactory(factory.django.DjangoModelFactory):
     """An admin log entry by ``user`` (a staff member) about a skill."""
 

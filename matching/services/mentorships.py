@@ -19,6 +19,7 @@ from matching.models import (
 )
 from mentorship.notifications import notify
 from profiles.models import Profile
+from profiles.services.locks import people_lock
 from safety import selectors as safety_selectors
 
 from .safety_rules import unsafe_reason
@@ -93,7 +94,13 @@ def _create_mentorship(
 
 
 def _refuse_if_unsafe(**kwargs) -> None:
-    """Blocks, suspensions and mentor review (``safety``) as a lifecycle refusal."""
+    """Blocks, suspensions and mentor review (``safety``) as a lifecycle refusal.
+
+    Locks both people first (``profiles.services.people_lock``): a block or a
+    suspension being written now is waited for and then seen, and one that
+    comes later finds what this step made and ends it.
+    """
+    people_lock(kwargs["actor"], kwargs["other"])
     if reason := unsafe_reason(**kwargs):
         raise MatchingError(reason[0], code=reason[1])
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -69,10 +68,10 @@ def match_request_create(
     """Send a request from ``mentee`` to ``mentor`` after checking every rule."""
     if mentee.pk == mentor.pk:
         raise MatchingError("You cannot send a request to yourself.")
-    # Serialise one mentee's requests so the pending cap holds under double submits.
-    get_user_model().objects.select_for_update().filter(pk=mentee.pk).first()
     mentor_name = _name(mentor)
     mentor_profile = Profile.objects.filter(user=mentor).first()
+    # Locks mentee and mentor first: one mentee's requests are serialised (the
+    # pending cap holds under double submits), and so are blocks and suspensions.
     _refuse_if_unsafe(actor=mentee, other=mentor, other_name=mentor_name, mentor=mentor)
     _check_mentor_available(mentor_profile, mentor_name)
     if format not in Format.values:

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "allauth.mfa",
+    "allauth.usersessions",
     "django_celery_beat",
     "django_filters",
     "django_htmx",
@@ -178,7 +179,14 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = True
+# Changing one's password keeps this session and ends every other one
+# (profiles.account_sessions); so do logging out, a second-factor change and
+# a suspension. allauth.usersessions keeps the person -> sessions map.
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Sign in with a one-time code mailed to the address, as well as a password.
+# A wrong code spends the same per-address budget as a wrong password.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_FORMS = {"confirm_login_code": "profiles.account_forms.ConfirmLoginCodeForm"}
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentorship] "
 ACCOUNT_RATE_LIMITS = {
@@ -190,6 +198,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
+    "request_login_code": "20/m/ip,3/m/key",
+    "reauthenticate": "10/m/user",
+    # API tokens (mentorship.sign_in_limits): misses per client address.
+    "api_token_failed": "20/m/ip",
 }
 
 # How many reverse proxies in front of the app append to X-Forwarded-For.

@@ -43,9 +43,11 @@ from .goals import (
     milestone_delete,
     milestone_toggle,
 )
+from .locks import people_lock
 from .people import NewPerson, normalise_email, people_create_bulk, person_create
 
 __all__ = [
+    "people_lock",
     "BIO_MAX_LENGTH",
     "EDITABLE_FIELDS",
     "FORM_FIELDS",

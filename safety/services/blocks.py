@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from mentorship.errors import Refusal
+from profiles.services.locks import people_lock
 
 from .. import hooks
 from ..models import AuditLog, Block
@@ -27,6 +28,9 @@ def block_create(*, blocker, blocked, source: str = Block.Source.PROFILE, reques
         raise SafetyRefusal("You cannot block yourself.", code="block_self")
     if source not in Block.Source.values:
         source = Block.Source.OTHER
+    # A request, accept or booking between the two being written now finishes
+    # first; the receivers below then find and end it (profiles.services.locks).
+    people_lock(blocker, blocked)
     existing = Block.objects.filter(blocker=blocker, blocked=blocked).first()
     if existing is not None:
         return existing

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.notifications import notify
+from profiles.services.account_sessions import account_sessions_end
+from profiles.services.locks import people_lock
 
 from .. import hooks
 from ..models import AuditLog, MentorReview, Report, Suspension, Warning
@@ -217,6 +219,9 @@ def suspension_create(
     now = timezone.now()
     if ends_at is not None and ends_at <= now:
         raise SafetyRefusal("Choose an end in the future, or none.", field="ends_at")
+    # Requests and bookings of this person being written now finish first; the
+    # receivers below then withdraw and cancel them (profiles.services.locks).
+    people_lock(user)
     if Suspension.objects.active(now=now).filter(user=user).exists():
         raise SafetyRefusal("This person is already suspended.", code="already_suspended")
     suspension = Suspension(
@@ -224,6 +229,8 @@ def suspension_create(
     )
     suspension.full_clean()
     suspension.save()
+    # Every open session ends now, not at the person's next request.
+    account_sessions_end(user=user)
     for receiver in hooks.suspension_receivers():
         receiver(user=user)
     _close_reports(

@@ -10,11 +10,10 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import F
 from django.utils import timezone
 
 from profiles.models import Profile
+from profiles.services.locks import people_lock
 from safety import selectors as safety
 from sessions.errors import SessionRefusal
 from sessions.models import (
@@ -50,6 +49,8 @@ def _refuse_if_cannot_meet(a, b) -> None:
     """
     if a.pk == b.pk:
         raise SessionRefusal("You cannot book a session with yourself.", code="self")
+    # Wait for a block or suspension of either being written now, then see it.
+    people_lock(a, b)
     if not (a.is_active and b.is_active):
         raise SessionRefusal(
             "This person's account is no longer active, so sessions cannot be booked with them.",
@@ -127,19 +128,8 @@ def _refuse_if_flash_limit(mentor, starts_at, *, exclude_session=None) -> None:
 
 
 def _lock_people(*people) -> None:
-    """Serialise bookings of these people (ids in order, so two confirms never deadlock).
-
-    PostgreSQL: row locks on the users. SQLite has no row locks: a no-op
-    UPDATE takes the database's write lock now, before the overlap check
-    reads, so a second confirmation waits (busy timeout) instead of reading
-    a state the first is about to change. With ``transaction_mode:
-    IMMEDIATE`` (our settings) the transaction already holds it.
-    """
-    ids = sorted({p.pk for p in people})
-    if connection.vendor == "sqlite":
-        User.objects.filter(pk__in=ids).update(is_active=F("is_active"))
-        return
-    list(User.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk"))
+    """Serialise bookings of these people (``profiles.services.people_lock``: ids in order)."""
+    people_lock(*people)
 
 
 def _clean_text(value: str, limit: int, label: str, field: str) -> str:

@@ -4,7 +4,6 @@ someone the can-interact rule refuses."""
 import datetime
 
 import pytest
-from django.db import connection
 
 from community import services
 from community.models import QuestionPreference, QuestionRoute, RoutingWeek
@@ -137,18 +136,20 @@ def test_the_slot_claim_is_a_conditional_update():
     assert RoutingWeek.objects.get().routed == 3
 
 
+@pytest.mark.race
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_claims_never_pass_the_limit():
-    if connection.vendor != "postgresql":
-        pytest.skip("row-level concurrency is measured on PostgreSQL")
     mentor = make_mentor(skills=("Python",))
     week = services.week_start()
     RoutingWeek.objects.create(mentor=mentor, week_start=week, routed=0)
-    results = run_at_once(
-        lambda: services.routing_slot_claim(mentor_id=mentor.pk, week=week, limit=3), 8
-    )
-    assert results.count(True) == 3
-    assert RoutingWeek.objects.get().routed == 3
+    for _ in range(20):  # rounds: a race that holds once may still lose sometimes
+        RoutingWeek.objects.filter(mentor=mentor).update(routed=0)
+        results = run_at_once(
+            lambda: services.routing_slot_claim(mentor_id=mentor.pk, week=week, limit=3), 8
+        )
+        assert results.count(True) == 3
+        assert RoutingWeek.objects.get().routed == 3
 
 
 def test_mentors_who_share_no_language_with_the_asker_are_not_asked():

@@ -42,6 +42,7 @@ def _make_round() -> tuple[User, list[MatchRequest]]:
     return mentor, requests
 
 
+@pytest.mark.race
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_accepts_for_one_free_place_make_one_mentorship():

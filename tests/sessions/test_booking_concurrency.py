@@ -1,5 +1,7 @@
 """Racing confirmations on PostgreSQL: nobody ends up with two overlapping sessions.
 
+Marked ``race``: ``pytest -m race`` runs every racing test of the project.
+
 20 threads, each with its own database connection, confirm 20 different
 proposed sessions that all overlap, at the same moment (a barrier releases
 each round). Exactly one is confirmed per round; the 19 others get the clear
@@ -127,6 +129,7 @@ def _assert_one_confirmed(person, results):
     assert statuses == ["proposed"] * (THREADS - 1)
 
 
+@pytest.mark.race
 @pytest.mark.postgres
 def test_twenty_racing_confirms_of_one_mentor_confirm_exactly_one():
     start = (timezone.now() + datetime.timedelta(days=3)).replace(second=0, microsecond=0)
@@ -146,11 +149,12 @@ def test_twenty_racing_confirms_of_one_mentor_confirm_exactly_one():
         )
 
 
+@pytest.mark.race
 @pytest.mark.postgres
 def test_racing_confirms_of_a_mentor_who_is_also_a_mentee_confirm_exactly_one():
     start = (timezone.now() + datetime.timedelta(days=4)).replace(second=0, microsecond=0)
     rounds = []
-    for _ in range(5):
+    for _ in range(ROUNDS):
         tag = uuid.uuid4().hex[:8]
         person = _users(tag, 1, Profile.Role.BOTH)[0]
         others = _users(tag, THREADS, Profile.Role.BOTH, kind="other")
@@ -160,10 +164,16 @@ def test_racing_confirms_of_a_mentor_who_is_also_a_mentee_confirm_exactly_one():
         _assert_one_confirmed(person, results)
 
 
+@pytest.mark.race
 def test_racing_confirms_on_sqlite_are_serialised_by_the_service_lock():
     """The same race on SQLite (no exclusion constraint there): the service's lock holds it."""
     if connection.vendor != "sqlite":
         pytest.skip("the PostgreSQL tests above cover this with the constraint")
+    for _ in range(ROUNDS):
+        _sqlite_round()
+
+
+def _sqlite_round():
     start = (timezone.now() + datetime.timedelta(days=3)).replace(second=0, microsecond=0)
     tag = uuid.uuid4().hex[:8]
     mentor = _users(tag, 1, Profile.Role.MENTOR)[0]

@@ -63,21 +63,15 @@ def test_cancelled_and_proposed_sessions_get_no_reminder():
     assert services.reminders_send() == 0
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_running_the_reminder_task_at_once_send_each_reminder_once():
-    sessions = []
-    for _ in range(10):
-        mentor, mentee, mentorship = pair()
-        sessions.append(book_confirmed(mentorship, timezone.now() + datetime.timedelta(hours=3)))
-    mail.outbox.clear()
+def _two_workers_at_once(fn):
+    """``fn`` in two threads released together; their results, and any exception raised."""
     barrier = threading.Barrier(2)
     results, errors = [], []
 
     def worker():
         try:
             barrier.wait(timeout=30)
-            results.append(tasks.send_reminders())
+            results.append(fn())
         except Exception as exc:  # noqa: BLE001
             errors.append(exc)
         finally:
@@ -88,11 +82,24 @@ def test_two_workers_running_the_reminder_task_at_once_send_each_reminder_once()
         t.start()
     for t in threads:
         t.join()
-    assert errors == []
-    assert sum(results) == 20
-    assert SessionReminder.objects.count() == 20
-    assert len(mail.outbox) == 20
-    assert len({(m.to[0], m.subject) for m in mail.outbox}) == 20
+    return results, errors
+
+
+@pytest.mark.race
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_running_the_reminder_task_at_once_send_each_reminder_once():
+    for number in range(1, 21):  # 20 rounds of two sessions each (four reminders)
+        for _ in range(2):
+            mentor, mentee, mentorship = pair()
+            book_confirmed(mentorship, timezone.now() + datetime.timedelta(hours=3))
+        mail.outbox.clear()
+        results, errors = _two_workers_at_once(tasks.send_reminders)
+        assert errors == []
+        assert sum(results) == 4
+        assert SessionReminder.objects.count() == 4 * number
+        assert len(mail.outbox) == 4
+        assert len({(m.to[0], m.subject) for m in mail.outbox}) == 4
 
 
 @pytest.mark.django_db
@@ -187,33 +194,21 @@ def test_messages_read_before_the_digest_are_never_mailed(django_capture_on_comm
     assert mail.outbox == []
 
 
+@pytest.mark.race
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_mailing_digests_at_once_send_one_mail_per_burst():
-    pairs = [pair() for _ in range(5)]
-    for _mentor, mentee, mentorship in pairs:
-        for n in range(3):
-            services.message_send(by=mentee, body=f"Message {n}", mentorship=mentorship)
-    later = timezone.now() + datetime.timedelta(hours=1)
-    mail.outbox.clear()
-    barrier = threading.Barrier(2)
-    results, errors = [], []
-
-    def worker():
-        try:
-            barrier.wait(timeout=30)
-            results.append(services.message_digests_send(now=later))
-        except Exception as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
-    assert sum(results) == 5
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(mentor.email for mentor, _, _ in pairs)
-    assert not Message.objects.filter(notified_at__isnull=True).exists()
+    for _ in range(20):  # 20 rounds of two mentorships with a burst of three messages each
+        pairs = [pair() for _ in range(2)]
+        for _mentor, mentee, mentorship in pairs:
+            for n in range(3):
+                services.message_send(by=mentee, body=f"Message {n}", mentorship=mentorship)
+        later = timezone.now() + datetime.timedelta(hours=1)
+        mail.outbox.clear()
+        results, errors = _two_workers_at_once(
+            lambda later=later: services.message_digests_send(now=later)
+        )
+        assert errors == []
+        assert sum(results) == 2
+        assert sorted(m.to[0] for m in mail.outbox) == sorted(m.email for m, _, _ in pairs)
+        assert not Message.objects.filter(notified_at__isnull=True).exists()

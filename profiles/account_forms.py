@@ -1,0 +1,44 @@
+"""allauth forms, extended where a way in needs more than allauth gives.
+
+``ACCOUNT_FORMS`` in the settings points allauth at these.
+"""
+
+from __future__ import annotations
+
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import ConfirmLoginCodeForm as AllauthConfirmLoginCodeForm
+from allauth.core import context
+from django.core.exceptions import ValidationError
+
+from mentorship.sign_in_limits import SignInThrottled, address_key, limited_sign_in
+
+
+class ConfirmLoginCodeForm(AllauthConfirmLoginCodeForm):
+    """A wrong sign-in code counts as a failed sign-in of that address.
+
+    allauth allows a few tries per code and a few codes per minute; on top of
+    that, codes and passwords share one ``login_failed`` budget per address
+    (see :mod:`mentorship.sign_in_limits`), so once it is spent even the right
+    code is refused until the window passes.
+    """
+
+    def clean_code(self) -> str:
+        request = context.request
+        stage = getattr(request, "_login_stage", None)
+        email = (stage.state.get("email") if stage is not None else None) or ""
+
+        def attempt():
+            try:
+                return super(ConfirmLoginCodeForm, self).clean_code()
+            except ValidationError as error:
+                self._wrong_code = error
+                return None
+
+        self._wrong_code = None
+        try:
+            code = limited_sign_in(request, key=address_key(request, email), attempt=attempt)
+        except SignInThrottled:
+            raise get_adapter().validation_error("too_many_login_attempts") from None
+        if code is None:
+            raise self._wrong_code
+        return code
