@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from . import views, views_notifications
+from . import views, views_notifications, views_tokens, views_webhooks
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,6 +21,23 @@ urlpatterns = [
         views_notifications.notifications_read_all,
         name="notifications_read_all",
     ),
+    path("settings/tokens/", views_tokens.token_list, name="api_tokens"),
+    path("settings/tokens/<int:pk>/revoke/", views_tokens.token_revoke, name="api_token_revoke"),
+    path("staff/webhooks/", views_webhooks.endpoint_list, name="webhooks"),
+    path("staff/webhooks/<int:pk>/", views_webhooks.endpoint_detail, name="webhook_detail"),
+    path(
+        "staff/webhooks/<int:pk>/<str:action>/",
+        views_webhooks.endpoint_action,
+        name="webhook_action",
+    ),
+    # The REST API (docs/api.md): each app adds its endpoints under /api/v1/.
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api_schema"), name="api_docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    path("api/v1/", include("mentorship.api_urls")),
+    path("api/v1/", include("profiles.api_urls")),
+    path("api/v1/", include("matching.api_urls")),
+    path("scim/v2/", include("profiles.scim_urls", namespace="scim")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("", include("profiles.urls")),

@@ -269,3 +269,12 @@ def profile_completeness(*, profile: Profile) -> Completeness:
         ]
     percent = round(100 * sum(item.done for item in items) / len(items))
     return Completeness(percent=percent, items=items)
+
+
+def people_for_manager(*, query: str = "", active: bool | None = None) -> QuerySet[User]:
+    people = User.objects.select_related("profile").order_by("email")
+    if query:
+        people = people.filter(Q(email__icontains=query) | Q(name__icontains=query))
+    if active is not None:
+        people = people.filter(is_active=active)
+    return people

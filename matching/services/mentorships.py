@@ -20,6 +20,8 @@ from matching.models import (
 from mentorship.notifications import notify
 from profiles.models import Profile
 
+from .events import emit_mentorship_ended
+
 
 def _name(user) -> str:
     profile = Profile.objects.filter(user=user).first()
@@ -129,6 +131,7 @@ def mentorship_end(*, mentorship: Mentorship, by, reason: str, completed: bool) 
         body=reason,
         url=_mentorship_url(mentorship),
     )
+    emit_mentorship_ended(mentorship, by=by)
     return mentorship
 
 
@@ -150,6 +153,7 @@ def mentorship_end_by_programme(*, mentorship: Mentorship, admin, reason: str) -
             body=reason,
             url=_mentorship_url(mentorship),
         )
+    emit_mentorship_ended(mentorship)
     return mentorship
 
 

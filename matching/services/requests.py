@@ -25,6 +25,7 @@ from matching.models import (
 from mentorship.notifications import notify
 from profiles.models import Goal, Profile
 
+from .events import emit_match_accepted
 from .mentorships import (
     _check_mentor_available,
     _create_mentorship,
@@ -263,6 +264,7 @@ def match_request_accept(*, request: MatchRequest, mentor) -> Mentorship:
         "your first session.",
         url=_mentorship_url(mentorship),
     )
+    emit_match_accepted(mentorship)
     return mentorship
 
 
