@@ -131,3 +131,20 @@ def language(code: str = "en") -> Language:
 
 def occupation(title_contains: str = "Software Developers") -> Occupation:
     return Occupation.objects.filter(title__icontains=title_contains).order_by("soc_code").first()
+
+
+def api_token(user: User, scope: str = "write") -> str:
+    """A personal access token for ``user`` (the raw secret, as shown once)."""
+    from mentorship.services.tokens import api_token_create
+
+    return api_token_create(user=user, name=f"test {scope}", scope=scope)[1]
+
+
+def api_client(user: User | None = None, scope: str = "write"):
+    """A DRF test client signed in with a fresh token of ``user`` (anonymous if None)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token(user, scope)}")
+    return client
