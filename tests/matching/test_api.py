@@ -170,7 +170,9 @@ def test_end_and_renew_a_mentorship():
     mentee, mentor = make_mentee(), make_mentor()
     mentorship = make_mentorship(mentee=mentee, mentor=mentor)
     client = api_client(mentor)
-    refused = api_client(mentee).post(f"/api/v1/mentorships/{mentorship.pk}/renew/", {}, format="json")
+    refused = api_client(mentee).post(
+        f"/api/v1/mentorships/{mentorship.pk}/renew/", {}, format="json"
+    )
     assert refused.json() == {
         "code": "match_refused",
         "message": "Only the mentor can renew a mentorship.",
@@ -184,7 +186,10 @@ def test_end_and_renew_a_mentorship():
     assert ended.json()["status"] == "completed"
     again = client.post(f"/api/v1/mentorships/{new_id}/end/", {"outcome": "ended"}, format="json")
     assert again.status_code == 400
-    assert again.json() == {"code": "match_refused", "message": "This mentorship has already ended."}
+    assert again.json() == {
+        "code": "match_refused",
+        "message": "This mentorship has already ended.",
+    }
 
 
 def test_staff_start_a_run_and_read_its_status(django_capture_on_commit_callbacks, monkeypatch):

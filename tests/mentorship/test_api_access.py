@@ -136,7 +136,12 @@ TABLE = {
         "mentor",
         False,
     ),
-    "matching_api:request": ("get", lambda w: f"/api/v1/requests/{w['request'].pk}/", "mentee", True),
+    "matching_api:request": (
+        "get",
+        lambda w: f"/api/v1/requests/{w['request'].pk}/",
+        "mentee",
+        True,
+    ),
     "matching_api:request_accept": (
         "post",
         lambda w: f"/api/v1/requests/{w['request'].pk}/accept/",
