@@ -14,7 +14,7 @@ from mentorship.errors import Refusal
 from mentorship.models import ApiToken
 from mentorship.services.tokens import api_token_create, api_token_revoke
 from profiles.people import person_deactivate
-from tests.factories import UserFactory, api_client, verified_user
+from tests.factories import UserFactory, verified_user
 
 pytestmark = pytest.mark.django_db
 
