@@ -46,6 +46,8 @@ class User(AbstractUser):
     )
     scim_user_name = models.CharField("SCIM userName", max_length=254, null=True, blank=True)
     scim_removed_at = models.DateTimeField("removed by provisioning", null=True, blank=True)
+    # The name parts and email type as the provider sent them, returned as sent.
+    scim_attributes = models.JSONField("SCIM attributes", default=dict, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

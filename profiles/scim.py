@@ -40,6 +40,7 @@ from . import people
 from .models import User
 from .scim_filters import ScimPersonFilterQuery
 
+SCHEMA_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Schema"
 SUPPORTED_USER_ATTRIBUTES = {"userName", "name", "displayName", "active", "emails"}
 SUPPORTED_NAME_PARTS = {"formatted", "givenName", "familyName"}
 SUPPORTED_EMAIL_PARTS = {"value", "primary", "type"}
@@ -72,9 +73,14 @@ def _trimmed_user_schema(schema: dict) -> dict:
             attribute["subAttributes"] = [
                 a for a in attribute["subAttributes"] if a["name"] in SUPPORTED_NAME_PARTS
             ]
+        if attribute["name"] in ("emails", "active"):
+            # A person here always has a sign-in address and an active state.
+            attribute["required"] = True
         if attribute["name"] == "emails":
             attribute["subAttributes"] = [
-                a for a in attribute["subAttributes"] if a["name"] in SUPPORTED_EMAIL_PARTS
+                {**a, "required": a["name"] == "value"}
+                for a in attribute["subAttributes"]
+                if a["name"] in SUPPORTED_EMAIL_PARTS
             ]
         attributes.append(attribute)
     schema["attributes"] = attributes
@@ -86,9 +92,10 @@ def schemas() -> list[dict]:
     kept = []
     for schema in LIBRARY_SCHEMAS:
         if schema["id"] == constants.SchemaURI.USER:
-            kept.append(_trimmed_user_schema(schema))
-        elif schema["id"] not in (constants.SchemaURI.GROUP, constants.SchemaURI.ENTERPRISE_USER):
-            kept.append(schema)
+            schema = _trimmed_user_schema(schema)
+        elif schema["id"] in (constants.SchemaURI.GROUP, constants.SchemaURI.ENTERPRISE_USER):
+            continue
+        kept.append({"schemas": [SCHEMA_SCHEMA], **schema})
     return kept
 
 
@@ -129,23 +136,30 @@ class ScimPerson(SCIMUser):
         }
 
     def to_dict(self) -> dict:
-        given, family = _split_name(self.obj.name)
-        name = {"formatted": self.obj.name} if self.obj.name else {}
-        if given:
-            name["givenName"] = given
-        if family:
-            name["familyName"] = family
+        stored = self.obj.scim_attributes or {}
+        name = {k: v for k, v in (stored.get("name") or {}).items() if v}
+        if self.obj.name:
+            name["formatted"] = self.obj.name
+        elif not stored.get("name"):
+            name = {}
         body = {
             "schemas": [constants.SchemaURI.USER],
             "id": str(self.obj.pk),
             "userName": self.obj.scim_user_name or self.obj.email,
-            "displayName": self.display_name,
-            "emails": [{"value": self.obj.email, "primary": True, "type": "work"}],
+            "emails": [
+                {
+                    "value": self.obj.email,
+                    "primary": stored.get("email_primary", True),
+                    "type": stored.get("email_type") or "work",
+                }
+            ],
             "active": self.obj.is_active,
             "meta": self.meta,
         }
         if name:
             body["name"] = name
+        if self.obj.name:
+            body["displayName"] = self.obj.name
         if self.obj.scim_external_id:
             body["externalId"] = self.obj.scim_external_id
         return body
@@ -172,13 +186,38 @@ class ScimPerson(SCIMUser):
             raise scim_errors.BadRequestError(
                 "active must be true or false.", scim_type="invalidValue"
             )
+        parts = {
+            key: str(name[key])[:150]
+            for key in ("givenName", "familyName")
+            if isinstance(name.get(key), str) and name[key]
+        }
         self.changes = {
             "user_name": user_name[:254],
             "email": email,
+            "attributes": {
+                "name": parts,
+                "email_type": self._email_type(d.get("emails")),
+                "email_primary": self._email_primary(d.get("emails")),
+            },
             "name": str(full_name)[:150],
             "external_id": (d.get("externalId") or "")[:254],
             "active": active,
         }
+
+    @staticmethod
+    def _email_primary(emails) -> bool:
+        """Echo the flag as sent: with one address there is no other to be primary over."""
+        if isinstance(emails, list) and len(emails) == 1 and isinstance(emails[0], dict):
+            return bool(emails[0].get("primary", True))
+        return True
+
+    @staticmethod
+    def _email_type(emails) -> str:
+        if isinstance(emails, list):
+            for item in emails:
+                if isinstance(item, dict) and item.get("type"):
+                    return str(item["type"])[:20]
+        return "work"
 
     @staticmethod
     def _email_from(emails, user_name: str) -> str:
@@ -248,9 +287,10 @@ class ScimPerson(SCIMUser):
         people.person_update(
             user=user, email=c["email"], name=c["name"], external_id=external_id or ""
         )
-        if user.scim_user_name != c["user_name"]:
+        if user.scim_user_name != c["user_name"] or user.scim_attributes != c["attributes"]:
             user.scim_user_name = c["user_name"]
-            user.save(update_fields=["scim_user_name"])
+            user.scim_attributes = c["attributes"]
+            user.save(update_fields=["scim_user_name", "scim_attributes"])
         if c["active"] and not user.is_active:
             people.person_reactivate(user=user)
         elif not c["active"] and user.is_active:
@@ -311,6 +351,9 @@ class ScimPerson(SCIMUser):
             return
         if op == "remove":
             current.pop(head, None)
+            if head in ("name", "displayName"):  # one field here: the person's name
+                current.pop("name", None)
+                current.pop("displayName", None)
         elif head == "name" and isinstance(value, dict):
             current["name"] = value
         else:
@@ -323,5 +366,6 @@ class ScimPerson(SCIMUser):
     @classmethod
     def resource_type_dict(cls, request=None) -> dict:
         body = super().resource_type_dict(request)
+        body["endpoint"] = "/Users"  # relative to the SCIM base URL (RFC 7643 §6)
         body["schemaExtensions"] = []
         return body
