@@ -34,7 +34,12 @@ class ProfileSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     name = serializers.CharField(read_only=True)
     bio_html = serializers.SerializerMethodField()
-    occupation = serializers.CharField(source="occupation.title", read_only=True, default=None)
+    occupation = serializers.CharField(
+        source="occupation.title", read_only=True, default=None, allow_null=True
+    )
+    # Empty when not given, so plain strings (an empty string is not a "uri").
+    linkedin_url = serializers.CharField(read_only=True)
+    website_url = serializers.CharField(read_only=True)
     languages = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     formats = serializers.ListField(child=serializers.CharField(), read_only=True)
 
@@ -412,7 +417,7 @@ class MilestoneDetailView(APIView):
 
 class PersonSerializer(serializers.ModelSerializer):
     role = serializers.CharField(source="profile.role", read_only=True, default=None)
-    external_id = serializers.CharField(source="scim_external_id", read_only=True)
+    external_id = serializers.CharField(source="scim_external_id", read_only=True, allow_null=True)
 
     class Meta:
         model = User
