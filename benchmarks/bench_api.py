@@ -111,8 +111,7 @@ class Server:
         )
         assert Suggestion.objects.filter(mentee=demo, is_current=True).exists()
         return [
-            api_token_create(user=user, name="bench", scope="read")[1]
-            for user in [demo, *others]
+            api_token_create(user=user, name="bench", scope="read")[1] for user in [demo, *others]
         ]
 
     def start(self) -> None:
@@ -153,9 +152,7 @@ class Server:
 
 
 def _get(connection: http.client.HTTPConnection, token: str) -> tuple[int, int]:
-    connection.request(
-        "GET", "/api/v1/suggestions/", headers={"Authorization": f"Bearer {token}"}
-    )
+    connection.request("GET", "/api/v1/suggestions/", headers={"Authorization": f"Bearer {token}"})
     response = connection.getresponse()
     body = response.read()
     return response.status, len(body)
