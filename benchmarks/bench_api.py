@@ -210,7 +210,7 @@ def api_throughput(scale: str) -> dict:
             lock = threading.Lock()
             start = threading.Barrier(len(tokens) + 1)
 
-            def client(token: str) -> None:
+            def client(token: str, start=start, lock=lock, statuses=statuses) -> None:
                 connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
                 mine = []
                 start.wait()

@@ -12,33 +12,29 @@ from mentorship.services.tokens import api_token_create, api_token_revoke
 from mentorship.views_helpers import refusals_shown
 
 
+NEW_TOKEN_KEY = "api_token_just_created"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: HttpRequest):
     form = TokenCreateForm(request.POST or None, user=request.user)
-    new_token = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            with refusals_shown(request, form=form) as outcome:
-                token, new_token = api_token_create(
-                    user=request.user,
-                    name=form.cleaned_data["name"],
-                    scope=form.cleaned_data["scope"],
-                )
-            if outcome.ok:
-                form = TokenCreateForm(user=request.user)
-            else:
-                status = 400
-        else:
-            status = 400
-    # The secret is rendered into this one response and never again (no redirect,
-    # no message storage); the page tells the person to copy it now.
+    if request.method == "POST" and form.is_valid():
+        with refusals_shown(request, form=form) as outcome:
+            _, raw = api_token_create(
+                user=request.user, name=form.cleaned_data["name"], scope=form.cleaned_data["scope"]
+            )
+        if outcome.ok:
+            # Post/redirect/get, so a reload never makes a second token. The secret
+            # waits in the server-side session for the one page that shows it.
+            request.session[NEW_TOKEN_KEY] = raw
+            return redirect("api_tokens")
+    new_token = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
     response = render(
         request,
         "settings/token_list.html",
         {"form": form, "tokens": api_tokens_for_user(user=request.user), "new_token": new_token},
-        status=status,
+        status=400 if form.errors else 200,
     )
     if new_token:
         response["Cache-Control"] = "no-store"

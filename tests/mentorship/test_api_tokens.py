@@ -132,8 +132,10 @@ def test_settings_page_access_ladder(client):
 def test_create_shows_the_secret_once_then_revoke(client):
     user = verified_user()
     client.force_login(user)
-    created = client.post(reverse("api_tokens"), {"name": "calendar sync", "scope": "read"})
-    assert created.status_code == 200
+    created = client.post(
+        reverse("api_tokens"), {"name": "calendar sync", "scope": "read"}, follow=True
+    )
+    assert created.redirect_chain == [(reverse("api_tokens"), 302)]
     token = ApiToken.objects.get(user=user)
     html = created.content.decode()
     assert "Copy it now" in html
