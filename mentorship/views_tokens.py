@@ -11,7 +11,6 @@ from mentorship.selectors import api_token_for_owner, api_tokens_for_user
 from mentorship.services.tokens import api_token_create, api_token_revoke
 from mentorship.views_helpers import refusals_shown
 
-
 NEW_TOKEN_KEY = "api_token_just_created"
 
 
