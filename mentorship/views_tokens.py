@@ -11,7 +11,7 @@ from mentorship.selectors import api_token_for_owner, api_tokens_for_user
 from mentorship.services.tokens import api_token_create, api_token_revoke
 from mentorship.views_helpers import refusals_shown
 
-NEW_TOKEN_KEY = "api_token_just_created"
+JUST_CREATED_KEY = "api_token_just_created"
 
 
 @login_required
@@ -26,9 +26,9 @@ def token_list(request: HttpRequest):
         if outcome.ok:
             # Post/redirect/get, so a reload never makes a second token. The secret
             # waits in the server-side session for the one page that shows it.
-            request.session[NEW_TOKEN_KEY] = raw
+            request.session[JUST_CREATED_KEY] = raw
             return redirect("api_tokens")
-    new_token = request.session.pop(NEW_TOKEN_KEY, None) if request.method == "GET" else None
+    new_token = request.session.pop(JUST_CREATED_KEY, None) if request.method == "GET" else None
     response = render(
         request,
         "settings/token_list.html",
