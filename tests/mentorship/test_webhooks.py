@@ -255,3 +255,24 @@ def test_staff_pages_access_ladder_and_delivery_log(client):
     assert endpoint.is_active is False
     client.force_login(verified_user())
     assert client.get(reverse("webhook_detail", args=[endpoint.pk])).status_code == 404
+
+
+def test_the_sweep_requeues_only_overdue_pending_deliveries(queued):
+    import datetime
+
+    from django_celery_beat.models import PeriodicTask
+
+    endpoint = _endpoint("http://127.0.0.1:9/hook")
+    event = webhooks.webhook_emit(kind="match.accepted", data={})
+    lost = event.deliveries.get()
+    WebhookDelivery.objects.filter(pk=lost.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+    due_later = webhooks.webhook_emit(kind="match.accepted", data={}).deliveries.get()
+    WebhookDelivery.objects.filter(pk=due_later.pk).update(
+        next_attempt_at=timezone.now() + datetime.timedelta(minutes=5)
+    )
+    assert endpoint.is_active
+    assert tasks.webhook_sweep() == 1
+    assert queued == [(lost.pk, None)]
+    assert PeriodicTask.objects.filter(task="mentorship.tasks.webhook_sweep").exists()
