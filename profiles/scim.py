@@ -27,6 +27,7 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import Q
 from django_scim import constants
 from django_scim import exceptions as scim_errors
 from django_scim.adapters import SCIMUser
@@ -181,7 +182,9 @@ class ScimPerson(SCIMUser):
             or d.get("displayName")
             or ""
         )
-        active = d.get("active", True)
+        active = d.get("active")
+        if active is None:  # not sent: a new person is active, an existing one keeps their state
+            active = self.obj.is_active if self.obj.pk else True
         if not isinstance(active, bool):
             raise scim_errors.BadRequestError(
                 "active must be true or false.", scim_type="invalidValue"
@@ -256,6 +259,15 @@ class ScimPerson(SCIMUser):
         )
         if taken_external:
             self._conflict(f"externalId {external_id} is already provisioned.")
+        taken_user_name = (
+            User.objects.filter(scim_removed_at__isnull=True)
+            .filter(Q(scim_user_name=c["user_name"]) | Q(email__iexact=c["user_name"]))
+            .exclude(pk=self.obj.pk)
+            .exclude(email__iexact=c["email"])
+            .exists()
+        )
+        if taken_user_name:
+            self._conflict(f"userName {c['user_name']} is already taken.")
         try:
             if self.obj.pk is None:
                 self.obj = self._create_or_adopt(c, external_id)

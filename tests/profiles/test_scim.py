@@ -156,3 +156,19 @@ def test_only_a_scim_token_of_a_programme_manager_works(client, db):
     staff.is_staff = False
     staff.save()
     assert client.get("/scim/v2/Users", HTTP_AUTHORIZATION=f"Bearer {scim}").status_code == 401
+
+
+def test_put_without_active_keeps_a_deactivated_person_deactivated(scim_client):
+    person = scim_client("post", "Users", _user(3, active=False)).json()
+    body = {key: value for key, value in _user(3).items() if key != "active"}
+    replaced = scim_client("put", f"Users/{person['id']}", body)
+    assert replaced.status_code == 200
+    assert replaced.json()["active"] is False
+
+
+def test_a_username_taken_by_someone_else_is_a_conflict(scim_client):
+    scim_client("post", "Users", _user(1))
+    clash = _user(2, userName="person1@corp.example")
+    response = scim_client("post", "Users", clash)
+    assert response.status_code == 409
+    assert response.json()["detail"] == "userName person1@corp.example is already taken."
