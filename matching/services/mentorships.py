@@ -21,6 +21,7 @@ from mentorship.notifications import notify
 from profiles.models import Profile
 from safety import selectors as safety_selectors
 
+from .events import emit_mentorship_ended
 from .safety_rules import unsafe_reason
 
 
@@ -138,6 +139,7 @@ def mentorship_end(*, mentorship: Mentorship, by, reason: str, completed: bool) 
         body=reason,
         url=_mentorship_url(mentorship),
     )
+    emit_mentorship_ended(mentorship, by=by)
     return mentorship
 
 
@@ -159,6 +161,7 @@ def mentorship_end_by_programme(*, mentorship: Mentorship, admin, reason: str) -
             body=reason,
             url=_mentorship_url(mentorship),
         )
+    emit_mentorship_ended(mentorship)
     return mentorship
 
 

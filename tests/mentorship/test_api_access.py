@@ -1,0 +1,240 @@
+"""Every API route in one access table, driven by the URL resolver.
+
+For each route under /api/v1/: anonymous gets 401; a stranger (a signed-in
+person with a write token who is not a party) gets 404 on objects and on
+staff endpoints; the owner gets an answer that is not 401/403/404. A route
+added without a row here fails ``test_every_api_route_is_in_the_table``.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from safety.roles import PROGRAMME_MANAGER
+from tests.factories import (
+    GoalFactory,
+    MatchRequestFactory,
+    MatchRunFactory,
+    MentorshipFactory,
+    MilestoneFactory,
+    SuggestionFactory,
+    api_client,
+    make_mentee,
+    make_mentor,
+    staff_user,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _api_routes():
+    names = set()
+
+    def walk(patterns, prefix, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                ns = pattern.namespace or namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+            elif isinstance(pattern, URLPattern):
+                route = prefix + str(pattern.pattern)
+                if route.startswith("api/v1/"):
+                    names.add(f"{namespace}:{pattern.name}")
+
+    walk(get_resolver().url_patterns, "", None)
+    return names
+
+
+@pytest.fixture
+def world():
+    mentee, mentor = make_mentee(), make_mentor()
+    goal = GoalFactory(owner=mentee)
+    return {
+        "mentee": mentee,
+        "mentor": mentor,
+        "staff": staff_user(PROGRAMME_MANAGER),
+        "goal": goal,
+        "milestone": MilestoneFactory(goal=goal),
+        "suggestion": SuggestionFactory(mentee=mentee, mentor=mentor),
+        "request": MatchRequestFactory(mentee=mentee, mentor=mentor),
+        "mentorship": MentorshipFactory(mentee=mentee, mentor=make_mentor()),
+        "run": MatchRunFactory(),
+        "cohort": MatchRunFactory(kind="cohort", mode="stable"),
+        "notification": None,
+    }
+
+
+def _notification(w):
+    from mentorship.notifications import notify
+
+    return notify(user=w["mentee"], kind="test", title="Hello", email=False)
+
+
+# route name -> (method, path builder, owner key, is it an object/staff route)
+TABLE = {
+    "core_api:notifications": ("get", lambda w: "/api/v1/notifications/", "mentee", False),
+    "core_api:notification_read": (
+        "post",
+        lambda w: f"/api/v1/notifications/{_notification(w).pk}/read/",
+        "mentee",
+        True,
+    ),
+    "core_api:notifications_read_all": (
+        "post",
+        lambda w: "/api/v1/notifications/read-all/",
+        "mentee",
+        False,
+    ),
+    "profiles_api:my_profile": ("get", lambda w: "/api/v1/me/profile/", "mentee", False),
+    "profiles_api:my_skills": ("get", lambda w: "/api/v1/me/skills/", "mentee", False),
+    "profiles_api:skills": ("get", lambda w: "/api/v1/skills/", "mentee", False),
+    "profiles_api:goals": ("get", lambda w: "/api/v1/me/goals/", "mentee", False),
+    "profiles_api:goal": ("get", lambda w: f"/api/v1/me/goals/{w['goal'].pk}/", "mentee", True),
+    "profiles_api:milestones": (
+        "post",
+        lambda w: f"/api/v1/me/goals/{w['goal'].pk}/milestones/",
+        "mentee",
+        True,
+    ),
+    "profiles_api:milestone": (
+        "patch",
+        lambda w: f"/api/v1/me/goals/{w['goal'].pk}/milestones/{w['milestone'].pk}/",
+        "mentee",
+        True,
+    ),
+    "profiles_api:people": ("get", lambda w: "/api/v1/people/", "staff", True),
+    "profiles_api:person": ("get", lambda w: f"/api/v1/people/{w['mentee'].pk}/", "staff", True),
+    "profiles_api:person_deactivate": (
+        "post",
+        lambda w: f"/api/v1/people/{w['mentee'].pk}/deactivate/",
+        "staff",
+        True,
+    ),
+    "profiles_api:person_reactivate": (
+        "post",
+        lambda w: f"/api/v1/people/{w['mentee'].pk}/reactivate/",
+        "staff",
+        True,
+    ),
+    "matching_api:suggestions": ("get", lambda w: "/api/v1/suggestions/", "mentee", False),
+    "matching_api:suggestion_request": (
+        "post",
+        lambda w: f"/api/v1/suggestions/{w['suggestion'].pk}/request/",
+        "mentee",
+        True,
+    ),
+    "matching_api:suggestion_decline": (
+        "post",
+        lambda w: f"/api/v1/suggestions/{w['suggestion'].pk}/decline/",
+        "mentee",
+        True,
+    ),
+    "matching_api:mentor_request": (
+        "post",
+        lambda w: f"/api/v1/mentors/{w['mentor'].pk}/request/",
+        "mentee",
+        False,
+    ),
+    "matching_api:requests_sent": ("get", lambda w: "/api/v1/requests/sent/", "mentee", False),
+    "matching_api:requests_received": (
+        "get",
+        lambda w: "/api/v1/requests/received/",
+        "mentor",
+        False,
+    ),
+    "matching_api:request": (
+        "get",
+        lambda w: f"/api/v1/requests/{w['request'].pk}/",
+        "mentee",
+        True,
+    ),
+    "matching_api:request_accept": (
+        "post",
+        lambda w: f"/api/v1/requests/{w['request'].pk}/accept/",
+        "mentor",
+        True,
+    ),
+    "matching_api:request_decline": (
+        "post",
+        lambda w: f"/api/v1/requests/{w['request'].pk}/decline/",
+        "mentor",
+        True,
+    ),
+    "matching_api:request_withdraw": (
+        "post",
+        lambda w: f"/api/v1/requests/{w['request'].pk}/withdraw/",
+        "mentee",
+        True,
+    ),
+    "matching_api:request_ask": (
+        "post",
+        lambda w: f"/api/v1/requests/{w['request'].pk}/ask/",
+        "mentor",
+        True,
+    ),
+    "matching_api:request_reply": (
+        "post",
+        lambda w: f"/api/v1/requests/{w['request'].pk}/reply/",
+        "mentee",
+        True,
+    ),
+    "matching_api:mentorships": ("get", lambda w: "/api/v1/mentorships/", "mentee", False),
+    "matching_api:mentorship": (
+        "get",
+        lambda w: f"/api/v1/mentorships/{w['mentorship'].pk}/",
+        "mentee",
+        True,
+    ),
+    "matching_api:mentorship_end": (
+        "post",
+        lambda w: f"/api/v1/mentorships/{w['mentorship'].pk}/end/",
+        "mentee",
+        True,
+    ),
+    "matching_api:mentorship_renew": (
+        "post",
+        lambda w: f"/api/v1/mentorships/{w['mentorship'].pk}/renew/",
+        "mentee",
+        True,
+    ),
+    "matching_api:runs": ("get", lambda w: "/api/v1/runs/", "staff", True),
+    "matching_api:run": ("get", lambda w: f"/api/v1/runs/{w['run'].pk}/", "staff", True),
+    "matching_api:cohorts": ("post", lambda w: "/api/v1/cohorts/", "staff", True),
+    "matching_api:cohort": ("get", lambda w: f"/api/v1/cohorts/{w['cohort'].pk}/", "staff", True),
+    "matching_api:cohort_publish": (
+        "post",
+        lambda w: f"/api/v1/cohorts/{w['cohort'].pk}/publish/",
+        "staff",
+        True,
+    ),
+}
+
+
+def test_every_api_route_is_in_the_table():
+    assert _api_routes() == set(TABLE)
+
+
+@pytest.mark.parametrize("name", sorted(TABLE))
+def test_access_ladder(name, world):
+    method, path_for, owner_key, guarded = TABLE[name]
+    path = path_for(world)
+
+    anonymous = getattr(api_client(), method)(path, {}, format="json")
+    assert anonymous.status_code == 401, (name, anonymous.content)
+    assert anonymous.json()["code"] == "not_authenticated"
+
+    stranger = make_mentee()
+    answer = getattr(api_client(stranger), method)(path, {}, format="json")
+    if guarded:
+        assert answer.status_code == 404, (name, answer.content)
+        assert answer.json() == {"code": "not_found", "message": "Not found."}
+    else:
+        assert answer.status_code not in (401, 403, 404, 500), (name, answer.content)
+
+    owner = getattr(api_client(world[owner_key]), method)(path, {}, format="json")
+    # Empty bodies may be refused (400) but never hidden from the owner.
+    assert owner.status_code in (200, 201, 202, 204, 400), (name, owner.content)
+
+
+def test_anonymous_answer_names_the_scheme():
+    response = api_client().get("/api/v1/suggestions/")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
