@@ -160,9 +160,10 @@ class ListAPIView(APIView):
         return {"request": self.request}
 
     def get(self, request, *args, **kwargs):
+        queryset = self.get_queryset()  # may choose self.ordering from the filters
         paginator = self.pagination_class()
         paginator.ordering = self.ordering
-        page = paginator.paginate_queryset(self.get_queryset(), request, view=self)
+        page = paginator.paginate_queryset(queryset, request, view=self)
         data = self.serializer_class(page, many=True, context=self.serializer_context()).data
         return paginator.get_paginated_response(data)
 

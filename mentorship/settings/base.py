@@ -363,6 +363,9 @@ SPECTACULAR_SETTINGS = {
         "SuggestionStatusEnum": "matching.models.Suggestion.Status",
         "GoalStatusEnum": "profiles.models.Goal.Status",
         "SkillStatusEnum": "profiles.models.Skill.Status",
+        "SessionStatusEnum": "sessions.models.MentoringSession.Status",
+        "SessionKindEnum": "sessions.models.MentoringSession.Kind",
+        "MatchRunKindEnum": "matching.models.MatchRun.Kind",
     },
 }
 

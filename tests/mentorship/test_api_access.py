@@ -62,6 +62,20 @@ def world():
     }
 
 
+def _sessions(w):
+    """A session of the world's mentorship, a flash session and a shared note (made once)."""
+    if "session" not in w:
+        from tests.factories import MentoringSessionFactory, SessionNoteFactory
+
+        m = w["mentorship"]
+        w["session"] = MentoringSessionFactory(
+            mentorship=m, kind="long_term", mentor=m.mentor, mentee=m.mentee
+        )
+        w["flash"] = MentoringSessionFactory(mentor=m.mentor, mentee=m.mentee)
+        w["note"] = SessionNoteFactory(session=w["session"], author=m.mentee, is_private=False)
+    return w
+
+
 def _notification(w):
     from mentorship.notifications import notify
 
@@ -203,6 +217,73 @@ TABLE = {
         "post",
         lambda w: f"/api/v1/cohorts/{w['cohort'].pk}/publish/",
         "staff",
+        True,
+    ),
+    "sessions_api:sessions": ("get", lambda w: "/api/v1/sessions/", "mentee", False),
+    "sessions_api:session": (
+        "get",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['session'].pk}/",
+        "mentee",
+        True,
+    ),
+    "sessions_api:session_confirm": (
+        "post",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['session'].pk}/confirm/",
+        "mentee",
+        True,
+    ),
+    "sessions_api:session_decline": (
+        "post",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['session'].pk}/decline/",
+        "mentee",
+        True,
+    ),
+    "sessions_api:session_cancel": (
+        "post",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['session'].pk}/cancel/",
+        "mentee",
+        True,
+    ),
+    "sessions_api:session_reschedule": (
+        "post",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['session'].pk}/reschedule/",
+        "mentee",
+        True,
+    ),
+    "sessions_api:session_ics": (
+        "get",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['session'].pk}/calendar.ics",
+        "mentee",
+        True,
+    ),
+    "sessions_api:session_notes": (
+        "get",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['session'].pk}/notes/",
+        "mentee",
+        True,
+    ),
+    "sessions_api:session_note": (
+        "delete",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['session'].pk}/notes/{w['note'].pk}/",
+        "mentee",
+        True,
+    ),
+    "sessions_api:session_feedback": (
+        "post",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['session'].pk}/feedback/",
+        "mentee",
+        True,
+    ),
+    "sessions_api:session_messages": (
+        "get",
+        lambda w: f"/api/v1/sessions/{_sessions(w)['flash'].pk}/messages/",
+        "mentee",
+        True,
+    ),
+    "sessions_api:mentorship_messages": (
+        "get",
+        lambda w: f"/api/v1/mentorships/{w['mentorship'].pk}/messages/",
+        "mentee",
         True,
     ),
 }
