@@ -39,6 +39,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
     path("api/v1/", include("mentorship.api_urls")),
     path("api/v1/", include("profiles.api_urls")),
+    path("api/v1/", include("safety.api_urls")),
     path("api/v1/", include("matching.api_urls")),
     path("api/v1/", include("sessions.api_urls")),
     path("scim/v2/", include("profiles.scim_urls", namespace="scim")),

@@ -14,8 +14,10 @@ class SafetyConfig(AppConfig):
         from profiles.visibility import register_hidden_people
 
         from . import content, dashboard, personal_data, receivers, selectors  # noqa: F401
+        from .services import events
 
         content.register()
+        events.register_event_kinds()
         # Tokens and SCIM act as their owner: a suspended owner's stop on the next request,
         # and the API's programme-manager pages need the role's permission, as the web's.
         access.register_account_check(lambda user: not selectors.is_suspended(user))

@@ -24,9 +24,10 @@ def register_event_kinds() -> None:
 
 
 def _person(user) -> dict:
+    """A person as every event names them: their profile's public id, never a row id."""
     profile = getattr(user, "profile", None)
     return {
-        "id": user.pk,
+        "id": str(profile.public_id) if profile else None,
         "email": user.email,
         "name": profile.name if profile else (user.name or user.email),
     }

@@ -366,6 +366,8 @@ SPECTACULAR_SETTINGS = {
         "SessionStatusEnum": "sessions.models.MentoringSession.Status",
         "SessionKindEnum": "sessions.models.MentoringSession.Kind",
         "MatchRunKindEnum": "matching.models.MatchRun.Kind",
+        "ReportReasonEnum": "safety.models.ReportReason",
+        "ReportStatusEnum": "safety.models.Report.Status",
     },
 }
 

@@ -9,7 +9,7 @@ added without a row here fails ``test_every_api_route_is_in_the_table``.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from safety.roles import PROGRAMME_MANAGER
+from safety.roles import MODERATOR, PROGRAMME_MANAGER
 from tests.factories import (
     GoalFactory,
     MatchRequestFactory,
@@ -51,6 +51,7 @@ def world():
         "mentee": mentee,
         "mentor": mentor,
         "staff": staff_user(PROGRAMME_MANAGER),
+        "moderator": staff_user(MODERATOR),
         "goal": goal,
         "milestone": MilestoneFactory(goal=goal),
         "suggestion": SuggestionFactory(mentee=mentee, mentor=mentor),
@@ -60,6 +61,18 @@ def world():
         "cohort": MatchRunFactory(kind="cohort", mode="stable"),
         "notification": None,
     }
+
+
+def _block(w):
+    from tests.factories import BlockFactory
+
+    return w.setdefault("block", BlockFactory(blocker=w["mentee"], blocked=make_mentor()))
+
+
+def _report(w):
+    from tests.factories import ReportFactory
+
+    return w.setdefault("report", ReportFactory(reporter=w["mentee"]))
 
 
 def _sessions(w):
@@ -284,6 +297,46 @@ TABLE = {
         "get",
         lambda w: f"/api/v1/mentorships/{w['mentorship'].pk}/messages/",
         "mentee",
+        True,
+    ),
+    "safety_api:blocks": ("get", lambda w: "/api/v1/blocks/", "mentee", False),
+    "safety_api:block": ("delete", lambda w: f"/api/v1/blocks/{_block(w).pk}/", "mentee", True),
+    "safety_api:reports": ("get", lambda w: "/api/v1/reports/", "mentee", False),
+    "safety_api:queue": ("get", lambda w: "/api/v1/moderation/reports/", "moderator", True),
+    "safety_api:queue_report": (
+        "get",
+        lambda w: f"/api/v1/moderation/reports/{_report(w).pk}/",
+        "moderator",
+        True,
+    ),
+    "safety_api:queue_hide": (
+        "post",
+        lambda w: f"/api/v1/moderation/reports/{_report(w).pk}/hide/",
+        "moderator",
+        True,
+    ),
+    "safety_api:queue_restore": (
+        "post",
+        lambda w: f"/api/v1/moderation/reports/{_report(w).pk}/restore/",
+        "moderator",
+        True,
+    ),
+    "safety_api:queue_dismiss": (
+        "post",
+        lambda w: f"/api/v1/moderation/reports/{_report(w).pk}/dismiss/",
+        "moderator",
+        True,
+    ),
+    "safety_api:queue_warn": (
+        "post",
+        lambda w: f"/api/v1/moderation/reports/{_report(w).pk}/warn/",
+        "moderator",
+        True,
+    ),
+    "safety_api:queue_suspend": (
+        "post",
+        lambda w: f"/api/v1/moderation/reports/{_report(w).pk}/suspend/",
+        "moderator",
         True,
     ),
 }

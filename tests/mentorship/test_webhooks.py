@@ -116,8 +116,8 @@ def test_match_accepted_on_the_web_reaches_the_receiver_once_signed(
     assert not verify(webhook_http.secret_generate(), received["headers"], received["body"])
     payload = json.loads(received["body"])
     assert payload["type"] == "match.accepted"
-    assert payload["data"]["mentorship"]["mentee"]["id"] == mentee.pk
-    assert payload["data"]["mentorship"]["mentor"]["id"] == mentor.pk
+    assert payload["data"]["mentorship"]["mentee"]["id"] == str(mentee.profile.public_id)
+    assert payload["data"]["mentorship"]["mentor"]["id"] == str(mentor.profile.public_id)
     assert payload["data"]["request_id"] == match_request.pk
     assert received["headers"]["webhook-id"].startswith("msg_")
     delivery = WebhookDelivery.objects.get(pk=delivery_id)

@@ -268,3 +268,30 @@ def test_a_stranger_gets_404_on_every_session_route():
     assert MentoringSession.objects.get(pk=u).status == "proposed"
     assert not Message.objects.exists()
     assert stranger.get("/api/v1/sessions/").json()["results"] == []
+
+
+def test_confirming_and_cancelling_emit_session_webhook_events():
+    from mentorship.models import WebhookEvent
+    from mentorship.services import webhooks
+    from safety.roles import PROGRAMME_MANAGER
+    from tests.factories import staff_user
+
+    webhooks.webhook_endpoint_create(
+        by=staff_user(PROGRAMME_MANAGER),
+        url="http://127.0.0.1:9/hook",
+        events=["session.booked", "session.cancelled"],
+    )
+    mentor, mentee, mentorship = pair()
+    pk = (
+        api_client(mentee)
+        .post("/api/v1/sessions/", {"mentorship": mentorship.pk, **_times()}, format="json")
+        .json()["id"]
+    )
+    assert not WebhookEvent.objects.exists()  # a proposal is not a booking
+    api_client(mentor).post(f"/api/v1/sessions/{pk}/confirm/")
+    api_client(mentee).post(f"/api/v1/sessions/{pk}/cancel/", {"reason": "Ill"}, format="json")
+    kinds = list(WebhookEvent.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds == ["session.booked", "session.cancelled"]
+    cancelled = WebhookEvent.objects.get(kind="session.cancelled").payload["data"]
+    assert cancelled["session"]["id"] == pk
+    assert cancelled["cancelled_by"]["id"] == str(mentee.profile.public_id)
