@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/v1/", include("safety.api_urls")),
     path("api/v1/", include("matching.api_urls")),
     path("api/v1/", include("sessions.api_urls")),
+    path("api/v1/", include("community.api_urls")),
     path("scim/v2/", include("profiles.scim_urls", namespace="scim")),
     path("accounts/", include("allauth.urls")),
     # Never Django's password-only admin login: allauth's, with rate limits and MFA.

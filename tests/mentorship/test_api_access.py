@@ -63,6 +63,21 @@ def world():
     }
 
 
+def _question(w):
+    """A hidden question of the mentee: only its author sees it (a stranger's 404)."""
+    from tests.factories import QuestionFactory
+
+    return w.setdefault(
+        "question", QuestionFactory(author=w["mentee"], is_hidden=True, hidden_reason="Test")
+    )
+
+
+def _answer(w):
+    from tests.factories import AnswerFactory
+
+    return w.setdefault("answer", AnswerFactory(question=_question(w)))
+
+
 def _block(w):
     from tests.factories import BlockFactory
 
@@ -337,6 +352,31 @@ TABLE = {
         "post",
         lambda w: f"/api/v1/moderation/reports/{_report(w).pk}/suspend/",
         "moderator",
+        True,
+    ),
+    "community_api:questions": ("get", lambda w: "/api/v1/questions/", "mentee", False),
+    "community_api:question": (
+        "get",
+        lambda w: f"/api/v1/questions/{_question(w).pk}/",
+        "mentee",
+        True,
+    ),
+    "community_api:answers": (
+        "get",
+        lambda w: f"/api/v1/questions/{_question(w).pk}/answers/",
+        "mentee",
+        True,
+    ),
+    "community_api:answer_helpful": (
+        "post",
+        lambda w: f"/api/v1/answers/{_answer(w).pk}/helpful/",
+        "mentee",
+        True,
+    ),
+    "community_api:answer_accept": (
+        "post",
+        lambda w: f"/api/v1/answers/{_answer(w).pk}/accept/",
+        "mentee",
         True,
     ),
 }
