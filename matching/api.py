@@ -45,13 +45,16 @@ from mentorship.api import (
     found,
     input_checked,
 )
-from profiles.models import Profile, User
+from profiles.directory_selectors import profile_for_viewer
+from profiles.models import Profile
 
 # --- shared output -------------------------------------------------------------
 
 
 class PersonBriefSerializer(serializers.Serializer):
-    id = serializers.IntegerField(source="pk")
+    """A person, named by their profile's public id (never a row id), as URLs name them."""
+
+    public_id = serializers.UUIDField(source="profile.public_id", default=None, allow_null=True)
     name = serializers.SerializerMethodField()
     headline = serializers.SerializerMethodField()
 
@@ -269,12 +272,16 @@ class MentorRequestView(APIView):
         request=RequestCreateSerializer,
         responses={201: MatchRequestSerializer, **error_responses(400, 404)},
     )
-    def post(self, request, user_id: int):
-        """Request a mentor found elsewhere (the directory), not through a suggestion."""
-        mentor = found(User.objects.filter(pk=user_id, is_active=True).first())
-        if mentor.pk == request.user.pk:
+    def post(self, request, public_id):
+        """Request a mentor found elsewhere (the directory), not through a suggestion.
+
+        Named by the profile's public id; only a profile you may see (visibility,
+        blocks, suspension) is found, as on the web.
+        """
+        profile = profile_for_viewer(viewer=request.user, public_id=public_id)
+        if profile is None or profile.user_id == request.user.pk or not profile.user.is_active:
             found(None)
-        return _request_create(request, mentor)
+        return _request_create(request, profile.user)
 
 
 # --- requests ------------------------------------------------------------------

@@ -16,7 +16,9 @@ urlpatterns = [
         api.SuggestionDeclineView.as_view(),
         name="suggestion_decline",
     ),
-    path("mentors/<int:user_id>/request/", api.MentorRequestView.as_view(), name="mentor_request"),
+    path(
+        "mentors/<uuid:public_id>/request/", api.MentorRequestView.as_view(), name="mentor_request"
+    ),
     path("requests/sent/", api.RequestsSentView.as_view(), name="requests_sent"),
     path("requests/received/", api.RequestsReceivedView.as_view(), name="requests_received"),
     path("requests/<int:pk>/", api.RequestDetailView.as_view(), name="request"),

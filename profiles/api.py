@@ -417,12 +417,20 @@ class MilestoneDetailView(APIView):
 
 
 class PersonSerializer(serializers.ModelSerializer):
+    public_id = serializers.UUIDField(
+        source="profile.public_id",
+        read_only=True,
+        default=None,
+        allow_null=True,
+        help_text="How URLs name the person (never a row id); null for a staff account "
+        "without a profile, which is managed in the admin.",
+    )
     role = serializers.CharField(source="profile.role", read_only=True, default=None)
     external_id = serializers.CharField(source="scim_external_id", read_only=True, allow_null=True)
 
     class Meta:
         model = User
-        fields = ["id", "email", "name", "role", "is_active", "external_id", "date_joined"]
+        fields = ["public_id", "email", "name", "role", "is_active", "external_id", "date_joined"]
         read_only_fields = fields
 
 
@@ -445,8 +453,8 @@ class PersonUpdateSerializer(serializers.Serializer):
     external_id = serializers.CharField(max_length=254, required=False, allow_blank=True)
 
 
-def _person_or_404(pk: int) -> User:
-    return found(selectors.people_for_manager().filter(pk=pk).first())
+def _person_or_404(public_id) -> User:
+    return found(selectors.people_for_manager().filter(profile__public_id=public_id).first())
 
 
 @extend_schema(tags=["people"])
@@ -483,26 +491,26 @@ class PersonListView(ListAPIView):
             role=data["role"],
             external_id=data.get("external_id") or None,
         )
-        return Response(PersonSerializer(_person_or_404(user.pk)).data, status=201)
+        return Response(PersonSerializer(_person_or_404(user.profile.public_id)).data, status=201)
 
 
 class PersonDetailView(APIView):
     permission_classes = APIView.permission_classes + [IsProgrammeManager]
 
     @extend_schema(tags=["people"], responses={200: PersonSerializer, **error_responses(404)})
-    def get(self, request, pk: int):
-        return Response(PersonSerializer(_person_or_404(pk)).data)
+    def get(self, request, public_id):
+        return Response(PersonSerializer(_person_or_404(public_id)).data)
 
     @extend_schema(
         tags=["people"],
         request=PersonUpdateSerializer,
         responses={200: PersonSerializer, **error_responses(400, 404)},
     )
-    def patch(self, request, pk: int):
-        user = _person_or_404(pk)
+    def patch(self, request, public_id):
+        user = _person_or_404(public_id)
         data = input_checked(PersonUpdateSerializer, request.data)
         people.person_update(user=user, **data)
-        return Response(PersonSerializer(_person_or_404(pk)).data)
+        return Response(PersonSerializer(_person_or_404(public_id)).data)
 
 
 class PersonDeactivateView(APIView):
@@ -513,10 +521,10 @@ class PersonDeactivateView(APIView):
         request=None,
         responses={200: PersonSerializer, **error_responses(400, 404)},
     )
-    def post(self, request, pk: int):
+    def post(self, request, public_id):
         """Stop the person's sign-in and tokens at once; nothing is deleted."""
-        people.person_deactivate(user=_person_or_404(pk), by=request.user)
-        return Response(PersonSerializer(_person_or_404(pk)).data)
+        people.person_deactivate(user=_person_or_404(public_id), by=request.user)
+        return Response(PersonSerializer(_person_or_404(public_id)).data)
 
 
 class PersonReactivateView(APIView):
@@ -525,6 +533,6 @@ class PersonReactivateView(APIView):
     @extend_schema(
         tags=["people"], request=None, responses={200: PersonSerializer, **error_responses(404)}
     )
-    def post(self, request, pk: int):
-        people.person_reactivate(user=_person_or_404(pk))
-        return Response(PersonSerializer(_person_or_404(pk)).data)
+    def post(self, request, public_id):
+        people.person_reactivate(user=_person_or_404(public_id))
+        return Response(PersonSerializer(_person_or_404(public_id)).data)

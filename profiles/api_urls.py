@@ -17,11 +17,15 @@ urlpatterns = [
         name="milestone",
     ),
     path("people/", api.PersonListView.as_view(), name="people"),
-    path("people/<int:pk>/", api.PersonDetailView.as_view(), name="person"),
+    path("people/<uuid:public_id>/", api.PersonDetailView.as_view(), name="person"),
     path(
-        "people/<int:pk>/deactivate/", api.PersonDeactivateView.as_view(), name="person_deactivate"
+        "people/<uuid:public_id>/deactivate/",
+        api.PersonDeactivateView.as_view(),
+        name="person_deactivate",
     ),
     path(
-        "people/<int:pk>/reactivate/", api.PersonReactivateView.as_view(), name="person_reactivate"
+        "people/<uuid:public_id>/reactivate/",
+        api.PersonReactivateView.as_view(),
+        name="person_reactivate",
     ),
 ]

@@ -31,7 +31,7 @@ def test_suggestions_list_with_explanations_best_first():
     row = body["results"][0]
     assert row["reasons"] == ["Knows Python and SQL, which you want to learn"]
     assert row["components"]["skills"] == 0.9
-    assert row["mentor"]["id"] == mentor.pk
+    assert row["mentor"]["public_id"] == str(mentor.profile.public_id)
     assert row["mentor"]["languages"] == ["en"]
     assert row["places_left"] == 2
     assert set(body) == {"next", "previous", "results"}
@@ -232,3 +232,28 @@ def test_staff_cohort_preview_is_queued_then_published(
     bad = client.post("/api/v1/cohorts/", {"mode": "random"}, format="json")
     assert bad.status_code == 400
     assert MatchRun.objects.filter(kind="cohort").count() == 1
+
+
+def test_request_a_mentor_by_profile_public_id_only_when_visible():
+    mentee, mentor = make_mentee(), make_mentor()
+    client = api_client(mentee)
+    sent = client.post(
+        f"/api/v1/mentors/{mentor.profile.public_id}/request/",
+        {"message": "I would value your view on my next step.", "format": "long_term"},
+        format="json",
+    )
+    assert sent.status_code == 201, sent.json()
+    assert sent.json()["mentor"]["public_id"] == str(mentor.profile.public_id)
+    assert (
+        client.post(f"/api/v1/mentors/{mentor.pk}/request/", {}, format="json").status_code == 404
+    )
+    from safety.services import block_create
+
+    other = make_mentor()
+    block_create(blocker=other, blocked=mentee)
+    hidden = client.post(
+        f"/api/v1/mentors/{other.profile.public_id}/request/",
+        {"message": "Hello, could you mentor me?", "format": "long_term"},
+        format="json",
+    )
+    assert hidden.status_code == 404

@@ -143,16 +143,21 @@ TABLE = {
         True,
     ),
     "profiles_api:people": ("get", lambda w: "/api/v1/people/", "staff", True),
-    "profiles_api:person": ("get", lambda w: f"/api/v1/people/{w['mentee'].pk}/", "staff", True),
+    "profiles_api:person": (
+        "get",
+        lambda w: f"/api/v1/people/{w['mentee'].profile.public_id}/",
+        "staff",
+        True,
+    ),
     "profiles_api:person_deactivate": (
         "post",
-        lambda w: f"/api/v1/people/{w['mentee'].pk}/deactivate/",
+        lambda w: f"/api/v1/people/{w['mentee'].profile.public_id}/deactivate/",
         "staff",
         True,
     ),
     "profiles_api:person_reactivate": (
         "post",
-        lambda w: f"/api/v1/people/{w['mentee'].pk}/reactivate/",
+        lambda w: f"/api/v1/people/{w['mentee'].profile.public_id}/reactivate/",
         "staff",
         True,
     ),
@@ -171,7 +176,7 @@ TABLE = {
     ),
     "matching_api:mentor_request": (
         "post",
-        lambda w: f"/api/v1/mentors/{w['mentor'].pk}/request/",
+        lambda w: f"/api/v1/mentors/{w['mentor'].profile.public_id}/request/",
         "mentee",
         False,
     ),

@@ -7,6 +7,7 @@ from safety.roles import PROGRAMME_MANAGER
 from tests.factories import (
     GoalFactory,
     MilestoneFactory,
+    ProfileFactory,
     SkillFactory,
     UserFactory,
     api_client,
@@ -147,7 +148,7 @@ def test_programme_manager_creates_updates_and_deactivates_people():
         format="json",
     )
     assert created.status_code == 201, created.json()
-    person = User.objects.get(pk=created.json()["id"])
+    person = User.objects.get(profile__public_id=created.json()["public_id"])
     assert person.email == "new.person@corp.example"
     assert person.profile.role == Profile.Role.MENTOR
     assert person.emailaddress_set.get().verified is True
@@ -159,13 +160,16 @@ def test_programme_manager_creates_updates_and_deactivates_people():
         "message": "Someone already has the address new.person@corp.example.",
         "errors": {"email": ["Someone already has the address new.person@corp.example."]},
     }
-    renamed = client.patch(f"/api/v1/people/{person.pk}/", {"name": "Renamed"}, format="json")
+    renamed = client.patch(
+        f"/api/v1/people/{person.profile.public_id}/", {"name": "Renamed"}, format="json"
+    )
     assert renamed.json()["name"] == "Renamed"
-    deactivated = client.post(f"/api/v1/people/{person.pk}/deactivate/")
+    deactivated = client.post(f"/api/v1/people/{person.profile.public_id}/deactivate/")
     assert deactivated.json()["is_active"] is False
     listed = client.get("/api/v1/people/?active=false").json()["results"]
-    assert [p["id"] for p in listed] == [person.pk]
-    self_refused = client.post(f"/api/v1/people/{staff.pk}/deactivate/")
+    assert [p["public_id"] for p in listed] == [str(person.profile.public_id)]
+    ProfileFactory(user=staff)
+    self_refused = client.post(f"/api/v1/people/{staff.profile.public_id}/deactivate/")
     assert self_refused.json()["message"] == "You cannot deactivate your own account here."
 
 
