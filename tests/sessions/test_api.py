@@ -208,7 +208,7 @@ def test_messages_of_a_mentorship_and_of_a_flash_session():
         api_client(mentee).get(f"/api/v1/sessions/{in_mentorship.pk}/messages/").status_code == 404
     )
 
-    flash = past_session(None, mentor=mentor, mentee=mentee, proposed_by=mentee)
+    flash = past_session(None, days_ago=2, mentor=mentor, mentee=mentee, proposed_by=mentee)
     flash_url = f"/api/v1/sessions/{flash.pk}/messages/"
     assert api_client(mentor).post(flash_url, {"body": "See you"}, format="json").status_code == 201
     assert [m["body"] for m in api_client(mentee).get(flash_url).json()["results"]] == ["See you"]
@@ -238,7 +238,7 @@ def test_a_stranger_gets_404_on_every_session_route():
         .post(f"/api/v1/sessions/{session.pk}/notes/", {"body": "shared"}, format="json")
         .json()["id"]
     )
-    flash = past_session(None, mentor=mentor, mentee=mentee, proposed_by=mentee)
+    flash = past_session(None, days_ago=2, mentor=mentor, mentee=mentee, proposed_by=mentee)
     stranger = api_client(make_mentee())
     s, u = session.pk, upcoming
     routes = [
