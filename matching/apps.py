@@ -30,3 +30,7 @@ class MatchingAppConfig(AppConfig):
         safety_hooks.register()
         personal_data.register()
         notification_kinds.register()
+
+        from .services.events import register_event_kinds
+
+        register_event_kinds()

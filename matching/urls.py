@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views, views_admin, views_webhooks
 
 app_name = "matching"
 
@@ -46,6 +46,13 @@ urlpatterns = [
     path("matches/mentorships/<int:pk>/renew/", views.mentorship_renew, name="mentorship_renew"),
     # Staff pages (the Django admin edits the rows; these run the programme).
     path("matches/staff/", views_admin.overview, name="staff_overview"),
+    path("staff/webhooks/", views_webhooks.endpoint_list, name="webhooks"),
+    path("staff/webhooks/<int:pk>/", views_webhooks.endpoint_detail, name="webhook_detail"),
+    path(
+        "staff/webhooks/<int:pk>/<str:action>/",
+        views_webhooks.endpoint_action,
+        name="webhook_action",
+    ),
     path("matches/staff/runs/", views_admin.run_list, name="staff_runs"),
     path("matches/staff/runs/start/", views_admin.run_start, name="staff_run_start"),
     path(

@@ -10,3 +10,9 @@ class MentorshipConfig(AppConfig):
         from .site import site_sync
 
         post_migrate.connect(site_sync, sender=self, dispatch_uid="mentorship.site_sync")
+        from . import receivers
+        from .signals import webhook_deliveries_created
+
+        webhook_deliveries_created.connect(
+            receivers.on_webhook_deliveries_created, dispatch_uid="mentorship.webhooks.send"
+        )

@@ -152,3 +152,39 @@ class PrivateResponsesNotStoredMiddleware:
         if request.path.startswith(self.PRIVATE_PREFIXES):
             return True
         return "private" in response.get("Cache-Control", "")
+
+
+class ScimBearerTokenMiddleware:
+    """Authenticate ``/scim/v2/`` requests by a ``scim``-scope bearer token, and only so.
+
+    The browser session never counts there (no CSRF on SCIM, so a cookie must
+    not be enough): without a valid SCIM token of a programme manager the
+    request is anonymous and django-scim2 answers 401.
+    """
+
+    prefix = "/scim/v2/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(self.prefix):
+            from django.contrib.auth.models import AnonymousUser
+
+            from mentorship.access import is_programme_manager
+            from mentorship.models import ApiToken
+            from mentorship.services.tokens import api_token_authenticate
+
+            request.user = AnonymousUser()
+            header = request.headers.get("Authorization", "")
+            keyword, _, raw = header.partition(" ")
+            if keyword.lower() == "bearer":
+                token = api_token_authenticate(raw.strip())
+                if (
+                    token is not None
+                    and token.scope == ApiToken.Scope.SCIM
+                    and is_programme_manager(token.user)
+                ):
+                    request.user = token.user
+                    request.scim_token = token
+        return self.get_response(request)

@@ -68,3 +68,12 @@ def healthz(request: HttpRequest):
         {"status": "ok" if healthy else "error", "checks": status},
         status=200 if healthy else 503,
     )
+
+
+def page_not_found(request: HttpRequest, exception):
+    """The site's 404 page, except under /api/: the API's error body (JSON, not HTML)."""
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "message": "Not found."}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -49,6 +49,15 @@ class User(AbstractUser):
     last_name = None
     email = models.EmailField("email address", unique=True)
     name = models.CharField("name", max_length=150, blank=True)
+    # SCIM provisioning (profiles/scim.py): the identity provider's id for
+    # this person, and when the provider removed them (deactivated, kept).
+    scim_external_id = models.CharField(
+        "SCIM external id", max_length=254, null=True, blank=True, db_index=True
+    )
+    scim_user_name = models.CharField("SCIM userName", max_length=254, null=True, blank=True)
+    scim_removed_at = models.DateTimeField("removed by provisioning", null=True, blank=True)
+    # The name parts and email type as the provider sent them, returned as sent.
+    scim_attributes = models.JSONField("SCIM attributes", default=dict, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -305,3 +305,12 @@ def person_name(user) -> str:
     """The name others see for ``user``: their profile's name, else the account's."""
     profile = getattr(user, "profile", None)
     return profile.name if profile is not None else str(user)
+
+
+def people_for_manager(*, query: str = "", active: bool | None = None) -> QuerySet[User]:
+    people = User.objects.select_related("profile").order_by("email")
+    if query:
+        people = people.filter(Q(email__icontains=query) | Q(name__icontains=query))
+    if active is not None:
+        people = people.filter(is_active=active)
+    return people

@@ -9,12 +9,21 @@ class SafetyConfig(AppConfig):
         from allauth.mfa import signals as mfa_signals
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
+        from mentorship import access
         from profiles import signals as profile_signals
         from profiles.visibility import register_hidden_people
 
         from . import content, dashboard, personal_data, receivers, selectors  # noqa: F401
+        from .services import events
 
         content.register()
+        events.register_event_kinds()
+        # Tokens and SCIM act as their owner: a suspended owner's stop on the next request,
+        # and the API's programme-manager pages need the role's permission, as the web's.
+        access.register_account_check(lambda user: not selectors.is_suspended(user))
+        access.set_programme_manager_check(
+            lambda user: user.is_staff and user.has_perm("matching.view_matchingconfig")
+        )
         personal_data.register()
         register_hidden_people(selectors.hidden_people_ids)
         user_logged_in.connect(receivers.on_logged_in, dispatch_uid="safety.audit.login")

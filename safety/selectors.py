@@ -142,6 +142,40 @@ def reports_by(*, reporter) -> QuerySet:
     return Report.objects.filter(reporter=reporter).select_related("content_type")
 
 
+def reports_open() -> QuerySet:
+    """Open reports, one row each (the API's queue; the page groups them by person)."""
+    return Report.objects.open().select_related(
+        "content_type", "reporter__profile", "target_user__profile"
+    )
+
+
+def report_for_moderator(*, pk: int) -> Report | None:
+    return (
+        Report.objects.select_related("content_type", "target_user__profile").filter(pk=pk).first()
+    )
+
+
+def content_for_viewer(*, key: str, lookup, viewer):
+    """``(entry, row)`` of reportable content ``viewer`` may see, named as URLs name it, else None.
+
+    The one lookup behind "report this" and "block this person" on the web and the API.
+    """
+    from django.core.exceptions import ValidationError
+
+    from .registry import content_for_key
+
+    entry = content_for_key(key or "")
+    if entry is None:
+        return None
+    try:
+        obj = entry.model._default_manager.filter(**{entry.lookup_field: lookup}).first()
+    except (ValueError, ValidationError):
+        return None
+    if obj is None or not entry.visible_to(obj, viewer):
+        return None
+    return entry, obj
+
+
 def report_groups_open() -> list[dict]:
     """Open reports grouped by the person they are about, most reported first."""
     rows = (

@@ -12,7 +12,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,7 +23,6 @@ from mentorship.views_helpers import refusals_shown
 from . import selectors, services
 from .forms import ReportForm
 from .models import Block
-from .registry import content_for_key
 
 
 def _next_url(request: HttpRequest, default: str) -> str:
@@ -38,18 +36,12 @@ def _next_url(request: HttpRequest, default: str) -> str:
 
 def _content_or_404(request: HttpRequest):
     data = request.POST if request.method == "POST" else request.GET
-    entry = content_for_key(data.get("content", ""))
-    if entry is None:
+    found = selectors.content_for_viewer(
+        key=data.get("content", ""), lookup=data.get("id", ""), viewer=request.user
+    )
+    if found is None:
         raise Http404("Not found")
-    try:
-        obj = entry.model._default_manager.filter(
-            **{entry.lookup_field: data.get("id", "")}
-        ).first()
-    except (ValueError, ValidationError):
-        obj = None
-    if obj is None or not entry.visible_to(obj, request.user):
-        raise Http404("Not found")
-    return entry, obj
+    return found
 
 
 def _hidden_fields(entry, obj, next_url: str) -> dict:

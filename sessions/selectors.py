@@ -62,9 +62,9 @@ def sessions_past(*, user, now=None) -> QuerySet[MentoringSession]:
     )
 
 
-def notes_visible(*, session: MentoringSession, user) -> list[SessionNote]:
+def notes_visible(*, session: MentoringSession, user) -> QuerySet[SessionNote]:
     """Shared notes of the session and the viewer's own private note; nobody else's."""
-    return list(
+    return (
         SessionNote.objects.filter(session=session)
         .filter(Q(is_private=False) | Q(is_private=True, author=user))
         .select_related("author", "author__profile")
@@ -230,23 +230,25 @@ def thread(
 ) -> list:
     """A thread's messages, oldest first; a mentorship's starts with the request's questions."""
     items: list[ThreadItem] = []
-    if mentorship is not None:
-        if mentorship.request_id:
-            request = mentorship.request
-            if request.message:
-                items.append(ThreadItem(request.mentee, request.message, request.created_at, True))
-            for msg in RequestMessage.objects.filter(
-                request_id=mentorship.request_id
-            ).select_related("author", "author__profile"):
-                items.append(ThreadItem(msg.author, msg.body, msg.created_at, True, msg))
-        qs = Message.objects.filter(mentorship=mentorship)
-    else:
-        qs = Message.objects.filter(session=session)
-    items += [
-        ThreadItem(m.author, m.body, m.created_at, source=m)
-        for m in qs.select_related("author", "author__profile").order_by("created_at", "id")
-    ]
+    if mentorship is not None and mentorship.request_id:
+        request = mentorship.request
+        if request.message:
+            items.append(ThreadItem(request.mentee, request.message, request.created_at, True))
+        for msg in RequestMessage.objects.filter(request_id=mentorship.request_id).select_related(
+            "author", "author__profile"
+        ):
+            items.append(ThreadItem(msg.author, msg.body, msg.created_at, True, msg))
+    qs = thread_messages(mentorship=mentorship, session=session)
+    items += [ThreadItem(m.author, m.body, m.created_at, source=m) for m in qs]
     return items
+
+
+def thread_messages(*, mentorship=None, session=None) -> QuerySet[Message]:
+    """The messages of a mentorship's thread or a flash session's, oldest first."""
+    qs = Message.objects.filter(
+        **({"mentorship": mentorship} if mentorship else {"session": session})
+    )
+    return qs.select_related("author", "author__profile").order_by("created_at", "id")
 
 
 def mentee_goals(*, mentorship: Mentorship) -> list[Goal]:

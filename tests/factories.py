@@ -50,7 +50,15 @@ from matching.models import (
     SkillVectorSet,
     Suggestion,
 )
-from mentorship.models import EmailDigest, EmailPreference, Notification
+from mentorship.models import (
+    ApiToken,
+    EmailDigest,
+    EmailPreference,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 from profiles.models import (
     AvailabilitySlot,
     Goal,
@@ -300,6 +308,46 @@ class EmailDigestFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     day = factory.Sequence(lambda n: datetime.date(2026, 1, 1) + datetime.timedelta(days=n))
     items = 1
+
+
+class ApiTokenFactory(factory.django.DjangoModelFactory):
+    """A token row (its raw secret is unknown: use ``api_token(user)`` to call the API)."""
+
+    class Meta:
+        model = ApiToken
+
+    user = factory.SubFactory(UserFactory)
+    name = factory.Sequence(lambda n: f"script {n}")
+    scope = ApiToken.Scope.READ
+    prefix = factory.Sequence(lambda n: f"{n:012x}")
+    digest = factory.Sequence(lambda n: f"{n:064x}")
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookEndpoint
+
+    url = factory.Sequence(lambda n: f"https://hooks.example.org/receiver/{n}")
+    events = factory.LazyFunction(lambda: ["match.accepted"])
+    secret = factory.Sequence(lambda n: f"whsec_{n:032x}")
+    created_by = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class WebhookEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookEvent
+
+    uid = factory.Faker("uuid4", cast_to=None)
+    kind = "match.accepted"
+    payload = factory.LazyFunction(lambda: {"mentorship": {"id": 1}})
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    event = factory.SubFactory(WebhookEventFactory)
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
 
 
 # --- Matching ------------------------------------------------------------------
@@ -878,3 +926,20 @@ def totp_code() -> str:
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
     return format_hotp_value(hotp_value(TOTP_SECRET, int(time.time()) // 30))
+
+
+def api_token(user: User, scope: str = "write") -> str:
+    """A personal access token for ``user`` (the raw secret, as shown once)."""
+    from mentorship.services.tokens import api_token_create
+
+    return api_token_create(user=user, name=f"test {scope}", scope=scope)[1]
+
+
+def api_client(user: User | None = None, scope: str = "write"):
+    """A DRF test client signed in with a fresh token of ``user`` (anonymous if None)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {api_token(user, scope)}")
+    return client

@@ -109,8 +109,10 @@ class AnswerView:
     shown: bool  # hidden answers are shown to their author only, with the reason
 
 
-def answers_for_question(*, question: Question, viewer) -> list[AnswerView]:
-    answers = (
+def answers_visible(*, question: Question, viewer) -> QuerySet[Answer]:
+    """A question's answers the viewer may see (hidden ones only by their author), annotated
+    with ``helpful_count`` and ``marked`` (by the viewer); oldest first."""
+    return (
         Answer.objects.filter(question=question)
         .filter(Q(is_hidden=False) | Q(author=viewer))
         .select_related("author", "author__profile")
@@ -118,7 +120,13 @@ def answers_for_question(*, question: Question, viewer) -> list[AnswerView]:
             helpful_count=Count("helpful_marks", distinct=True),
             marked=Exists(HelpfulMark.objects.filter(answer=OuterRef("pk"), user=viewer)),
         )
-        .order_by("-is_accepted", "-helpful_count", "created_at", "id")
+        .order_by("created_at", "id")
+    )
+
+
+def answers_for_question(*, question: Question, viewer) -> list[AnswerView]:
+    answers = answers_visible(question=question, viewer=viewer).order_by(
+        "-is_accepted", "-helpful_count", "created_at", "id"
     )
     return [
         AnswerView(answer=a, helpful_count=a.helpful_count, marked_by_viewer=a.marked, shown=True)

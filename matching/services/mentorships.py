@@ -22,6 +22,7 @@ from profiles.models import Profile
 from profiles.services.locks import people_lock
 from safety import selectors as safety_selectors
 
+from .events import emit_mentorship_ended
 from .safety_rules import unsafe_reason
 
 
@@ -145,6 +146,7 @@ def mentorship_end(*, mentorship: Mentorship, by, reason: str, completed: bool) 
         body=reason,
         url=_mentorship_url(mentorship),
     )
+    emit_mentorship_ended(mentorship, by=by)
     return mentorship
 
 
@@ -166,6 +168,7 @@ def mentorship_end_by_programme(*, mentorship: Mentorship, admin, reason: str) -
             body=reason,
             url=_mentorship_url(mentorship),
         )
+    emit_mentorship_ended(mentorship)
     return mentorship
 
 

@@ -24,6 +24,7 @@ from matching.models import (
 from mentorship.notifications import notifications_mark_seen, notify
 from profiles.models import Goal, Profile
 
+from .events import emit_match_accepted
 from .mentorships import (
     _check_mentor_available,
     _create_mentorship,
@@ -268,6 +269,7 @@ def match_request_accept(*, request: MatchRequest, mentor) -> Mentorship:
         "your first session.",
         url=_mentorship_url(mentorship),
     )
+    emit_match_accepted(mentorship)
     return mentorship
 
 

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_scim",
     "mentorship",
     "profiles",
     "safety",
@@ -70,6 +74,7 @@ MIDDLEWARE = [
     "mentorship.middleware.StaffMFARequiredMiddleware",
     "safety.middleware.SafetyMiddleware",
     "mentorship.middleware.NotificationsSeenMiddleware",
+    "mentorship.middleware.ScimBearerTokenMiddleware",
 ]
 
 ROOT_URLCONF = "mentorship.urls"
@@ -350,6 +355,98 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=25 
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# --- REST API ---------------------------------------------------------------
+# docs/api.md. Tokens (Authorization: Bearer mtk_...) for scripts, the
+# browser session with CSRF for the site's own pages. Every list is
+# cursor-paginated; throttles count per token and per person.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "mentorship.api_auth.TokenAuthentication",
+        "mentorship.api_auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "mentorship.api_auth.TokenScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "mentorship.api_auth.TokenRateThrottle",
+        "mentorship.api_auth.PersonRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.str("API_THROTTLE_TOKEN", default="1200/min"),
+        "person": env.str("API_THROTTLE_PERSON", default="2400/min"),
+        "anon": env.str("API_THROTTLE_ANON", default="60/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "mentorship.api_auth.CursorPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "mentorship.api.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # ?format= is a suggestion filter here, not a renderer switch (JSON only).
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Mentorship API",
+    "DESCRIPTION": "The mentoring platform's REST API. See docs/api.md.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "MatchRequestStatusEnum": "matching.models.MatchRequest.Status",
+        "MentorshipStatusEnum": "matching.models.Mentorship.Status",
+        "MatchRunStatusEnum": "matching.models.MatchRun.Status",
+        "SuggestionStatusEnum": "matching.models.Suggestion.Status",
+        "GoalStatusEnum": "profiles.models.Goal.Status",
+        "SkillStatusEnum": "profiles.models.Skill.Status",
+        "SessionStatusEnum": "sessions.models.MentoringSession.Status",
+        "SessionKindEnum": "sessions.models.MentoringSession.Kind",
+        "MatchRunKindEnum": "matching.models.MatchRun.Kind",
+        "ReportReasonEnum": "safety.models.ReportReason",
+        "ReportStatusEnum": "safety.models.Report.Status",
+    },
+}
+
+# --- SCIM 2.0 ----------------------------------------------------------------
+SCIM_SERVICE_PROVIDER = {
+    "NETLOC": env.str("SCIM_NETLOC", default="127.0.0.1:8000"),
+    "SCHEME": env.str("SCIM_SCHEME", default="https"),
+    "USER_ADAPTER": "profiles.scim.ScimPerson",
+    "USER_FILTER_PARSER": "profiles.scim_filters.ScimPersonFilterQuery",
+    "GET_EXTRA_MODEL_EXCLUDE_KWARGS_GETTER": "profiles.scim.extra_exclude_kwargs_getter",
+    "GET_IS_AUTHENTICATED_PREDICATE": "profiles.scim.is_scim_client",
+    "SERVICE_PROVIDER_CONFIG_MODEL": "profiles.scim.ServiceProviderConfig",
+    "BASE_LOCATION_GETTER": "profiles.scim.base_location",
+    "WWW_AUTHENTICATE_HEADER": 'Bearer realm="scim"',
+    "AUTHENTICATION_SCHEMES": [
+        {
+            "type": "oauthbearertoken",
+            "name": "Bearer token",
+            "description": "A staff-issued token of scope scim: manage.py create_token EMAIL --scope scim",
+            "primary": True,
+        }
+    ],
+}
+
+# --- Webhooks ----------------------------------------------------------------
+# Delivery targets must be public addresses; these networks are the
+# exception (tests allow 127.0.0.1/32). Plain http only where allowed.
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = env.list("WEBHOOK_ALLOWED_PRIVATE_NETWORKS", default=[])
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=False)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=15)
 
 # --- Logging ----------------------------------------------------------------
 LOGGING = {

@@ -28,3 +28,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Worker tests give their worker a private queue, so another worker on the
 # same broker never takes their tasks (and the worker's chords stay on it).
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Webhook tests deliver to a receiver on 127.0.0.1 over plain http.
+WEBHOOK_ALLOWED_PRIVATE_NETWORKS = ["127.0.0.1/32"]
+WEBHOOK_ALLOW_HTTP = True
+WEBHOOK_TIMEOUT_SECONDS = 3.0

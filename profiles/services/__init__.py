@@ -2,7 +2,9 @@
 
 ``editing``: what a person changes on their own profile (and the one sender
 of ``profile_changed``); ``goals``: goals and milestones; ``people``: creating
-people, one or in bulk. Import from ``profiles.services``.
+people, one or in bulk; ``accounts``: what an organisation manages on top
+(external id, deactivation; the API and SCIM import it as
+``from profiles.services import accounts``). Import from ``profiles.services``.
 """
 
 from ..models import MAX_CAPACITY, MAX_YEARS_EXPERIENCE

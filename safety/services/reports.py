@@ -15,6 +15,7 @@ from ..models import AuditLog, Report, ReportReason
 from ..registry import content_for_model
 from .audit import audit_record
 from .blocks import SafetyRefusal
+from .events import emit_report_filed
 
 DETAILS_MAX = 2000
 #: Reports one person may file in 24 hours: enough for a real problem, not for
@@ -102,4 +103,5 @@ def report_create(*, reporter, target, reason: str, details: str = "", request=N
         url=reverse("safety:reports_mine"),
         email=False,
     )
+    emit_report_filed(report)
     return report

@@ -43,6 +43,7 @@ from sessions.selectors import (
     zone_of,
 )
 
+from .events import emit_session_booked, emit_session_cancelled
 from .rules import (
     _check_times,
     _clean_text,
@@ -259,6 +260,7 @@ def session_confirm(*, session: MentoringSession, by) -> MentoringSession:
         title=f"{name_of(by)} confirmed your session on {when_for(other, session.starts_at)}",
         url=session_url(session),
     )
+    emit_session_booked(session)
     return session
 
 
@@ -363,6 +365,7 @@ def session_cancel(*, session: MentoringSession, by, reason: str) -> MentoringSe
         url=session_url(session),
         email=was_confirmed,
     )
+    emit_session_cancelled(session, by=by)
     return session
 
 
