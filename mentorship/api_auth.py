@@ -13,6 +13,7 @@ from rest_framework import authentication, exceptions, pagination, permissions, 
 from mentorship.access import account_usable, is_programme_manager
 from mentorship.models import ApiToken
 from mentorship.services.tokens import api_token_authenticate
+from mentorship.sign_in_limits import SignInThrottled, limited_sign_in
 
 # --- authentication ------------------------------------------------------------
 
@@ -27,7 +28,14 @@ class TokenAuthentication(authentication.BaseAuthentication):
         keyword, _, raw = header.partition(" ")
         if keyword.lower() != self.keyword.lower():
             return None
-        token = api_token_authenticate(raw.strip())
+        try:
+            token = limited_sign_in(
+                request._request,
+                action="api_token_failed",
+                attempt=lambda: api_token_authenticate(raw.strip()),
+            )
+        except SignInThrottled as refusal:
+            raise exceptions.Throttled(detail=refusal.message) from None
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid, revoked or expired token.")
         if token.scope == ApiToken.Scope.SCIM:

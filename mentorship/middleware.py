@@ -179,7 +179,25 @@ class ScimBearerTokenMiddleware:
             header = request.headers.get("Authorization", "")
             keyword, _, raw = header.partition(" ")
             if keyword.lower() == "bearer":
-                token = api_token_authenticate(raw.strip())
+                from django.http import JsonResponse
+
+                from mentorship.sign_in_limits import SignInThrottled, limited_sign_in
+
+                try:
+                    token = limited_sign_in(
+                        request,
+                        action="api_token_failed",
+                        attempt=lambda: api_token_authenticate(raw.strip()),
+                    )
+                except SignInThrottled as refusal:
+                    return JsonResponse(
+                        {
+                            "schemas": ["urn:ietf:params:scim:api:messages:2.0:Error"],
+                            "detail": refusal.message,
+                            "status": "429",
+                        },
+                        status=429,
+                    )
                 if (
                     token is not None
                     and token.scope == ApiToken.Scope.SCIM

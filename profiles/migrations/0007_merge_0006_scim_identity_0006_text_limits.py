@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('profiles', '0006_scim_identity'),
-        ('profiles', '0006_text_limits'),
+        ("profiles", "0006_scim_identity"),
+        ("profiles", "0006_text_limits"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -411,3 +411,30 @@ def test_suspension_ends_every_session_at_once(two_devices):
     assert [_session_exists(key) for key in keys] == [False, False]
     assert not UserSession.objects.filter(user=user).exists()
     assert not _signed_in(laptop) and not _signed_in(phone)
+
+
+def test_api_and_scim_stop_a_client_guessing_tokens_even_when_it_then_has_a_good_one():
+    import uuid
+
+    from rest_framework.test import APIClient
+
+    from tests.factories import PROGRAMME_MANAGER, api_token, make_mentee, staff_user
+
+    good = api_token(make_mentee(), scope="read")
+    scim = api_token(staff_user(PROGRAMME_MANAGER), scope="scim")
+    # A fresh client address each run: the counts live in the shared cache.
+    guesser, other = (f"2001:db8:{uuid.uuid4().hex[:4]}:{n}::1" for n in (1, 2))
+    client = APIClient(REMOTE_ADDR=guesser)
+    for n in range(20):  # ACCOUNT_RATE_LIMITS["api_token_failed"]
+        guess = client.get("/api/v1/me/profile/", HTTP_AUTHORIZATION=f"Bearer wrong-{n}")
+        assert guess.status_code == 401
+    refused = client.get("/api/v1/me/profile/", HTTP_AUTHORIZATION=f"Bearer {good}")
+    assert refused.status_code == 429
+    assert "Too many failed sign-in attempts" in refused.json()["message"]
+    scim_refused = client.get("/scim/v2/Users", HTTP_AUTHORIZATION=f"Bearer {scim}")
+    assert scim_refused.status_code == 429
+    # Another client address is not affected, and good tokens spend nothing.
+    fine = APIClient(REMOTE_ADDR=other)
+    for _ in range(25):
+        response = fine.get("/api/v1/me/profile/", HTTP_AUTHORIZATION=f"Bearer {good}")
+        assert response.status_code == 200
