@@ -6,7 +6,7 @@ Registered when ``MatchingConfig.ready()`` imports this module.
 from mentorship.dashboard import register_panel
 from mentorship.models import Notification
 from profiles.models import Profile
-from profiles.selectors import member_takes_part
+from profiles.selectors import member_takes_part, profile_of
 
 from .models import MatchRequest
 from .selectors import (
@@ -20,7 +20,7 @@ from .selectors import (
 def _profile(request) -> Profile | None:
     if not member_takes_part(user=request.user):
         return None  # a staff account without a profile of its own
-    return Profile.objects.filter(user=request.user).first()
+    return profile_of(request.user)
 
 
 @register_panel
