@@ -29,6 +29,7 @@ from matching.forms import (
 from matching.models import MatchRequest, MatchRun, Mentorship
 from matching.selectors import (
     match_request_for_party,
+    match_request_inbox_items,
     match_request_reasons,
     match_requests_received,
     match_requests_sent,
@@ -281,14 +282,7 @@ def request_inbox(request: HttpRequest):
     status = MatchRequest.Status.PENDING if show == "pending" else ""
     requests = match_requests_received(user=request.user, status=status)
     page = Paginator(requests, 20).get_page(request.GET.get("page"))
-    items = [
-        {
-            "request": match_request,
-            "reasons": match_request_reasons(request=match_request, for_mentor=True),
-            "goals": mentee_active_goals(mentee=match_request.mentee)[:3],
-        }
-        for match_request in page.object_list
-    ]
+    items = match_request_inbox_items(requests=page.object_list, for_mentor=True)
     return render(
         request,
         "matching/request_inbox.html",

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching.models import Mentorship, RequestMessage
-from profiles.models import AvailabilitySlot, Goal, Milestone, Profile
+from profiles.models import AvailabilitySlot, Goal, Milestone
+from profiles.selectors import profile_of
 from profiles.timezones import is_valid_timezone
 from sessions import conf
 from sessions.models import (
@@ -417,7 +418,10 @@ def staff_flags(*, open_only: bool = True) -> QuerySet[StaffFlag]:
 
 
 def zone_of(user) -> ZoneInfo:
-    tz = Profile.objects.filter(user_id=user.pk).values_list("timezone", flat=True).first()
+    """The person's time zone (UTC when unset or no longer known); no query once the
+    user object holds its profile (``profile_of``)."""
+    profile = profile_of(user)
+    tz = profile.timezone if profile is not None else None
     return ZoneInfo(tz if tz and is_valid_timezone(tz) else "UTC")
 
 
