@@ -43,6 +43,7 @@ __all__ = [
     "notification_mark_read",
     "notifications_mark_all_read",
     "notifications_unread_count",
+    "request_unread_count",
     "notify",
     "register_notification_kind",
 ]
@@ -192,3 +193,11 @@ def notifications_mark_seen(*, user, path: str) -> int:
 
 def notifications_unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def request_unread_count(request) -> int:
+    """The signed-in person's unread count, counted once per request (navigation,
+    dashboard panel and notification list all show it)."""
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = notifications_unread_count(user=request.user)
+    return request._unread_notifications

@@ -22,7 +22,11 @@ from .email_preferences import (
     unsubscribe_token_read,
 )
 from .models import Delivery, Notification
-from .notifications import notification_mark_read, notifications_mark_all_read
+from .notifications import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    request_unread_count,
+)
 
 User = get_user_model()
 
@@ -37,7 +41,7 @@ def notification_list(request: HttpRequest):
         {
             "page_obj": page,
             "notifications": page.object_list,
-            "unread": notifications.filter(read_at__isnull=True).count(),
+            "unread": request_unread_count(request),
         },
     )
 

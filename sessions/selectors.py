@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Mentorship, RequestMessage
+from matching.models import MatchRequest, Mentorship, RequestMessage
 from profiles.models import AvailabilitySlot, Goal, Milestone
 from profiles.selectors import profile_of
 from profiles.timezones import is_valid_timezone
@@ -233,7 +233,10 @@ def thread(
     items: list[ThreadItem] = []
     if mentorship is not None:
         if mentorship.request_id:
-            request = mentorship.request
+            # One query for the request, its mentee and their profile (the thread shows both).
+            request = MatchRequest.objects.select_related("mentee", "mentee__profile").get(
+                pk=mentorship.request_id
+            )
             if request.message:
                 items.append(ThreadItem(request.mentee, request.message, request.created_at, True))
             for msg in RequestMessage.objects.filter(

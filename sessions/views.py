@@ -356,9 +356,9 @@ def flash_book(request: HttpRequest, public_id):
         or not profile.format_flash
     ):
         raise Http404("This mentor does not offer flash sessions")
-    from profiles.directory_selectors import profile_for_viewer
+    from profiles.directory_selectors import profile_visible_to
 
-    if profile_for_viewer(viewer=request.user, pk=profile.pk) is None:
+    if not profile_visible_to(viewer=request.user, profile=profile):
         raise Http404("No such profile")
     return booking_page(request, mentor=mentor, counterpart=mentor)
 
