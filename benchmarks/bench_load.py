@@ -149,8 +149,15 @@ def _prepare(scale: str, users_file: Path) -> dict:
         )
         user.groups.add(groups[PROGRAMME_MANAGER])
         staff.append(user)
+    # Profiles any member may see: a "matches only" profile is a 404 to a stranger.
     flash = list(
-        Profile.objects.filter(role__in=["mentor", "both"], user__is_active=True, format_flash=True)
+        Profile.objects.filter(
+            role__in=["mentor", "both"],
+            user__is_active=True,
+            format_flash=True,
+            visibility=Profile.Visibility.MEMBERS,
+        )
+        .exclude(user__in=mentees)
         .order_by("pk")
         .values_list("public_id", flat=True)[:50]
     )

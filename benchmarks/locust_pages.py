@@ -59,7 +59,7 @@ class Member(HttpUser):
         ) as r:
             # 302: done; 200, or 400 with the form's errors: a refusal (full, slot just
             # taken, already requested...), the answer a person gets, not a failure.
-            refused = r.status_code == 400 and "errorlist" in r.text
+            refused = r.status_code == 400 and "alert-danger" in r.text
             if r.status_code not in (200, 302) and not refused:
                 r.failure(f"{r.status_code} on POST {url}")
             return r
