@@ -34,6 +34,7 @@ lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(PY) -m bandit -q -c pyproject.toml -r mentorship profiles safety matching sessions community
 
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run

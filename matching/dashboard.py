@@ -5,8 +5,9 @@ Registered when ``MatchingConfig.ready()`` imports this module.
 
 from mentorship.dashboard import register_panel
 from mentorship.models import Notification
+from mentorship.notifications import request_unread_count
 from profiles.models import Profile
-from profiles.selectors import member_takes_part
+from profiles.selectors import member_takes_part, profile_of
 
 from .models import MatchRequest
 from .selectors import (
@@ -20,7 +21,7 @@ from .selectors import (
 def _profile(request) -> Profile | None:
     if not member_takes_part(user=request.user):
         return None  # a staff account without a profile of its own
-    return Profile.objects.filter(user=request.user).first()
+    return profile_of(request.user)
 
 
 @register_panel
@@ -62,9 +63,8 @@ def requests_panel(request) -> dict | None:
 @register_panel
 def notifications_panel(request) -> dict | None:
     notifications = Notification.objects.filter(user=request.user)
-    unread = notifications.filter(read_at__isnull=True)
     return {
         "template": "matching/includes/_panel_notifications.html",
         "order": 30,
-        "context": {"unread": unread.count(), "latest": list(notifications[:5])},
+        "context": {"unread": request_unread_count(request), "latest": list(notifications[:5])},
     }

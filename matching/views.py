@@ -29,6 +29,7 @@ from matching.forms import (
 from matching.models import MatchRequest, MatchRun, Mentorship
 from matching.selectors import (
     match_request_for_party,
+    match_request_inbox_items,
     match_request_reasons,
     match_requests_received,
     match_requests_sent,
@@ -46,6 +47,7 @@ from matching.services.declines import suggestion_decline_undo as decline_undo
 from mentorship.views_helpers import refusals_shown
 from profiles.directory_selectors import profile_for_viewer, profile_visible_to
 from profiles.models import Profile
+from profiles.selectors import profile_of
 
 
 def _or_404(obj):
@@ -69,7 +71,7 @@ def suggestion_list(request: HttpRequest):
     for suggestion in page.object_list:
         # One form per card, with ids of its own so each label finds its field.
         suggestion.decline_form = _decline_form(suggestion.pk)
-    profile = Profile.objects.filter(user=request.user).first()
+    profile = profile_of(request.user)
     return render(
         request,
         "matching/suggestion_list.html",
@@ -157,13 +159,13 @@ def suggestion_decline_undo(request: HttpRequest, mentor_id: int):
 
 
 def _request_form_page(request: HttpRequest, mentor, suggestion=None):
-    mentor_profile = Profile.objects.filter(user=mentor).first()
+    mentor_profile = profile_of(mentor)
     if mentor_profile is None or not mentor_profile.is_mentor:
         raise Http404("Not a mentor")
     paired_by_programme = suggestion is not None and suggestion.run.kind == MatchRun.Kind.COHORT
     if not (paired_by_programme or profile_visible_to(viewer=request.user, profile=mentor_profile)):
         raise Http404("Not found")
-    mentee_profile = Profile.objects.filter(user=request.user).first()
+    mentee_profile = profile_of(request.user)
     formats = [
         value
         for value in mentor_profile.formats
@@ -280,14 +282,7 @@ def request_inbox(request: HttpRequest):
     status = MatchRequest.Status.PENDING if show == "pending" else ""
     requests = match_requests_received(user=request.user, status=status)
     page = Paginator(requests, 20).get_page(request.GET.get("page"))
-    items = [
-        {
-            "request": match_request,
-            "reasons": match_request_reasons(request=match_request, for_mentor=True),
-            "goals": mentee_active_goals(mentee=match_request.mentee)[:3],
-        }
-        for match_request in page.object_list
-    ]
+    items = match_request_inbox_items(requests=page.object_list, for_mentor=True)
     return render(
         request,
         "matching/request_inbox.html",
@@ -411,7 +406,7 @@ def _mentorship_page(request, mentorship, *, end_form=None, renew_form=None, sta
             "mentorship": mentorship,
             "is_mentor": is_mentor,
             "partner": partner,
-            "partner_profile": Profile.objects.filter(user=partner).first(),
+            "partner_profile": profile_of(partner),
             "end_form": end_form or MentorshipEndForm(),
             "renew_form": renew_form or MentorshipRenewForm(),
             "history": Mentorship.objects.filter(

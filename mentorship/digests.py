@@ -5,7 +5,9 @@ Exactly once: for each person with notifications awaiting a digest, a unique
 row exists), and the waiting notifications are attached to it in the same
 transaction. A second run the same day, or a concurrent one, finds the row
 and skips that person; notifications arriving after a claim wait for the next
-day's digest. The mail goes out after the claim commits; ``sent_at`` records it.
+day's digest. The mail goes out after the claim commits, in a transaction that
+locks the row and sets ``sent_at``: a run killed before the mail left leaves the
+digest unsent, and the next run sends it before claiming new ones.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.utils import timezone
 
 from .email_preferences import ALL_KINDS, kind_label, unsubscribe_path
 from .models import EmailDigest, Notification
-from .notifications import absolute_url, list_unsubscribe_headers, mail_subject
+from .notifications import absolute_url, list_unsubscribe_headers, mail_subject, message_id
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +53,32 @@ def _claim(*, user_id: int, day: datetime.date) -> EmailDigest | None:
         return digest
 
 
-def _send(digest: EmailDigest) -> bool:
+def _send(digest_id: int) -> bool:
+    """Mail one claimed digest unless it was sent; True if this call sent it.
+
+    Like a notification email (:func:`mentorship.notifications._send_email`): the row is
+    locked and ``sent_at`` set in the transaction that mails it, so a sender killed
+    before the mail leaves rolls back and the next run sends it.
+    """
+    with transaction.atomic():
+        digest = (
+            EmailDigest.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(pk=digest_id, sent_at__isnull=True)
+            .first()
+        )
+        if digest is None:
+            return False
+        try:
+            _message(digest).send()
+        except Exception:  # logged; the notifications stay on the dashboard, retried next run
+            logger.exception("could not email digest %s", digest.pk)
+            return False
+        EmailDigest.objects.filter(pk=digest.pk).update(sent_at=timezone.now())
+    return True
+
+
+def _message(digest: EmailDigest) -> EmailMultiAlternatives:
     user = digest.user
     notifications = list(digest.notifications.order_by("created_at")[:MAX_ITEMS_LISTED])
     unsubscribe_url = absolute_url(unsubscribe_path(user=user, kind=ALL_KINDS))
@@ -74,16 +101,13 @@ def _send(digest: EmailDigest) -> bool:
         ),
         body=render_to_string("email/digest_message.txt", context),
         to=[user.email],
-        headers=list_unsubscribe_headers(unsubscribe_url),
+        headers={
+            **list_unsubscribe_headers(unsubscribe_url),
+            "Message-ID": message_id(f"digest-{digest.pk}"),
+        },
     )
     message.attach_alternative(render_to_string("email/digest_message.html", context), "text/html")
-    try:
-        message.send()
-    except Exception:  # logged; the notifications stay on the dashboard
-        logger.exception("could not email digest %s", digest.pk)
-        return False
-    EmailDigest.objects.filter(pk=digest.pk).update(sent_at=timezone.now())
-    return True
+    return message
 
 
 def digests_send(*, at: datetime.datetime | None = None) -> int:
@@ -96,11 +120,16 @@ def digests_send(*, at: datetime.datetime | None = None) -> int:
         .values_list("user_id", flat=True)
         .distinct()
     )
-    sent = 0
+    # First the digests claimed but never mailed: their sender died (or the mail
+    # server was down) after the claim committed.
+    unsent = list(
+        EmailDigest.objects.filter(sent_at__isnull=True, day__gte=day - datetime.timedelta(days=1))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent = sum(_send(pk) for pk in unsent)
     for user_id in user_ids:
         digest = _claim(user_id=user_id, day=day)
-        if digest is not None and _send(
-            EmailDigest.objects.select_related("user").get(pk=digest.pk)
-        ):
+        if digest is not None and _send(digest.pk):
             sent += 1
     return sent

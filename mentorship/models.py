@@ -30,6 +30,9 @@ class Notification(models.Model):
         on_delete=models.SET_NULL,
         related_name="notifications",
     )
+    #: Its email is owed and not yet sent (the outbox): set with the row, cleared in the
+    #: transaction that sends it, so a sender killed before sending leaves it owed.
+    email_pending = models.BooleanField(default=False)
 
     class Meta:
         constraints = [*length_checks(body=NOTIFICATION_BODY_MAX)]
@@ -40,6 +43,11 @@ class Notification(models.Model):
                 fields=["user"],
                 condition=models.Q(awaiting_digest=True),
                 name="mentorship_awaiting_digest",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(email_pending=True),
+                name="mentorship_email_pending",
             ),
         ]
 

@@ -14,7 +14,10 @@ Each kind's email follows the person's preference
 the one-click unsubscribe headers.
 """
 
+import datetime
 import logging
+from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -37,9 +40,12 @@ __all__ = [
     "absolute_url",
     "list_unsubscribe_headers",
     "mail_subject",
+    "message_id",
+    "notification_emails_send",
     "notification_mark_read",
     "notifications_mark_all_read",
     "notifications_unread_count",
+    "request_unread_count",
     "notify",
     "register_notification_kind",
 ]
@@ -47,10 +53,39 @@ __all__ = [
 logger = logging.getLogger(__name__)
 
 
-def _send_email(notification_id: int) -> None:
-    notification = Notification.objects.select_related("user").filter(pk=notification_id).first()
-    if notification is None or not notification.user.email:
-        return
+#: An owed email older than this is given up (a mailbox that refuses it for a day).
+EMAIL_RETRY_WINDOW = datetime.timedelta(hours=24)
+
+
+def _send_email(notification_id: int) -> bool:
+    """Send one owed email, exactly once among concurrent senders; True if this call sent it.
+
+    The outbox claim: the row is locked (``skip_locked``: another sender holds it, so it is
+    theirs) and ``email_pending`` cleared in the transaction that sends the mail. A process
+    killed before the mail leaves rolls back and the email stays owed for
+    :func:`notification_emails_send`; only a kill between the SMTP call returning and the
+    commit can send it twice, and the stable ``Message-ID`` lets mail systems drop that copy.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("user")
+            .filter(pk=notification_id, email_pending=True)
+            .first()
+        )
+        if notification is None:
+            return False
+        if notification.user.email:
+            try:
+                _email(notification).send()
+            except Exception:  # a mail outage must not undo the state change; retried later
+                logger.exception("could not email notification %s", notification_id)
+                return False
+        Notification.objects.filter(pk=notification.pk).update(email_pending=False)
+    return True
+
+
+def _email(notification: Notification) -> EmailMultiAlternatives:
     context = {
         "notification": notification,
         "user": notification.user,
@@ -67,15 +102,36 @@ def _send_email(notification_id: int) -> None:
         subject=mail_subject(subject),
         body=render_to_string("email/notification_message.txt", context),
         to=[notification.user.email],
-        headers=list_unsubscribe_headers(context["unsubscribe_url"]),
+        headers={
+            **list_unsubscribe_headers(context["unsubscribe_url"]),
+            "Message-ID": message_id(f"notification-{notification.pk}"),
+        },
     )
     message.attach_alternative(
         render_to_string("email/notification_message.html", context), "text/html"
     )
-    try:
-        message.send()
-    except Exception:  # a mail outage must not undo the state change
-        logger.exception("could not email notification %s", notification_id)
+    return message
+
+
+def message_id(key: str) -> str:
+    """A Message-ID that is the same each time one record is mailed (duplicates are spotted)."""
+    host = urlsplit(settings.SITE_URL).hostname or "mentorship.local"
+    return f"<{key}@{host}>"
+
+
+def notification_emails_send(*, kinds: Iterable[str] | None = None) -> int:
+    """Send the emails still owed (their sender died, or the mail server was down).
+
+    ``kinds``: only those kinds (a beat task finishing its own work). Returns how
+    many were sent. Called by the ``mentorship.tasks.send_pending_emails`` beat task.
+    """
+    owed = Notification.objects.filter(
+        email_pending=True, created_at__gte=timezone.now() - EMAIL_RETRY_WINDOW
+    )
+    if kinds is not None:
+        owed = owed.filter(kind__in=list(kinds))
+    ids = list(owed.order_by("created_at").values_list("pk", flat=True)[:1000])
+    return sum(_send_email(pk) for pk in ids)
 
 
 def mail_subject(text: str) -> str:
@@ -113,6 +169,7 @@ def notify(
         body=body[:NOTIFICATION_BODY_MAX],
         url=url[:300],
         awaiting_digest=delivery == Delivery.DIGEST,
+        email_pending=delivery == Delivery.IMMEDIATE,
     )
     if delivery == Delivery.IMMEDIATE:
         transaction.on_commit(lambda: _send_email(notification.pk))
@@ -148,3 +205,11 @@ def notifications_mark_seen(*, user, path: str) -> int:
 
 def notifications_unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def request_unread_count(request) -> int:
+    """The signed-in person's unread count, counted once per request (navigation,
+    dashboard panel and notification list all show it)."""
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = notifications_unread_count(user=request.user)
+    return request._unread_notifications

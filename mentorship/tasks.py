@@ -1,4 +1,5 @@
-"""Site-wide tasks: the daily notification digest, and sending webhook deliveries.
+"""Site-wide tasks: the daily notification digest, the emails still owed, and
+sending webhook deliveries.
 
 Thin: ids in, the service does the work.
 """
@@ -10,6 +11,7 @@ from celery import shared_task
 from mentorship.services.webhooks import webhook_delivery_attempt
 
 from .digests import digests_send
+from .notifications import notification_emails_send
 
 
 @shared_task(name="mentorship.tasks.send_daily_digests")
@@ -46,3 +48,9 @@ def webhook_sweep() -> int:
     for delivery_id in ids:
         webhook_deliver.delay(delivery_id)
     return len(ids)
+
+
+@shared_task(name="mentorship.tasks.send_pending_emails")
+def send_pending_emails() -> int:
+    """Send the notification emails whose sender died before mailing them (the outbox)."""
+    return notification_emails_send()

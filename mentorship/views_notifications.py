@@ -23,7 +23,11 @@ from .email_preferences import (
 )
 from .forms import Form as BaseForm
 from .models import Delivery, Notification
-from .notifications import notification_mark_read, notifications_mark_all_read
+from .notifications import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    request_unread_count,
+)
 
 User = get_user_model()
 
@@ -38,7 +42,7 @@ def notification_list(request: HttpRequest):
         {
             "page_obj": page,
             "notifications": page.object_list,
-            "unread": notifications.filter(read_at__isnull=True).count(),
+            "unread": request_unread_count(request),
         },
     )
 

@@ -33,7 +33,7 @@ class DemoLogin:
     is_staff: bool = False
 
 
-DEMO_PASSWORD = "demo-mentoring-2026"  # noqa: S105 - published demo login, never in production
+DEMO_PASSWORD = "demo-mentoring-2026"  # noqa: S105 # published demo login, never in production  # nosec B105
 DEMO_LOGINS = (
     DemoLogin("admin@demo.mentorship.local", DEMO_PASSWORD, "Ada Admin", "admin", is_staff=True),
     DemoLogin("mentor@demo.mentorship.local", DEMO_PASSWORD, "Morgan Mentor", "mentor"),

@@ -588,7 +588,7 @@ def _join(items: list[str]) -> str:
 
 
 def demo_mentor(seed: int, n: int) -> PersonSpec:
-    rng = random.Random(f"{seed}:mentor:{n}")
+    rng = random.Random(f"{seed}:mentor:{n}")  # reproducible demo data  # nosec B311
     occ = _pick_occupation(rng, mentee=False)
     zone, _, location, place_pool, local = _pick_place(rng)
     name, name_pool = _name(rng, place_pool)
@@ -709,7 +709,7 @@ def _goal(rng, title: str, skill: str, occ: DemoOccupation, target: DemoOccupati
 
 
 def demo_mentee(seed: int, n: int) -> PersonSpec:
-    rng = random.Random(f"{seed}:mentee:{n}")
+    rng = random.Random(f"{seed}:mentee:{n}")  # reproducible demo data  # nosec B311
     occ = _pick_occupation(rng, mentee=True)
     zone, _, location, place_pool, local = _pick_place(rng)
     name, name_pool = _name(rng, place_pool)

@@ -289,6 +289,20 @@ def profile_completeness(*, profile: Profile) -> Completeness:
     return Completeness(percent=percent, items=items)
 
 
+def profile_of(user) -> Profile | None:
+    """``user``'s profile, read once per user object (the one-to-one's cache), or None.
+
+    A page asks for the viewer's profile from several places (navigation, panels,
+    the view): through this they share one query instead of one each.
+    """
+    if user is None or not getattr(user, "pk", None):
+        return None
+    try:
+        return user.profile
+    except Profile.DoesNotExist:
+        return None
+
+
 def member_takes_part(*, user) -> bool:
     """Whether a person mentors or learns here (staff who never set up a profile do not).
 
@@ -298,7 +312,8 @@ def member_takes_part(*, user) -> bool:
     """
     if not user.is_staff:
         return True
-    return Profile.objects.filter(user=user, onboarded_at__isnull=False).exists()
+    profile = profile_of(user)
+    return profile is not None and profile.onboarded_at is not None
 
 
 def person_name(user) -> str:

@@ -16,8 +16,9 @@ from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import Mentorship, RequestMessage
-from profiles.models import AvailabilitySlot, Goal, Milestone, Profile
+from matching.models import MatchRequest, Mentorship, RequestMessage
+from profiles.models import AvailabilitySlot, Goal, Milestone
+from profiles.selectors import profile_of
 from profiles.timezones import zone_or_utc
 from sessions import conf
 from sessions.models import (
@@ -231,7 +232,10 @@ def thread(
     """A thread's messages, oldest first; a mentorship's starts with the request's questions."""
     items: list[ThreadItem] = []
     if mentorship is not None and mentorship.request_id:
-        request = mentorship.request
+        # One query for the request, its mentee and their profile (the thread shows both).
+        request = MatchRequest.objects.select_related("mentee", "mentee__profile").get(
+            pk=mentorship.request_id
+        )
         if request.message:
             items.append(ThreadItem(request.mentee, request.message, request.created_at, True))
         for msg in RequestMessage.objects.filter(request_id=mentorship.request_id).select_related(
@@ -444,8 +448,10 @@ def staff_flags(*, open_only: bool = True) -> QuerySet[StaffFlag]:
 
 
 def zone_of(user) -> ZoneInfo:
-    tz = Profile.objects.filter(user_id=user.pk).values_list("timezone", flat=True).first()
-    return zone_or_utc(tz)
+    """The person's time zone (UTC when unset or no longer known); no query once the
+    user object holds its profile (``profile_of``)."""
+    profile = profile_of(user)
+    return zone_or_utc(profile.timezone if profile is not None else None)
 
 
 def mentor_settings(mentor) -> MentorSessionSettings:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mentorship.views_helpers import refusals_shown
 from profiles.models import Profile
+from profiles.selectors import profile_of
 from safety.access import staff_permission_required
 from sessions import calendar as ical
 from sessions import selectors, services
@@ -56,7 +57,7 @@ def _session_page(request, session, *, forms=None, status=200):
         {
             "session": session,
             "other": other,
-            "other_profile": Profile.objects.filter(user=other).first(),
+            "other_profile": profile_of(other),
             "state": selectors.session_state_for(session, request.user),
             "notes": selectors.notes_visible(session=session, user=request.user),
             "my_feedback": selectors.feedback_by(session=session, user=request.user),
@@ -320,7 +321,7 @@ def booking_page(request, *, mentor, counterpart, mentorship=None, replaces=None
             "form": form,
             "mentor": mentor,
             "counterpart": counterpart,
-            "counterpart_profile": Profile.objects.filter(user=counterpart).first(),
+            "counterpart_profile": profile_of(counterpart),
             "mentorship": mentorship,
             "replaces": replaces,
             "flash": flash,
@@ -355,9 +356,9 @@ def flash_book(request: HttpRequest, public_id):
         or not profile.format_flash
     ):
         raise Http404("This mentor does not offer flash sessions")
-    from profiles.directory_selectors import profile_for_viewer
+    from profiles.directory_selectors import profile_visible_to
 
-    if profile_for_viewer(viewer=request.user, pk=profile.pk) is None:
+    if not profile_visible_to(viewer=request.user, profile=profile):
         raise Http404("No such profile")
     return booking_page(request, mentor=mentor, counterpart=mentor)
 

@@ -20,7 +20,7 @@ from matching.forms import MentorshipEndForm, MentorshipRenewForm
 from matching.models import Mentorship
 from matching.selectors import mentorship_for_party
 from mentorship.views_helpers import refusals_shown
-from profiles.models import Profile
+from profiles.selectors import profile_of
 from sessions import selectors, services
 from sessions.forms import GoalStatusForm, MessageForm, MilestoneForm, NoteForm
 from sessions.services.booking import zone_of
@@ -62,7 +62,7 @@ def workspace_page(
             "mentorship": mentorship,
             "is_mentor": is_mentor,
             "partner": partner,
-            "partner_profile": Profile.objects.filter(user=partner).first(),
+            "partner_profile": profile_of(partner),
             "viewer_zone": zone_of(request.user),
             "partner_zone": zone_of(partner),
             **sessions,

@@ -13,6 +13,7 @@ from .mentorships import (
 from .requests import (
     PendingCap,
     match_request_for_party,
+    match_request_inbox_items,
     match_request_reasons,
     match_requests_received,
     match_requests_sent,
@@ -59,6 +60,7 @@ __all__ = [
     "exclusions_load",
     "match_request_for_party",
     "match_request_reasons",
+    "match_request_inbox_items",
     "match_requests_received",
     "match_requests_sent",
     "match_run_active",

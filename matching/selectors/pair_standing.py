@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from matching.models import MatchRequest, Mentorship
 from profiles.models import Profile
+from profiles.selectors import profile_of
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def pair_standing(*, viewer, mentor_profile: Profile) -> PairStanding:
     )
     if pending is not None:
         return PairStanding("pending", request=pending)
-    viewer_profile = Profile.objects.filter(user=viewer).only("role").first()
+    viewer_profile = profile_of(viewer)
     if viewer_profile is not None and not viewer_profile.is_mentee:
         return PairStanding("not_mentee")
     if not mentor_profile.accepting:

@@ -82,7 +82,43 @@ def match_request_reasons(*, request: MatchRequest, for_mentor: bool = False) ->
     return list(suggestion.reasons_for_mentor if for_mentor else suggestion.reasons)
 
 
+def _active_goals() -> QuerySet[Goal]:
+    return Goal.objects.filter(status__in=[Goal.Status.OPEN, Goal.Status.IN_PROGRESS]).order_by(
+        "target_date", "-created_at"
+    )
+
+
 def mentee_active_goals(*, mentee) -> QuerySet[Goal]:
-    return Goal.objects.filter(
-        owner=mentee, status__in=[Goal.Status.OPEN, Goal.Status.IN_PROGRESS]
-    ).order_by("target_date", "-created_at")
+    return _active_goals().filter(owner=mentee)
+
+
+def match_request_inbox_items(*, requests, for_mentor: bool = True) -> list[dict]:
+    """A page of requests with each one's reasons and the mentee's first three goals.
+
+    Three queries for the whole page (the pairs' latest suggestions, the mentees'
+    goals), not two per request.
+    """
+    requests = list(requests)
+    missing = [r for r in requests if r.suggestion is None]
+    latest: dict[tuple[int, int], Suggestion] = {}
+    if missing:
+        pairs = Q()
+        for r in missing:
+            pairs |= Q(mentee_id=r.mentee_id, mentor_id=r.mentor_id)
+        for suggestion in Suggestion.objects.filter(pairs).order_by("-is_current", "-created_at"):
+            latest.setdefault((suggestion.mentee_id, suggestion.mentor_id), suggestion)
+    goals: dict[int, list[Goal]] = {}
+    if requests:
+        active = _active_goals().filter(owner_id__in={r.mentee_id for r in requests})
+        for goal in active:
+            goals.setdefault(goal.owner_id, []).append(goal)
+    items = []
+    for r in requests:
+        suggestion = r.suggestion or latest.get((r.mentee_id, r.mentor_id))
+        reasons = (
+            list(suggestion.reasons_for_mentor if for_mentor else suggestion.reasons)
+            if suggestion is not None
+            else []
+        )
+        items.append({"request": r, "reasons": reasons, "goals": goals.get(r.mentee_id, [])[:3]})
+    return items

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import pickle
+import pickle  # only our own run snapshots are unpickled (see snapshot_load)  # nosec B403
 import shutil
 from pathlib import Path
 
@@ -50,7 +50,7 @@ def snapshot_load(run: MatchRun) -> tuple[MatchModel, Population]:
     path = run_dir(run.pk) / "model.pkl"
     if path.exists():
         with path.open("rb") as fh:
-            model, population = pickle.load(fh)  # noqa: S301 - written by snapshot_save
+            model, population = pickle.load(fh)  # noqa: S301 # our own file, written by snapshot_save  # nosec B301
     else:
         population = population_load()
         model = model_fit(

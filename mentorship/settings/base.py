@@ -199,9 +199,9 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
-    "reset_password": "20/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
-    "change_password": "5/m/user",
+    "reset_password": "20/m/ip,5/m/key",  # a rate, not a password  # nosec B105
+    "reset_password_from_key": "20/m/ip",  # a rate  # nosec B105
+    "change_password": "5/m/user",  # a rate  # nosec B105
     "manage_email": "10/m/user",
     "request_login_code": "20/m/ip,3/m/key",
     "reauthenticate": "10/m/user",
@@ -237,7 +237,7 @@ if LINKEDIN_OIDC_CLIENT_ID and LINKEDIN_OIDC_SECRET:
                 "secret": LINKEDIN_OIDC_SECRET,
                 "settings": {
                     "server_url": "https://www.linkedin.com/oauth",
-                    "token_auth_method": "client_secret_post",
+                    "token_auth_method": "client_secret_post",  # a method name  # nosec B105
                 },
             }
         ]

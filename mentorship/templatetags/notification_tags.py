@@ -2,7 +2,7 @@
 
 from django import template
 
-from mentorship.notifications import notifications_unread_count
+from mentorship.notifications import request_unread_count
 
 register = template.Library()
 
@@ -14,6 +14,4 @@ def unread_notifications_count(context) -> int:
     if user is None or not user.is_authenticated:
         return 0
     # Cached on the request: the nav may be rendered more than once per page.
-    if not hasattr(request, "_unread_notifications"):
-        request._unread_notifications = notifications_unread_count(user=user)
-    return request._unread_notifications
+    return request_unread_count(request)

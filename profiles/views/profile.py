@@ -473,7 +473,10 @@ def completeness_panel(request: HttpRequest) -> dict | None:
             "context": {},
             "order": 90,
         }
-    profile = services.profile_get_or_create(user=request.user)
+    # Read first: a dashboard view writes only for the rare account without a profile.
+    profile = selectors.profile_of(request.user) or services.profile_get_or_create(
+        user=request.user
+    )
     completeness = selectors.profile_completeness(profile=profile)
     return {
         "template": "profiles/includes/_completeness_panel.html",

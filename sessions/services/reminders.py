@@ -1,6 +1,9 @@
 """Reminders, nudges and message digests: what the beat tasks call.
 
-Exactly once, also when a task runs twice or two workers run it at once:
+Exactly once, also when a task runs twice or two workers run it at once, or
+its worker is killed (the emails go through the notification outbox,
+``Notification.email_pending``, and the reminder run first sends what a killed
+run still owed):
 
 * a reminder is claimed by inserting its unique ``SessionReminder`` row in
   its own transaction, together with the notification; a second caller's
@@ -22,7 +25,7 @@ from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
 from matching.models import Format, Mentorship
-from mentorship.notifications import notify
+from mentorship.notifications import notification_emails_send, notify
 from sessions import conf
 from sessions.models import (
     MentoringSession,
@@ -70,6 +73,9 @@ def reminders_send(*, now: datetime.datetime | None = None) -> int:
     within one hour the hour reminder.
     """
     now = now or timezone.now()
+    # A run killed after a claim committed but before its email left owes that email:
+    # this run sends it first (the row is the claim, the email follows it).
+    notification_emails_send(kinds=[f"session_reminder_{k}" for k in SessionReminder.Kind.values])
     sent = 0
     due = (
         MentoringSession.objects.filter(

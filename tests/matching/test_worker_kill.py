@@ -15,62 +15,17 @@ REDIS_URL, on Redis, listening on a private queue.
 import json
 import os
 import signal
-import uuid
 from collections import Counter
-from pathlib import Path
 
 import pytest
-from celery import Celery
-from django.db import connection
 
 from matching import services
 from matching.models import MatchRun, MatchRunChunk, Suggestion
 from tests.factories import community
-from tests.workers import start_worker, stop_worker, wait_for, worker_env
+from tests.workers import Broker, stop_worker, wait_for
 
 CHUNK = 3
 HOLD_AFTER_CHUNKS = 3
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    return f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
-class Broker:
-    """The workers' environment and a client app sending to their private queue."""
-
-    def __init__(self, kind: str, var_dir: Path):
-        self.queue = f"test-kill-{uuid.uuid4().hex[:8]}"
-        self.env = worker_env(
-            VAR_DIR=str(var_dir),
-            DATABASE_URL=_database_url(),
-            CELERY_TASK_DEFAULT_QUEUE=self.queue,
-        )
-        if kind == "redis":
-            url = os.environ["REDIS_URL"]
-            self.env["REDIS_URL"] = url
-            self.client = Celery("kill-test", broker=url, backend=url)
-        else:
-            folder = var_dir / "broker"
-            for sub in ("out", "processed", "control"):
-                (folder / sub).mkdir(parents=True, exist_ok=True)
-            self.client = Celery("kill-test", broker="filesystem://")
-            self.client.conf.broker_transport_options = {
-                "data_folder_in": str(folder / "out"),
-                "data_folder_out": str(folder / "out"),
-                "processed_folder": str(folder / "processed"),
-                "control_folder": str(folder / "control"),
-                "store_processed": False,
-            }
-
-    def start_worker(self, name: str, log: Path, app: str = "mentorship", **env):
-        return start_worker(env={**self.env, **env}, queue=self.queue, name=name, log=log, app=app)
-
-    def start_run(self, run_id: int) -> None:
-        self.client.send_task("matching.tasks.run_full_scoring", args=[run_id], queue=self.queue)
 
 
 def _pairs(run: MatchRun):
@@ -93,7 +48,7 @@ def test_killing_a_worker_mid_run_loses_and_duplicates_nothing(kind, tmp_path, s
     expected = _pairs(clean)
     assert expected
 
-    broker = Broker(kind, tmp_path / "worker")
+    broker = Broker(kind, tmp_path / "worker", prefix="test-kill")
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
     marker = tmp_path / "held.json"
     run = services.match_run_start(chunk_size=CHUNK)
