@@ -363,6 +363,9 @@ class MatchModel(BaseEstimator):
 
     def _side_for(self, mentees: Mentees | None) -> tuple[Mentees, _Side]:
         if mentees is None or mentees is self.mentees_:
+            if getattr(self, "_mentee_side", None) is None:
+                # a model read back from storage (``persist``) recomputes it once
+                self._mentee_side = self._transform(self.mentees_)
             return self.mentees_, self._mentee_side
         return mentees, self._transform(mentees)
 

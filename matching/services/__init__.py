@@ -78,13 +78,17 @@ from .runs import (
     match_run_start,
 )
 from .snapshots import (
-    run_dir,
+    Snapshot,
+    snapshot_cache_clear,
     snapshot_drop,
+    snapshot_fit,
     snapshot_load,
     snapshot_save,
 )
 from .suggestion_rows import (
     ScoredRows,
+    current_flip,
+    rows_insert,
     score_rows,
     suggestions_write,
 )
@@ -133,9 +137,13 @@ __all__ = [
     "model_fit",
     "pair_exclude",
     "population_load",
-    "run_dir",
     "score_rows",
+    "current_flip",
+    "rows_insert",
+    "Snapshot",
+    "snapshot_cache_clear",
     "snapshot_drop",
+    "snapshot_fit",
     "snapshot_load",
     "snapshot_save",
     "suggestion_decline",
