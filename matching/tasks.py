@@ -116,6 +116,12 @@ def learn_weights() -> dict:
     return {"ok": True, "auc_learned": result.auc_learned, "auc_configured": result.auc_configured}
 
 
+@shared_task(**RETRY)
+def prune_runs() -> dict:
+    """Daily: delete superseded suggestion rows of old runs (``MATCHING_RUN_RETENTION_DAYS``)."""
+    return services.match_runs_prune()
+
+
 @shared_task(base=RunTask, **RETRY)
 def cohort_preview(run_id: int) -> str:
     """Compute a queued cohort preview (for admin pages that should not block)."""

@@ -286,8 +286,12 @@ class MatchModel(BaseEstimator):
             languages=list(people.languages),
         )
 
-    def _prepare_mentor_tables(self) -> None:
-        """Mentor-side matrices in the layout the chunk loop wants (scaled by weights)."""
+    def _prepare_mentor_tables(self, keep_columns: bool = False) -> None:
+        """Mentor-side matrices in the layout the chunk loop wants (scaled by weights).
+
+        ``keep_columns``: keep the dense/sparse feature split chosen at fit time
+        (after a few people changed, see ``update.model_update``).
+        """
         cfg = self.config_
         w = cfg.weight_vector()
         r = self._mentor_side
@@ -295,11 +299,12 @@ class MatchModel(BaseEstimator):
         alpha = cfg.skill_lsa_weight if self.skill_svd_ is not None else 0.0
         self._alpha = alpha
         self._weights = np.array(w, dtype=np.float64)
-        e = self._mentee_side
-        self._skills_cols = _dense_columns(
-            e.skills_sparse, r.skills_sparse, cfg.dense_skill_features
-        )
-        self._goals_cols = _dense_columns(e.goals, r.goals, cfg.dense_goal_words)
+        if not keep_columns:
+            e = self._mentee_side
+            self._skills_cols = _dense_columns(
+                e.skills_sparse, r.skills_sparse, cfg.dense_skill_features
+            )
+            self._goals_cols = _dense_columns(e.goals, r.goals, cfg.dense_goal_words)
         self._blocks(r)
         self._skills_block_T = np.ascontiguousarray(
             np.hstack(

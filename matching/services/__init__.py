@@ -4,7 +4,8 @@
 * ``suggestion_rows``: engine results -> ``Suggestion`` rows
 * ``snapshots``: a full run's model, shared by its chunk tasks
 * ``runs``: full scoring runs (the chord's task bodies)
-* ``rescore``: incremental re-score after a profile change
+* ``rescore``: incremental re-score after profile changes (``warm``: the model it patches)
+* ``retention``: pruning old runs' rows and models
 * ``cohorts``: whole-cohort assignment previews, publish, discard
 * ``learning``: weights learned from accepts and declines
 * ``requests``: the request flow, suggestion -> request -> accept/decline
@@ -67,7 +68,9 @@ from .requests import (
 from .rescore import (
     MAX_RESCORE_LISTING,
     match_rescore_user,
+    match_rescore_users,
 )
+from .retention import match_runs_prune
 from .runs import (
     DEFAULT_CHUNK_SIZE,
     match_run_execute_inline,
@@ -92,6 +95,7 @@ from .suggestion_rows import (
     score_rows,
     suggestions_write,
 )
+from .warm import warm_forget
 
 __all__ = [
     "ACTIVE_GOALS",
@@ -125,6 +129,9 @@ __all__ = [
     "match_request_withdraw",
     "match_requests_expire",
     "match_rescore_user",
+    "match_rescore_users",
+    "warm_forget",
+    "match_runs_prune",
     "match_run_execute_inline",
     "match_run_fail",
     "match_run_finish",

@@ -163,19 +163,24 @@ def _people_fields(rows: list[dict], now: datetime) -> dict[str, Any]:
 
 
 def population_load(
-    *, config: MatchingConfig | None = None, mentee_ids: Iterable[int] | None = None
+    *,
+    config: MatchingConfig | None = None,
+    mentee_ids: Iterable[int] | None = None,
+    mentor_ids: Iterable[int] | None = None,
 ) -> Population:
     """Mentees and mentors as engine arrays, in a fixed number of queries.
 
-    ``mentee_ids`` restricts the mentees (mentors are always everyone).
+    ``mentee_ids`` restricts the mentees, ``mentor_ids`` the mentors (both
+    given: just those people, for an incremental re-score of a few).
     """
     started = time.perf_counter()
     config = config or MatchingConfig.load()
     now = timezone.now()
     today = timezone.localdate()
-    mentor_rows = _profile_rows(roles=MENTOR_ROLES)
+    mentor_ids = None if mentor_ids is None else list(mentor_ids)
+    mentor_rows = _profile_rows(roles=MENTOR_ROLES, user_ids=mentor_ids)
     mentee_rows = _profile_rows(roles=MENTEE_ROLES, user_ids=mentee_ids)
-    restricted = mentee_ids is not None
+    restricted = mentee_ids is not None or mentor_ids is not None
     profile_ids = (
         sorted({r["id"] for r in mentor_rows} | {r["id"] for r in mentee_rows})
         if restricted
@@ -239,8 +244,8 @@ def population_load(
         formats=[_formats(r) for r in mentee_rows],
     )
 
-    taken = active_long_term_counts()
-    counts = request_counts(expiry_days=config.request_expiry_days, now=now)
+    taken = active_long_term_counts(mentor_ids)
+    counts = request_counts(mentor_ids=mentor_ids, expiry_days=config.request_expiry_days, now=now)
     mentors = Mentors(
         **_people_fields(mentor_rows, now),
         skills=[dict(offered.get(r["id"], {})) for r in mentor_rows],

@@ -1,0 +1,119 @@
+"""Changing a few people in a fitted model, and scoring one mentor against every mentee.
+
+For incremental re-scores: a change to one person costs work proportional to
+that person. The fitted vocabularies, IDF weights and LSA model stay as they
+are (they describe the population the model was fitted on); only the rows of
+the changed people are transformed and put in place (same id) or appended.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+
+import numpy as np
+import scipy.sparse as sp
+
+from .types import Exclusions, Mentees, Mentors
+
+
+def _positions(ids: np.ndarray, new_ids: np.ndarray) -> np.ndarray:
+    """Row of each new id in ``ids``; ids not there get rows after the end, in order."""
+    where = {int(u): i for i, u in enumerate(ids.tolist())}
+    out = np.empty(len(new_ids), np.int64)
+    extra = len(ids)
+    for k, u in enumerate(new_ids.tolist()):
+        if u in where:
+            out[k] = where[u]
+        else:
+            out[k] = extra
+            extra += 1
+    return out
+
+
+def _csr_put(m: sp.csr_matrix, rows: np.ndarray, new: sp.csr_matrix, n: int) -> sp.csr_matrix:
+    """``m`` with ``rows`` replaced by the rows of ``new`` (rows >= len grow it to ``n``)."""
+    m = sp.csr_matrix(m)
+    if m.shape[0] < n:
+        m = sp.vstack([m, sp.csr_matrix((n - m.shape[0], m.shape[1]), dtype=m.dtype)]).tocsr()
+    keep = np.ones(n, m.dtype)
+    keep[rows] = 0
+    place = sp.csr_matrix(
+        (np.ones(len(rows), m.dtype), (rows, np.arange(len(rows)))), shape=(n, len(rows))
+    )
+    out = (sp.diags(keep) @ m + place @ sp.csr_matrix(new, dtype=m.dtype)).tocsr()
+    out.sort_indices()
+    return out.astype(m.dtype)
+
+
+def _put(value, rows: np.ndarray, new, n: int):
+    if value is None or new is None:
+        return value
+    if sp.issparse(value):
+        return _csr_put(value, rows, new, n)
+    if isinstance(value, np.ndarray):
+        if value.shape[0] < n:
+            grown = np.zeros((n, *value.shape[1:]), value.dtype)
+            grown[: value.shape[0]] = value
+            value = grown
+        value[rows] = new
+        return value
+    value = list(value) + [None] * (n - len(value))
+    for r, item in zip(rows.tolist(), new, strict=True):
+        value[r] = item
+    return value
+
+
+def _splice(obj, rows: np.ndarray, new, n: int) -> None:
+    for f in fields(obj):
+        setattr(obj, f.name, _put(getattr(obj, f.name), rows, getattr(new, f.name), n))
+
+
+def people_put(people: Mentees, new: Mentees) -> tuple[Mentees, np.ndarray]:
+    """``people`` with ``new``'s rows put in place (same id) or appended; returns (people, rows)."""
+    rows = _positions(people.ids, new.ids)
+    n = max(len(people), int(rows.max(initial=-1)) + 1)
+    kwargs = {f.name: getattr(people, f.name) for f in fields(people)}
+    out = object.__new__(type(people))
+    out.__dict__.update(kwargs)
+    _splice(out, rows, new, n)
+    return out, rows
+
+
+def model_update(model, *, mentees: Mentees | None = None, mentors: Mentors | None = None):
+    """Put changed or new people into a fitted model, in place; returns (mentee rows, mentor rows).
+
+    Scores of the other pairs do not change. The mentor-side tables are
+    rebuilt (O(mentors)) when mentors change; the dense/sparse feature split
+    chosen at fit time is kept.
+    """
+    mentee_rows = np.zeros(0, np.int64)
+    mentor_rows = np.zeros(0, np.int64)
+    if mentees is not None and len(mentees):
+        _, side = model._side_for(None)
+        model._blocks(side)
+        new_side = model._blocks(model._transform(mentees))
+        model.mentees_, mentee_rows = people_put(model.mentees_, mentees)
+        _splice(side, mentee_rows, new_side, len(model.mentees_))
+    if mentors is not None and len(mentors):
+        side = model._mentor_side
+        new_side = model._blocks(model._transform(mentors))
+        model.mentors_, mentor_rows = people_put(model.mentors_, mentors)
+        _splice(side, mentor_rows, new_side, len(model.mentors_))
+        model._prepare_mentor_tables(keep_columns=True)
+    return mentee_rows, mentor_rows
+
+
+def score_column(
+    model, mentor_row: int, *, exclusions: Exclusions | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One mentor against every fitted mentee: (components (n, 6), scores (n,), allowed (n,)).
+
+    ``allowed`` also applies ``config.min_score`` (as candidate lists do).
+    """
+    n = len(model.mentees_)
+    rows = np.arange(n, dtype=np.int64)
+    comp, scores, allowed = model.score_pairs(
+        rows, np.full(n, mentor_row, np.int64), exclusions=exclusions
+    )
+    allowed &= scores > model.config_.min_score
+    return comp, scores, allowed
