@@ -17,3 +17,4 @@ class MatchingAppConfig(AppConfig):
         hooks.register_places_taken(selectors.places_taken_subquery)
         hooks.register_match_check(selectors.users_are_matched)
         hooks.register_profile_panel(profile_panels.response_rate_panel)
+        hooks.register_bulk_changes(receivers.rescores_batched)

@@ -98,6 +98,13 @@ def rescore_user(user_id: int, token: str | None = None) -> int | None:
 
 
 @shared_task(**RETRY)
+def rescore_users(user_ids: list[int]) -> int | None:
+    """One batched incremental re-score of many people (an import)."""
+    run = services.match_rescore_users(user_ids=user_ids)
+    return run.pk if run else None
+
+
+@shared_task(**RETRY)
 def expire_requests() -> dict:
     """Hourly: nudge mentors about waiting requests, expire overdue ones."""
     from matching.services import match_requests_expire

@@ -11,7 +11,10 @@ profiles asks through these hooks, which the higher apps register from their
   (contact details and "matches only" profiles depend on it);
 * :func:`register_profile_panel` — extra sections on a person's profile page
   (``(request, profile) -> {"template", "context", "order"} | None``), as the
-  dashboard's panels do (``mentorship/dashboard.py``).
+  dashboard's panels do (``mentorship/dashboard.py``);
+* :func:`register_bulk_changes` — a context manager wrapped around changes to
+  many people at once (:func:`bulk_changes`, an import): matching collects the
+  ``profile_changed`` sends inside it and queues one batched re-score.
 
 With nothing registered (profiles alone), nobody is matched and every place is
 free.
@@ -19,7 +22,8 @@ free.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 
 from django.db.models import QuerySet
@@ -31,6 +35,7 @@ ProfilePanel = Callable[[Any, Any], dict | None]
 _places_taken: list[PlacesTaken] = []
 _match_checks: list[MatchCheck] = []
 _profile_panels: list[ProfilePanel] = []
+_bulk_changes: list[Callable[[], AbstractContextManager]] = []
 
 
 def register_places_taken(func: PlacesTaken) -> PlacesTaken:
@@ -48,6 +53,21 @@ def register_profile_panel(func: ProfilePanel) -> ProfilePanel:
     if func not in _profile_panels:
         _profile_panels.append(func)
     return func
+
+
+def register_bulk_changes(factory: Callable[[], AbstractContextManager]):
+    if factory not in _bulk_changes:
+        _bulk_changes.append(factory)
+    return factory
+
+
+@contextmanager
+def bulk_changes() -> Iterator[None]:
+    """Wrap changes to many people (also usable as a decorator); see the module doc."""
+    with ExitStack() as stack:
+        for factory in _bulk_changes:
+            stack.enter_context(factory())
+        yield
 
 
 def places_taken_subquery(mentor_ref: str) -> QuerySet | None:
