@@ -31,6 +31,7 @@ from .types import Exclusions, Mentees, Mentors
 N_COMPONENTS = len(COMPONENTS)
 SKILLS, GOALS, SENIORITY, CONTEXT, AVAILABILITY, RESPONSIVENESS = range(N_COMPONENTS)
 YEARS_RESOLUTION = 0.1  # years are keyed at this resolution so seniority tables stay small
+PAIRS_PER_CHUNK = 4_000_000  # ~16 MB per float32 chunk buffer, whatever the number of mentors
 
 
 @dataclass
@@ -337,6 +338,9 @@ class MatchModel(BaseEstimator):
         self._mentor_order = order
 
     # ------------------------------------------------------------- helpers
+    def _mentor_blocks(self) -> _Side:
+        return self._blocks(self._mentor_side)
+
     def _blocks(self, side: _Side) -> _Side:
         if side.skills_block is None:
             sk_dense, sk_rest = _split(side.skills_sparse, self._skills_cols)
@@ -438,13 +442,19 @@ class MatchModel(BaseEstimator):
         return out
 
     # ------------------------------------------------------------- scoring
+    def _chunk_rows(self) -> int:
+        """Mentee rows per chunk: ``chunk_size``, fewer when there are many mentors, so a
+        chunk's buffers stay about ``PAIRS_PER_CHUNK`` pairs (20,000 mentors: 200 rows)."""
+        m = max(len(self.mentors_), 1)
+        return max(16, min(self.config_.chunk_size, PAIRS_PER_CHUNK // m))
+
     def _workspace(self, c: int) -> dict[str, np.ndarray]:
         """Per-thread chunk buffers, reused across chunks (no page faults per chunk)."""
         local = self._local
         m = len(self.mentors_)
         ws = getattr(local, "ws", None)
         if ws is None or ws["total"].shape[0] < c or ws["total"].shape[1] != m:
-            size = max(c, self.config_.chunk_size)
+            size = max(c, self._chunk_rows())
             ws = {
                 name: np.empty((size, m), np.float32)
                 for name in ("skills", "goals", "hours", "total", "buf")
@@ -571,9 +581,10 @@ class MatchModel(BaseEstimator):
         excl_p, excl_c = excl_p[order], excl_c[order]
 
         side = self._blocks(side)
+        step = self._chunk_rows()
         self._local = threading.local()  # buffers live for this call only
         chunks = [
-            (s, min(s + cfg.chunk_size, len(rows))) for s in range(0, len(rows), cfg.chunk_size)
+            (s, min(s + step, len(rows))) for s in range(0, len(rows), step)
         ]
         out_idx = np.full((len(rows), width), -1, np.int64)
         out_val = np.full((len(rows), width), np.nan, np.float32)

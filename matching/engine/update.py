@@ -8,6 +8,7 @@ the changed people are transformed and put in place (same id) or appended.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import fields
 
 import numpy as np
@@ -103,17 +104,47 @@ def model_update(model, *, mentees: Mentees | None = None, mentors: Mentors | No
     return mentee_rows, mentor_rows
 
 
-def score_column(
-    model, mentor_row: int, *, exclusions: Exclusions | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One mentor against every fitted mentee: (components (n, 6), scores (n,), allowed (n,)).
+def _side_subset(side, cols: np.ndarray):
+    out = copy.copy(side)
+    for f in fields(side):
+        value = getattr(side, f.name)
+        if value is None:
+            continue
+        if sp.issparse(value) or isinstance(value, np.ndarray):
+            setattr(out, f.name, value[cols])
+        else:
+            setattr(out, f.name, [value[i] for i in cols.tolist()])
+    return out
 
-    ``allowed`` also applies ``config.min_score`` (as candidate lists do).
+
+def mentor_view(model, cols: np.ndarray):
+    """A shallow copy of a fitted model that knows only the mentors ``cols`` (same maths)."""
+    cols = np.asarray(cols, dtype=np.int64)
+    view = copy.copy(model)
+    view.mentors_ = model.mentors_.subset(cols)
+    view._mentor_side = _side_subset(model._mentor_blocks(), cols)
+    # one chunk of up to ~2M pairs: few mentors, so many mentee rows per chunk
+    view.config_ = model.config_.replace(chunk_size=max(1000, 2_000_000 // max(len(cols), 1)))
+    view._prepare_mentor_tables(keep_columns=True)
+    return view
+
+
+def score_columns(
+    model, cols: np.ndarray, *, exclusions: Exclusions | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The mentors ``cols`` against every fitted mentee, as a full run computes them.
+
+    Returns ``scores`` (n, len(cols)) float32, NaN where a filter forbids the
+    pair (or it scores at most ``min_score``), and ``components`` (n, len(cols), 6).
     """
-    n = len(model.mentees_)
-    rows = np.arange(n, dtype=np.int64)
-    comp, scores, allowed = model.score_pairs(
-        rows, np.full(n, mentor_row, np.int64), exclusions=exclusions
-    )
-    allowed &= scores > model.config_.min_score
-    return comp, scores, allowed
+    cols = np.asarray(cols, dtype=np.int64)
+    view = mentor_view(model, cols)
+    cands = view.candidates(exclusions=exclusions, width=len(cols))
+    n, m = len(cands.rows), len(cols)
+    scores = np.full((n, m), np.nan, np.float32)
+    comps = np.full((n, m, cands.components.shape[2]), np.nan, np.float32)
+    r, k = np.nonzero(cands.mentor_index >= 0)
+    c = cands.mentor_index[r, k]
+    scores[cands.rows[r], c] = cands.scores[r, k]
+    comps[cands.rows[r], c] = cands.components[r, k]
+    return scores, comps

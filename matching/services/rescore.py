@@ -26,7 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from matching.engine.explain import explain_pair
-from matching.engine.update import score_column
+from matching.engine.update import score_columns
 from matching.models import (
     MatchingConfig,
     MatchRun,
@@ -40,6 +40,9 @@ from .warm import Warm, warm_get
 
 #: A re-score of a mentor recomputes at most this many of the lists that show them.
 MAX_RESCORE_LISTING = 5000
+
+#: Changed mentors scored against every mentee together (a block of columns).
+COLUMN_GROUP = 32
 
 
 def _listing(mentor_ids: Sequence[int]) -> list[int]:
@@ -77,23 +80,26 @@ def _mentor_quota(warm: Warm, col: int, k: int, strength: float) -> float:
 
 
 def _insert_mentor(
-    warm: Warm, run: MatchRun, col: int, skip_rows: set[int]
+    warm: Warm,
+    run: MatchRun,
+    col: int,
+    scores: np.ndarray,
+    comp: np.ndarray,
+    skip_rows: set[int],
 ) -> tuple[list[int], int]:
-    """Put mentor ``col`` into the lists where they now belong; (mentees rewritten, rows)."""
+    """Put mentor ``col`` into the lists where they now belong; (mentees rewritten, rows).
+
+    ``scores``/``comp``: the mentor's column against every mentee (NaN = not allowed).
+    """
     model = warm.model
     cfg = model.config_
     mentors, mentees = model.mentors_, model.mentees_
-    if not (mentors.accepting[col] and mentors.capacity_left[col] > 0):
-        return [], 0
     mentor_id = int(mentors.ids[col])
-    comp, scores, allowed = score_column(
-        model, col, exclusions=exclusions_load(mentor_ids=[mentor_id])
-    )
-    allowed &= warm.mentee_live[: len(allowed)]
+    allowed = np.isfinite(scores) & warm.mentee_live[: len(scores)]
     if skip_rows:
         allowed[list(skip_rows)] = False
     price = float(warm.prices[col]) if col < len(warm.prices) else 0.0
-    adjusted = (scores - price).astype(np.float32)
+    adjusted = np.where(allowed, scores - np.float32(price), -np.inf).astype(np.float32)
     need = allowed & ((warm.length < cfg.k) | (adjusted > warm.threshold))
     cand = np.flatnonzero(need)
     if not len(cand):
@@ -207,10 +213,24 @@ def match_rescore_users(*, user_ids: Sequence[int], subject_id: int | None = Non
                 mentees_lock(scored.mentee_ids)
                 written = _write_lists(warm, run, scored.rows, scored.mentee_ids)
                 rewritten.update(scored.mentee_ids)
-                for col in mentor_cols:
-                    into, count = _insert_mentor(warm, run, col, skip_rows=set(rows.tolist()))
-                    inserted += into
-                    written += count
+                eligible = [
+                    c
+                    for c in mentor_cols
+                    if model.mentors_.accepting[c] and model.mentors_.capacity_left[c] > 0
+                ]
+                skip = set(rows.tolist())
+                for g in range(0, len(eligible), COLUMN_GROUP):
+                    group = np.array(eligible[g : g + COLUMN_GROUP], dtype=np.int64)
+                    group_ids = model.mentors_.ids[group].tolist()
+                    col_scores, col_comp = score_columns(
+                        model, group, exclusions=exclusions_load(mentor_ids=group_ids)
+                    )
+                    for k, col in enumerate(group.tolist()):
+                        into, count = _insert_mentor(
+                            warm, run, col, col_scores[:, k], col_comp[:, k], skip
+                        )
+                        inserted += into
+                        written += count
                 rewritten.update(inserted)
                 _refresh_thresholds(warm, scored.rows, scored.mentee_ids)
             gone = [u for u in result.gone if u not in rewritten]
