@@ -238,9 +238,7 @@ def cohort_optimal(scale: str) -> dict:
     )
     opt, st = results["optimal"], results["stable"]
     return {
-        "params": _params(
-            scale, candidate_width=50, solver="scipy min_weight_full_bipartite_matching"
-        ),
+        "params": _params(scale, candidate_width=50, solver="OR-Tools SimpleMinCostFlow"),
         "seconds": round(times["optimal"], 4),
         "runs": RUNS,
         "ratio_to": "cohort_stable",

@@ -583,9 +583,7 @@ class MatchModel(BaseEstimator):
         side = self._blocks(side)
         step = self._chunk_rows()
         self._local = threading.local()  # buffers live for this call only
-        chunks = [
-            (s, min(s + step, len(rows))) for s in range(0, len(rows), step)
-        ]
+        chunks = [(s, min(s + step, len(rows))) for s in range(0, len(rows), step)]
         out_idx = np.full((len(rows), width), -1, np.int64)
         out_val = np.full((len(rows), width), np.nan, np.float32)
         out_comp = np.full((len(rows), width, N_COMPONENTS), np.nan, np.float32)

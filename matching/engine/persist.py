@@ -7,8 +7,8 @@ writer of that place put there. Here nothing but data is read back:
 
 * arrays (any non-object dtype) and sparse matrices go into an ``.npz``
   archive, loaded with ``allow_pickle=False``;
-* everything else is a JSON manifest of plain values, lists, tuples, sets,
-  dicts, numpy scalars and dtypes;
+* everything else is a JSON manifest (zlib-compressed: it holds the people's
+  texts) of plain values, lists, tuples, sets, dicts, numpy scalars and dtypes;
 * objects are rebuilt only for classes of this package (``matching.engine``)
   and a short list of scikit-learn estimators, by setting their attribute
   dictionary (no constructor, no ``__setstate__``, no other code runs).
@@ -28,12 +28,14 @@ import importlib
 import io
 import json
 import threading
+import zlib
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 FORMAT = "matching-engine-state/1"
+MANIFEST = "__manifest_zlib__"
 
 #: Classes outside ``matching.engine`` that may be rebuilt.
 ALLOWED_CLASSES = frozenset(
@@ -184,8 +186,9 @@ def state_dump(obj: Any, *, skip: frozenset[str] | set[str] = frozenset(), meta=
     writer = _Writer()
     root = writer.encode(obj, skip=frozenset(skip))
     manifest = json.dumps({"format": FORMAT, "root": root, "meta": meta or {}}).encode()
+    packed = zlib.compress(manifest, 1)
     buf = io.BytesIO()
-    np.savez(buf, __manifest__=np.frombuffer(manifest, dtype=np.uint8), **writer.arrays)
+    np.savez(buf, **{MANIFEST: np.frombuffer(packed, dtype=np.uint8)}, **writer.arrays)
     return buf.getvalue()
 
 
@@ -193,7 +196,10 @@ def state_load(data: bytes | memoryview) -> tuple[Any, dict]:
     """(the object, its meta) from :func:`state_dump` bytes; never unpickles."""
     with np.load(io.BytesIO(bytes(data)), allow_pickle=False) as archive:
         arrays = {k: archive[k] for k in archive.files}
-    manifest = json.loads(arrays.pop("__manifest__").tobytes())
+    if MANIFEST in arrays:
+        manifest = json.loads(zlib.decompress(arrays.pop(MANIFEST).tobytes()))
+    else:
+        manifest = json.loads(arrays.pop("__manifest__").tobytes())
     if manifest.get("format") != FORMAT:
         raise ValueError(f"not a model state: {manifest.get('format')!r}")
     return _Reader(arrays).decode(manifest["root"]), manifest.get("meta") or {}

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -60,6 +61,19 @@ class ScoredRows:
     figures: dict[str, Any] = field(default_factory=dict)
 
 
+def _one(people, row: int) -> SimpleNamespace:
+    """One person's fields as the one-row sequences ``explain_pair`` reads (no copy of the rest)."""
+    return SimpleNamespace(
+        skills=[people.skills[row]],
+        available_hours=people.available_hours[row : row + 1],
+        years_experience=people.years_experience[row : row + 1],
+        industry=[people.industry[row]],
+        occupation_group=[people.occupation_group[row]],
+        languages=[people.languages[row]],
+        formats=[people.formats[row]],
+    )
+
+
 def explained_rows(
     *,
     population: Population,
@@ -74,7 +88,7 @@ def explained_rows(
     out: list[Row] = []
     mentor_subsets: dict[int, Mentors] = {}
     for pos, row in enumerate(top_rows):
-        mentee = mentees.subset([row])
+        mentee = _one(mentees, row)
         mentee_id = int(mentees.ids[row])
         rank = 0
         for slot, j in enumerate(mentor_index[pos]):
@@ -82,7 +96,7 @@ def explained_rows(
                 continue
             mentor = mentor_subsets.get(j)
             if mentor is None:
-                mentor = mentor_subsets[j] = mentors.subset([j])
+                mentor = mentor_subsets[j] = _one(mentors, j)
             score = float(np.clip(scores[pos, slot], 0.0, 1.0))
             explanation = explain_pair(
                 mentee=mentee,
