@@ -62,6 +62,30 @@ def _allowed(name: str) -> bool:
     )
 
 
+def _plain(v) -> bool:
+    return isinstance(v, str | int | float) and not isinstance(v, bool | np.generic)
+
+
+def _fast_list(value: list):
+    """People's columns (texts, skill dicts, language sets) without a walk per item."""
+    if not value:
+        return None
+    first = value[0]
+    if isinstance(first, str) and all(isinstance(v, str) for v in value):
+        return {"__strs__": value}
+    if isinstance(first, dict) and all(
+        isinstance(d, dict)
+        and all(isinstance(k, str) and _plain(x) for k, x in d.items())
+        for d in value
+    ):
+        return {"__dicts__": value}
+    if isinstance(first, frozenset) and all(
+        isinstance(f, frozenset) and all(isinstance(x, str) for x in f) for f in value
+    ):
+        return {"__fsets__": [sorted(f) for f in value]}
+    return None
+
+
 class _Writer:
     def __init__(self) -> None:
         self.arrays: dict[str, np.ndarray] = {}
@@ -70,6 +94,23 @@ class _Writer:
         key = f"a{len(self.arrays)}"
         self.arrays[key] = np.ascontiguousarray(a)
         return key
+
+    def _fast_dict(self, value: dict):
+        """Vocabularies (str -> int or numpy int) and name maps, in one piece."""
+        if not value or not all(type(k) is str for k in value):
+            return None
+        kinds = {type(v) for v in value.values()}
+        if len(kinds) != 1:
+            return None
+        kind = kinds.pop()
+        if kind in (int, float, str):
+            return {"__dict__": value}
+        if issubclass(kind, np.generic) and kind is not np.object_:
+            return {
+                "__dictnp__": list(value),
+                "values": self.array(np.fromiter(value.values(), dtype=kind, count=len(value))),
+            }
+        return None
 
     def encode(self, value: Any, skip: frozenset[str] = frozenset()) -> Any:
         if value is None or isinstance(value, bool | str):
@@ -92,6 +133,9 @@ class _Writer:
                 "shape": list(csr.shape),
             }
         if isinstance(value, list):
+            fast = _fast_list(value)
+            if fast is not None:
+                return fast
             return [self.encode(v) for v in value]
         if isinstance(value, tuple):
             return {"__tuple__": [self.encode(v) for v in value]}
@@ -102,6 +146,9 @@ class _Writer:
                 items.sort(key=json.dumps)
             return {kind: items}
         if isinstance(value, dict):
+            fast = self._fast_dict(value)
+            if fast is not None:
+                return fast
             if all(isinstance(k, str) for k in value):
                 return {"__dict__": {k: self.encode(v) for k, v in value.items()}}
             return {"__items__": [[self.encode(k), self.encode(v)] for k, v in value.items()]}
@@ -132,6 +179,14 @@ class _Reader:
             return [self.decode(v) for v in value]
         if not isinstance(value, dict):
             return value
+        if "__dictnp__" in value:
+            return dict(zip(value["__dictnp__"], self.arrays[value["values"]], strict=True))
+        if "__strs__" in value:
+            return list(value["__strs__"])
+        if "__dicts__" in value:
+            return value["__dicts__"]
+        if "__fsets__" in value:
+            return [frozenset(v) for v in value["__fsets__"]]
         if "__nd__" in value:
             return self.arrays[value["__nd__"]]
         if "__np__" in value:

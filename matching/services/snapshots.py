@@ -10,6 +10,7 @@ once.
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,9 +24,35 @@ from matching.models import MatchRun, MatchRunModel
 
 from .population import Population, model_fit, population_load
 
-#: Attributes of the model not stored: the mentees' transformed side is big and
-#: recomputed from the stored mentee arrays when first needed.
-DERIVED = frozenset({"_mentee_side", "_local"})
+#: Attributes of the model not stored: the mentees' transformed side (big;
+#: recomputed from the stored mentee arrays when first needed) and the mentor
+#: tables (rebuilt from the mentor side on load, :func:`model_from_bytes`).
+DERIVED = frozenset(
+    {
+        "_mentee_side",
+        "_local",
+        "_skills_block_T",
+        "_skills_rest_T",
+        "_goals_block_T",
+        "_goals_rest_T",
+        "_hours_T",
+        "_language_incidence",
+        "_language_index",
+        "_language_unknown",
+        "_bias",
+        "_eligible",
+        "_responsiveness",
+        "_mentor_ids_sorted",
+        "_mentor_order",
+    }
+)
+
+
+def model_from_bytes(data) -> tuple[MatchModel, dict]:
+    """A stored model (``persist``), its mentor tables rebuilt; returns (model, meta)."""
+    model, meta = state_load(data)
+    model._prepare_mentor_tables(keep_columns=True)
+    return model, meta
 
 
 @dataclass
@@ -40,6 +67,8 @@ class Snapshot:
     seconds: float = 0.0  # storing or reading it
     fit_seconds: float = 0.0
 
+
+logger = logging.getLogger(__name__)
 
 _CACHE: dict[int, Snapshot] = {}
 
@@ -112,7 +141,7 @@ def snapshot_load(run: MatchRun) -> Snapshot:
         raise MatchingRunError(f"Run #{run.pk} has no stored model; prepare it again.")
     data = row["data"]
     if len(data):
-        model, meta = state_load(data)
+        model, meta = model_from_bytes(data)
         loaded_at = datetime.fromisoformat(meta["loaded_at"])
     else:
         model, loaded_at = None, timezone.now()
@@ -137,6 +166,7 @@ def snapshot_fit(*, run: MatchRun) -> Snapshot:
     fitted = time.perf_counter()
     snap = snapshot_save(run=run, model=model, population=population)
     snap.seconds = time.perf_counter() - fitted
+    logger.info("run #%s: model fitted and stored in %.1f s", run.pk, snap.seconds)
     snap.population.seconds = population.seconds
     snap.fit_seconds = fitted - started - population.seconds
     return snap

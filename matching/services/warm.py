@@ -25,12 +25,11 @@ from django.conf import settings
 from django.db import connection
 
 from matching.engine import EngineConfig, MatchModel, Mentors
-from matching.engine.persist import state_load
 from matching.engine.update import model_update
 from matching.models import MatchRun, MatchRunModel, Suggestion
 
 from .population import Population, model_fit, population_load
-from .snapshots import DERIVED, snapshot_drop, snapshot_save
+from .snapshots import DERIVED, model_from_bytes, snapshot_drop, snapshot_save
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +161,7 @@ def _thresholds(warm: Warm, mentee_ids: list[int] | None = None) -> None:
 def _from_base(base: dict) -> Warm:
     snapshot_drop(base["run_id"])  # the finished run's chunk copy is not needed any more
     data = MatchRunModel.objects.filter(run_id=base["run_id"]).values_list("data", flat=True).get()
-    model, _ = state_load(data)
+    model, _ = model_from_bytes(data)
     model._side_for(None)  # the mentees' transformed side, once per process
     model._blocks(model._mentee_side)
     warm = Warm(
