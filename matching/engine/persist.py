@@ -74,8 +74,7 @@ def _fast_list(value: list):
     if isinstance(first, str) and all(isinstance(v, str) for v in value):
         return {"__strs__": value}
     if isinstance(first, dict) and all(
-        isinstance(d, dict)
-        and all(isinstance(k, str) and _plain(x) for k, x in d.items())
+        isinstance(d, dict) and all(isinstance(k, str) and _plain(x) for k, x in d.items())
         for d in value
     ):
         return {"__dicts__": value}
