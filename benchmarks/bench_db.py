@@ -590,7 +590,7 @@ def _import_file(n: int, tag: str) -> bytes:
             "skills_offered": ";".join(f"{name}:{level}" for name, level in p.offers),
             "skills_wanted": ";".join(f"{name}:{level}" for name, level in p.wants),
             "goals": ";".join(g.title for g in p.goals),
-            "capacity": str(p.capacity),
+            "capacity": str(max(p.capacity, 1) if p.role != "mentee" else p.capacity),
             "formats": ";".join(
                 f for f, on in (("flash", p.format_flash), ("long_term", p.format_long_term)) if on
             ),

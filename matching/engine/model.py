@@ -81,6 +81,13 @@ def _split(m: sp.csr_matrix, cols: np.ndarray) -> tuple[np.ndarray, sp.csr_matri
     return dense, rest.astype(np.float32)
 
 
+def _rows_slice(rows: np.ndarray) -> slice | np.ndarray:
+    """``rows`` as a slice when they are consecutive (a view instead of a copy)."""
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows) and (np.diff(rows) == 1).all():
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
+
+
 def _add_sparse(target: np.ndarray, m: sp.csr_matrix) -> None:
     """target += m for a canonical (duplicate-free) sparse matrix."""
     coo = m.tocoo()
@@ -216,6 +223,12 @@ class MatchModel(BaseEstimator):
         return self
 
     def _category_projection(self) -> sp.csr_matrix:
+        cached = getattr(self, "_category_projection_", None)
+        if cached is None or cached.shape[0] != len(self.skill_vocabulary_):
+            cached = self._category_projection_ = self._category_projection_build()
+        return cached
+
+    def _category_projection_build(self) -> sp.csr_matrix:
         rows, cols = [], []
         for name, j in self.skill_vocabulary_.items():
             cat = self._categories.get(name)
@@ -427,10 +440,12 @@ class MatchModel(BaseEstimator):
         ctx = np.broadcast_to(ctx, (len(uniq), m))
         out.append(("context", ctx, inv))
         # formats + languages (filters) + mentor bias
-        langs = [side.languages[i] for i in rows]
+        languages = side.languages
+        langs = [languages[i] for i in rows.tolist()]
         lang_codes: dict[frozenset[str], int] = {}
-        lang_key = np.array(
-            [lang_codes.setdefault(s, len(lang_codes)) for s in langs], dtype=np.int64
+        setdefault = lang_codes.setdefault
+        lang_key = np.fromiter(
+            (setdefault(s, len(lang_codes)) for s in langs), dtype=np.int64, count=len(langs)
         )
         key = lang_key * 4 + side.format_bits[rows]
         uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
@@ -454,7 +469,7 @@ class MatchModel(BaseEstimator):
         m = len(self.mentors_)
         ws = getattr(local, "ws", None)
         if ws is None or ws["total"].shape[0] < c or ws["total"].shape[1] != m:
-            size = max(c, self._chunk_rows())
+            size = c  # the first chunk is the largest of a call
             ws = {
                 name: np.empty((size, m), np.float32)
                 for name in ("skills", "goals", "hours", "total", "buf")
@@ -477,16 +492,18 @@ class MatchModel(BaseEstimator):
             ws["total"],
             ws["buf"],
         )
+        # contiguous rows (every chunk of a run) are taken as views, not copies
+        pick = _rows_slice(rows)
         # skills = clip((1-a) * tfidf cosine + a * LSA cosine, 0, 1): dense block + sparse tail
-        np.matmul(side.skills_block[rows], self._skills_block_T, out=skills)
-        _add_sparse(skills, side.skills_rest[rows] @ self._skills_rest_T)
+        np.matmul(side.skills_block[pick], self._skills_block_T, out=skills)
+        _add_sparse(skills, side.skills_rest[pick] @ self._skills_rest_T)
         np.clip(skills, 0, 1, out=skills)
         np.multiply(skills, np.float32(w[SKILLS]), out=total)
-        np.matmul(side.goals_block[rows], self._goals_block_T, out=goals)
-        _add_sparse(goals, side.goals_rest[rows] @ self._goals_rest_T)
+        np.matmul(side.goals_block[pick], self._goals_block_T, out=goals)
+        _add_sparse(goals, side.goals_rest[pick] @ self._goals_rest_T)
         _add_scaled(total, goals, w[GOALS])
         # availability: hours part as a matrix; the format part comes with the tables
-        np.matmul(side.hours[rows], self._hours_T, out=hours)
+        np.matmul(side.hours[pick], self._hours_T, out=hours)
         np.minimum(hours, cfg.overlap_target_hours, out=hours)
         hours *= np.float32(1.0 / cfg.overlap_target_hours)
         known_r = self._mentor_side.hours_known

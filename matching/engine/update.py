@@ -18,16 +18,14 @@ from .types import Exclusions, Mentees, Mentors
 
 
 def _positions(ids: np.ndarray, new_ids: np.ndarray) -> np.ndarray:
-    """Row of each new id in ``ids``; ids not there get rows after the end, in order."""
-    where = {int(u): i for i, u in enumerate(ids.tolist())}
-    out = np.empty(len(new_ids), np.int64)
-    extra = len(ids)
-    for k, u in enumerate(new_ids.tolist()):
-        if u in where:
-            out[k] = where[u]
-        else:
-            out[k] = extra
-            extra += 1
+    """Row of each new id in ``ids`` (the last one); ids not there get rows after the end."""
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    right = np.searchsorted(sorted_ids, new_ids, side="right") - 1
+    found = (right >= 0) & (sorted_ids[np.maximum(right, 0)] == new_ids)
+    out = np.where(found, order[np.maximum(right, 0)], -1).astype(np.int64)
+    missing = np.flatnonzero(~found)
+    out[missing] = len(ids) + np.arange(len(missing))
     return out
 
 
@@ -77,9 +75,10 @@ def _put(value, rows: np.ndarray, new, n: int):
             value = grown
         value[rows] = new
         return value
-    value = list(value) + [None] * (n - len(value))
+    if n > len(value):
+        value = list(value) + [None] * (n - len(value))
     for r, item in zip(rows.tolist(), new, strict=True):
-        value[r] = item
+        value[r] = item  # in place: the model owns its people's lists
     return value
 
 

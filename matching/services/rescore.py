@@ -209,6 +209,7 @@ def match_rescore_users(*, user_ids: Sequence[int], subject_id: int | None = Non
                     exclusions=exclusions,
                     run=run,
                     prices=warm.prices,
+                    figures=False,
                 )
                 mentees_lock(scored.mentee_ids)
                 written = _write_lists(warm, run, scored.rows, scored.mentee_ids)

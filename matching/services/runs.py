@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -276,6 +276,11 @@ def match_run_finish(*, run_id: int) -> MatchRun:
         status=MatchRun.Status.SUCCEEDED, finished_at=now, figures=summary
     )
     if updated:
+        if connection.vendor == "postgresql":
+            # a million fresh rows: fresh statistics, so the next per-mentee
+            # updates use the indexes instead of scanning the table
+            with connection.cursor() as cur:
+                cur.execute(f"ANALYZE {Suggestion._meta.db_table}")
         # this run's model is now the warm base of incremental re-scores; older
         # full runs' models are no longer needed
         MatchRunModel.objects.filter(

@@ -127,6 +127,7 @@ def score_rows(
     exclusions: Exclusions,
     run: MatchRun,
     prices: np.ndarray | None = None,
+    figures: bool = True,
 ) -> ScoredRows:
     """Top-k (exposure-balanced over ``rows``) with explanations, as rows to write.
 
@@ -149,7 +150,6 @@ def score_rows(
         step=cfg.exposure_step,
         prices=prices,
     )
-    before = select_topk(cands, capacity=mentors.capacity_left, k=cfg.k, strength=0.0)
     result.rows = explained_rows(
         population=population,
         mentees=sub,
@@ -158,6 +158,14 @@ def score_rows(
         scores=top.scores,
         components=top.components,
     )
+    if figures:
+        result.figures = _chunk_figures(cands, top, mentors, cfg.k, len(rows))
+    return result
+
+
+def _chunk_figures(cands, top, mentors, k: int, n_rows: int) -> dict[str, Any]:
+    """Exposure and score figures of a chunk, before and after balancing."""
+    before = select_topk(cands, capacity=mentors.capacity_left, k=k, strength=0.0)
 
     def appearances(mentor_index: np.ndarray) -> dict[str, int]:
         chosen = mentor_index[mentor_index >= 0]
@@ -168,8 +176,8 @@ def score_rows(
     valid_before = np.isfinite(before.scores)
     reachable = np.unique(cands.mentor_index[cands.mentor_index >= 0])
     price = top.exposure_prices if top.exposure_prices is not None else np.zeros(len(mentors))
-    result.figures = {
-        "mentees": len(rows),
+    return {
+        "mentees": n_rows,
         "appearances_before": appearances(before.mentor_index),
         "appearances_after": appearances(top.mentor_index),
         "reachable": mentors.ids[reachable].tolist(),
@@ -181,7 +189,6 @@ def score_rows(
             str(mentors.ids[j]): round(float(price[j]), 6) for j in np.flatnonzero(price > 0)
         },
     }
-    return result
 
 
 def _batches(ids: Sequence[int]) -> Iterable[list[int]]:
