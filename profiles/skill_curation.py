@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from . import hooks
 from .models import Profile, ProfileSkill, Skill
 from .signals import profile_changed
 
@@ -36,8 +37,9 @@ def _notify(user_ids: Iterable[int]) -> None:
     user_ids = sorted(set(user_ids))
 
     def send():
-        for user_id in user_ids:
-            profile_changed.send(sender=Profile, user_id=user_id)
+        with hooks.bulk_changes():  # one batched re-score for everyone affected
+            for user_id in user_ids:
+                profile_changed.send(sender=Profile, user_id=user_id)
 
     if user_ids:
         transaction.on_commit(send, robust=True)
