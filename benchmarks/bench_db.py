@@ -620,6 +620,16 @@ def import_rescore(scale: str) -> dict:
                 return _original(*args, **kw)
 
             task.apply_async = counting
+        # warm-up: a long-lived worker has the warm model in memory already
+        from matching import services
+        from profiles.services import profile_update
+
+        warm_id = services.population_load(mentee_ids=range(1, 10**9, 1999)).mentees.ids[0]
+        warm = Profile.objects.get(user_id=warm_id)
+        since = MatchRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        t_warm = time.perf_counter()
+        profile_update(profile=warm, years_experience=(warm.years_experience + 1) % 40)
+        _wait_for_run(int(warm_id), since, t_warm)
         tag = uuid.uuid4().hex[:8]
         data = _import_file(IMPORTED, tag)
         since = MatchRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0

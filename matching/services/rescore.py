@@ -164,8 +164,16 @@ def _insert_mentor(
     return written, len(out_rows)
 
 
-def match_rescore_users(*, user_ids: Sequence[int], subject_id: int | None = None) -> MatchRun:
-    """Re-score the given people now (after their profiles changed); see the module doc."""
+def match_rescore_users(
+    *, user_ids: Sequence[int], subject_id: int | None = None, refit: bool = False
+) -> MatchRun:
+    """Re-score the given people now (after their profiles changed); see the module doc.
+
+    ``refit``: re-fit the model on everyone first (stored as the new warm
+    base). A run whose ``figures["refit_wanted"]`` is set went ahead on the
+    warm model although it should be re-fitted (a skill it does not know,
+    too many changes): the caller queues a re-fit re-score of the same people.
+    """
     changed = sorted({int(u) for u in user_ids})
     if subject_id is None and len(changed) == 1:
         subject_id = changed[0]
@@ -179,7 +187,7 @@ def match_rescore_users(*, user_ids: Sequence[int], subject_id: int | None = Non
         parameters={"engine": engine, "changed_ids": changed},
     )
     try:
-        result = warm_get(run=run, engine=engine, changed_ids=changed)
+        result = warm_get(run=run, engine=engine, changed_ids=changed, refit=refit)
         warm = result.warm
         model = warm.model
         rewritten: set[int] = set()
@@ -255,6 +263,7 @@ def match_rescore_users(*, user_ids: Sequence[int], subject_id: int | None = Non
             figures={
                 "warm_seconds": round(warm.seconds, 3),
                 "refitted": warm.refitted,
+                "refit_wanted": result.refit_wanted,
                 "base_run": warm.base_run_id,
                 "model_fingerprint": warm.fingerprint,
                 "seconds": round((now - run.started_at).total_seconds(), 3),

@@ -214,16 +214,6 @@ def _changed_since(seen_run_id: int) -> tuple[int, list[int]]:
     return top, sorted(ids)
 
 
-def _unknown_skills(model: MatchModel, people: Population) -> bool:
-    vocab = model.skill_vocabulary_
-    return any(
-        name not in vocab
-        for group in (people.mentees, people.mentors)
-        for d in group.skills
-        for name in d
-    )
-
-
 def _patch(warm: Warm, user_ids: list[int], people: Population) -> list[int]:
     """Put the re-read ``people`` into the warm model; returns mentees no longer matchable."""
     model = warm.model
@@ -264,17 +254,37 @@ def _patch(warm: Warm, user_ids: list[int], people: Population) -> list[int]:
 class WarmResult:
     warm: Warm
     gone: list[int]
+    #: why the warm model should be re-fitted soon ("" = it need not): the
+    #: re-score went ahead on the warm model; the caller queues the re-fit
+    refit_wanted: str = ""
 
 
-def warm_get(*, run: MatchRun, engine: dict, changed_ids: list[int]) -> WarmResult:
-    """The warm model brought up to date (including ``changed_ids``), re-fitted when it must be.
+def _unknown_skill_people(model: MatchModel, people: Population) -> list[int]:
+    vocab = model.skill_vocabulary_
+    out = []
+    for group in (people.mentees, people.mentors):
+        for uid, d in zip(group.ids.tolist(), group.skills, strict=True):
+            if any(name not in vocab for name in d):
+                out.append(uid)
+    return sorted(set(out))
 
+
+def warm_get(
+    *, run: MatchRun, engine: dict, changed_ids: list[int], refit: bool = False
+) -> WarmResult:
+    """The warm model brought up to date (including ``changed_ids``).
+
+    Re-fitted here when there is no stored model, when the engine
+    configuration changed, or with ``refit``. A skill the vocabulary does not
+    know, or more than ``MATCHING_WARM_MAX_CHANGES`` changes, do not hold the
+    re-score up: it goes ahead on the warm model and ``refit_wanted`` says
+    why a re-fit should follow (``rescore_users(..., refit=True)``).
     ``gone``: the changed people who are not (or no longer) matchable mentees.
     """
     global _WARM
     started = time.perf_counter()
     base = _latest_base()
-    refit = base is None or base["engine"] != engine
+    refit = refit or base is None or base["engine"] != engine
     warm = _WARM
     if not refit and (
         warm is None
@@ -283,22 +293,24 @@ def warm_get(*, run: MatchRun, engine: dict, changed_ids: list[int]) -> WarmResu
     ):
         warm = _from_base(base)
     gone: list[int] = []
+    wanted = ""
     if not refit:
         top, ids = _changed_since(warm.seen_run_id)
         ids = sorted(set(ids) | set(changed_ids))
         people = population_load(mentee_ids=ids, mentor_ids=ids)
-        if warm.changes + len(ids) > max_changes() or _unknown_skills(warm.model, people):
-            refit = True
-        else:
-            touched = _touched_since(warm.seen_run_id)
-            gone = [u for u in _patch(warm, ids, people) if u in set(changed_ids)]
-            warm.seen_run_id = top
-            prices_run, _ = _latest_prices()
-            if prices_run != warm.prices_run_id:
-                _set_prices(warm)
-                _thresholds(warm)
-            elif touched:
-                _thresholds(warm, touched)
+        if _unknown_skill_people(warm.model, people):
+            wanted = "a skill the model's vocabulary does not know"
+        elif warm.changes + len(ids) > max_changes():
+            wanted = f"more than {max_changes()} people changed since the model was fitted"
+        touched = _touched_since(warm.seen_run_id)
+        gone = [u for u in _patch(warm, ids, people) if u in set(changed_ids)]
+        warm.seen_run_id = top
+        prices_run, _ = _latest_prices()
+        if prices_run != warm.prices_run_id:
+            _set_prices(warm)
+            _thresholds(warm)
+        elif touched:
+            _thresholds(warm, touched)
     if refit:
         logger.info("re-fitting the warm model for run #%s", run.pk)
         warm = _refit(run, engine)
@@ -306,7 +318,7 @@ def warm_get(*, run: MatchRun, engine: dict, changed_ids: list[int]) -> WarmResu
         gone = [u for u in changed_ids if u not in as_mentee]
     warm.seconds = time.perf_counter() - started
     _WARM = warm
-    return WarmResult(warm=warm, gone=gone)
+    return WarmResult(warm=warm, gone=gone, refit_wanted=wanted)
 
 
 def _touched_since(seen_run_id: int) -> list[int]:

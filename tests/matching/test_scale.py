@@ -171,21 +171,35 @@ def test_the_warm_model_follows_changes_made_by_other_workers():
     assert not Suggestion.objects.filter(mentor=mentors[1], is_current=True).exists()
 
 
-def test_a_new_skill_refits_the_warm_model():
+def test_a_new_skill_rescores_at_once_then_queues_one_refit(monkeypatch):
     make_mentor(skills=("Python",))
+    make_mentor(skills=("Underwater basket weaving",))
     mentee = make_mentee(wants=("Python",))
     full_run()
-    make_mentor(skills=("Underwater basket weaving",))
+    from django.core.cache import cache
+
     from profiles.models import ProfileSkill
 
     from .scoring_helpers import skill
 
     ProfileSkill.objects.create(
-        profile=mentee.profile, skill=skill("Underwater basket weaving"), direction="wants", level=3
+        profile=mentee.profile, skill=skill("Figma"), direction="wants", level=3
     )
-    run = services.match_rescore_user(user_id=mentee.pk)
-    assert run.figures["refitted"] is True
-    assert MatchRunModel.objects.filter(run=run).exists()  # the new warm base
+    queued = []
+    monkeypatch.setattr(tasks.rescore_users, "delay_on_commit", lambda *a: queued.append(a))
+    cache.delete(tasks.REFIT_LOCK)
+
+    run_id = tasks.rescore_user.run(mentee.pk)  # goes ahead on the warm model
+    tasks.rescore_user.run(mentee.pk)  # a second one while the re-fit is pending
+
+    run = MatchRun.objects.get(pk=run_id)
+    assert run.figures["refitted"] is False
+    assert run.figures["refit_wanted"] == "a skill the model's vocabulary does not know"
+    assert queued == [([mentee.pk], True)]  # one re-fit, not one per re-score
+    refit = MatchRun.objects.get(pk=tasks.rescore_users.run(*queued[0]))
+    assert refit.figures["refitted"] is True
+    assert MatchRunModel.objects.filter(run=refit).exists()  # the new warm base
+    assert cache.get(tasks.REFIT_LOCK) is None
 
 
 # --- imports: one batched re-score -------------------------------------------------
