@@ -147,7 +147,13 @@ class Environment:
         return proc.stdout
 
     def _seed(self) -> None:
-        from matching.models import MatchRequest, MatchRun, MatchRunChunk, Suggestion
+        from matching.models import (
+            MatchRequest,
+            MatchRun,
+            MatchRunChunk,
+            MatchRunModel,
+            Suggestion,
+        )
         from profiles.models import Profile
 
         mentees, mentors = SIZES[self.scale]
@@ -173,7 +179,9 @@ class Environment:
         from django.db import connection
 
         MatchRun.objects.filter(status__in=["queued", "running"]).update(status="failed")
-        s, r, c = (m._meta.db_table for m in (Suggestion, MatchRun, MatchRunChunk))
+        s, r, c, mm = (
+            m._meta.db_table for m in (Suggestion, MatchRun, MatchRunChunk, MatchRunModel)
+        )
         q = MatchRequest._meta.db_table
         with connection.cursor() as cur:
             cur.execute(
@@ -182,6 +190,9 @@ class Environment:
             )
             cur.execute(
                 f"DELETE FROM {c} WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE {s}.run_id = {c}.run_id)"  # noqa: S608
+            )
+            cur.execute(
+                f"DELETE FROM {mm} WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE {s}.run_id = {mm}.run_id)"  # noqa: S608
             )
             cur.execute(
                 f"DELETE FROM {r} WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE {s}.run_id = {r}.id)"  # noqa: S608
