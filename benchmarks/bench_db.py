@@ -250,7 +250,7 @@ class Environment:
         mentees = SIZES[self.scale][0]
         t0 = time.perf_counter()
         run = services.match_run_start(
-            chunk_size=chunk_size or max(100, mentees // 20),
+            chunk_size=chunk_size or max(100, mentees // 10),
         )
         run_full_scoring.apply_async(args=[run.pk], queue=self.pools[workers])
         while True:
