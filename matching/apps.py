@@ -30,3 +30,4 @@ class MatchingAppConfig(AppConfig):
         safety_hooks.register()
         personal_data.register()
         notification_kinds.register()
+        hooks.register_bulk_changes(receivers.rescores_batched)

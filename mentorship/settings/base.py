@@ -305,6 +305,10 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
+# --- Matching ---------------------------------------------------------------
+# Days a scoring run's superseded suggestion rows are kept (beat: matching.tasks.prune_runs).
+MATCHING_RUN_RETENTION_DAYS = env.int("MATCHING_RUN_RETENTION_DAYS", default=14)
+
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,
