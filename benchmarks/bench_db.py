@@ -10,11 +10,22 @@
   (p50 / p95 over several saves). It includes the receiver's debounce
   countdown (``params.debounce_seconds``).
 
-The data live in a scratch database ``mentorship_bench`` (``_small`` with
-``SCALE=small``, 10x less data), created and migrated when missing, seeded
-once. Needs PostgreSQL and Redis (``DATABASE_URL`` / ``REDIS_URL`` or the
-local services on 127.0.0.1); otherwise each prints a ``skipped`` line.
-Workers listen on a private queue so no other worker takes their tasks.
+* ``run_db_100k_2_workers``: a full run at 100,000 mentees x 20,000 mentors with
+  two workers, from ``match_run_start`` to the last row committed.
+* ``profile_to_suggestions_100k``: at 100,000 x 20,000, a mentee's saved
+  change and a new mentor's finished onboarding each reaching the affected
+  lists; ``p95_ms`` counts from the end of the debounce (``debounce_ms``).
+* ``import_rescore``: importing 1,000 people through ``import_apply``: how many
+  re-score tasks it queues, and how long until all their suggestions are current.
+
+The data live in scratch databases named after ``DATABASE_URL``'s
+(``<name>_bench``, ``_bench_small`` with ``SCALE=small``, ``_bench100k`` for the
+100k benchmarks, which use ``_bench`` with ``SCALE=small``), created and
+migrated when missing, seeded once (100k x 20k with ``demo_community_seed``,
+about six minutes here). Needs PostgreSQL and Redis (``DATABASE_URL`` /
+``REDIS_URL`` or the local services on 127.0.0.1); otherwise each prints a
+``skipped`` line. Workers listen on a private queue so no other worker takes
+their tasks.
 """
 
 from __future__ import annotations
@@ -32,9 +43,15 @@ from urllib.parse import urlsplit, urlunsplit
 from .registry import bench
 
 ROOT = Path(__file__).resolve().parent.parent
-SIZES = {"full": (10_000, 2_000), "small": (1_000, 200)}  # mentees, mentors
+SIZES = {  # mentees, mentors
+    "full": (10_000, 2_000),
+    "small": (1_000, 200),
+    "100k": (100_000, 20_000),
+}
+DATABASES = {"full": "_bench", "small": "_bench_small", "100k": "_bench100k"}
 RUNS = {"full": 3, "small": 3}
-SAVES = {"full": 7, "small": 7}
+SAVES = {"full": 7, "small": 7, "100k": 9}
+IMPORTED = 1000
 SEED = 7
 DEFAULT_DB = "postgres://mentorship:mentorship@127.0.0.1:5432/mentorship"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
@@ -49,8 +66,13 @@ def _urls(scale: str) -> tuple[str, str]:
     parts = urlsplit(base)
     if not parts.scheme.startswith("postgres"):
         raise Skip(f"needs PostgreSQL, DATABASE_URL is {parts.scheme}")
-    name = "mentorship_bench" + ("_small" if scale == "small" else "")
+    name = (parts.path.lstrip("/") or "mentorship") + DATABASES[scale]
     return urlunsplit(parts._replace(path=f"/{name}")), os.environ.get("REDIS_URL") or DEFAULT_REDIS
+
+
+def _big(scale: str) -> str:
+    """The environment of the 100k benchmarks: 100k x 20k, or 10k x 2k with SCALE=small."""
+    return "100k" if scale == "full" else "full"
 
 
 def _ensure_services(db_url: str, redis_url: str) -> None:
@@ -125,12 +147,23 @@ class Environment:
         return proc.stdout
 
     def _seed(self) -> None:
-        from matching.models import MatchRequest, MatchRun, MatchRunChunk, Suggestion
+        from matching.models import (
+            MatchRequest,
+            MatchRun,
+            MatchRunChunk,
+            MatchRunModel,
+            Suggestion,
+        )
         from profiles.models import Profile
 
         mentees, mentors = SIZES[self.scale]
         have = Profile.objects.count()
-        if have < mentees + mentors:
+        if have < mentees + mentors and mentors > 9999:
+            # beyond seed_demo's command-line limits: the same generator, called directly
+            from profiles.demo_community import demo_community_seed
+
+            demo_community_seed(mentors=mentors, mentees=mentees, seed=SEED)
+        elif have < mentees + mentors:
             self._manage(
                 "seed_demo",
                 "--mentors",
@@ -146,7 +179,9 @@ class Environment:
         from django.db import connection
 
         MatchRun.objects.filter(status__in=["queued", "running"]).update(status="failed")
-        s, r, c = (m._meta.db_table for m in (Suggestion, MatchRun, MatchRunChunk))
+        s, r, c, mm = (
+            m._meta.db_table for m in (Suggestion, MatchRun, MatchRunChunk, MatchRunModel)
+        )
         q = MatchRequest._meta.db_table
         with connection.cursor() as cur:
             cur.execute(
@@ -155,6 +190,9 @@ class Environment:
             )
             cur.execute(
                 f"DELETE FROM {c} WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE {s}.run_id = {c}.run_id)"  # noqa: S608
+            )
+            cur.execute(
+                f"DELETE FROM {mm} WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE {s}.run_id = {mm}.run_id)"  # noqa: S608
             )
             cur.execute(
                 f"DELETE FROM {r} WHERE NOT EXISTS (SELECT 1 FROM {s} WHERE {s}.run_id = {r}.id)"  # noqa: S608
@@ -204,7 +242,7 @@ class Environment:
                 worker.wait()
         self.workers = []
 
-    def full_run(self, workers: int) -> tuple[float, dict]:
+    def full_run(self, workers: int, chunk_size: int | None = None) -> tuple[float, dict]:
         from matching import services
         from matching.models import MatchRun
         from matching.tasks import run_full_scoring
@@ -212,7 +250,7 @@ class Environment:
         mentees = SIZES[self.scale][0]
         t0 = time.perf_counter()
         run = services.match_run_start(
-            chunk_size=max(100, mentees // 10),
+            chunk_size=chunk_size or max(100, mentees // 10),
         )
         run_full_scoring.apply_async(args=[run.pk], queue=self.pools[workers])
         while True:
@@ -234,6 +272,9 @@ class Environment:
             "worker_processes": run.figures.get("worker_processes"),
             "load_seconds": run.figures.get("load_seconds"),
             "fit_seconds": run.figures.get("fit_seconds"),
+            "store_seconds": run.figures.get("store_seconds"),
+            "model_mb": round((run.figures.get("model_bytes") or 0) / 1e6, 1),
+            "chunk_seconds_max": max(run.chunks.values_list("seconds", flat=True), default=None),
             "gini_before": run.figures.get("gini_before"),
             "gini_after": run.figures.get("gini_after"),
             "mean_score_cost": run.figures.get("mean_score_cost"),
@@ -363,3 +404,288 @@ def profile_to_suggestions(scale: str) -> dict:
         }
 
     return _with_environment("profile_to_suggestions", scale, body)
+
+
+@bench("run_db_100k_2_workers")
+def run_db_100k_2_workers(scale: str) -> dict:
+    """A full run at 100,000 x 20,000 with two workers: start to the last row committed."""
+    key = _big(scale)
+
+    def body(env: Environment, params: dict) -> dict:
+        env.start_workers(2)
+        mentees = SIZES[key][0]
+        seconds, figures = env.full_run(2, chunk_size=max(100, mentees // 20))
+        return {
+            "params": {**params, "workers": 2},
+            "seconds": round(seconds, 3),
+            "runs": 1,
+            **figures,
+        }
+
+    return _with_environment("run_db_100k_2_workers", key, body)
+
+
+def _route_rescores(queue: str) -> None:
+    """Re-scores this process queues go to the benchmark's workers."""
+    from matching import tasks
+
+    for task in (tasks.rescore_user, tasks.rescore_users):
+        task.queue = queue
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _new_mentor_like(template_user_id: int, n: int):
+    """A new person signing up as a mentor, with a real mentor's skills, languages and hours."""
+    from profiles.models import AvailabilitySlot, Profile, ProfileSkill, User
+
+    source = Profile.objects.get(user_id=template_user_id)
+    user = User.objects.create_user(email=f"bench-new-mentor-{uuid.uuid4().hex[:10]}@example.org")
+    profile = Profile.objects.create(
+        user=user,
+        role=Profile.Role.MENTOR,
+        headline=f"New mentor {n}",
+        bio=source.bio,
+        years_experience=source.years_experience,
+        industry=source.industry,
+        occupation=source.occupation,
+        timezone=source.timezone,
+        format_flash=source.format_flash,
+        format_long_term=source.format_long_term,
+        capacity=3,
+        accepting=True,
+    )
+    ProfileSkill.objects.bulk_create(
+        [
+            ProfileSkill(profile=profile, skill_id=s.skill_id, direction=s.direction, level=s.level)
+            for s in ProfileSkill.objects.filter(profile=source)
+        ]
+    )
+    profile.languages.set(source.languages.all())
+    AvailabilitySlot.objects.bulk_create(
+        [
+            AvailabilitySlot(
+                profile=profile, weekday=s.weekday, start_time=s.start_time, end_time=s.end_time
+            )
+            for s in AvailabilitySlot.objects.filter(profile=source)
+        ]
+    )
+    return profile
+
+
+def _wait_for_run(user_id: int, since: int, t0: float):
+    from matching.models import MatchRun
+
+    while True:
+        run = (
+            MatchRun.objects.filter(pk__gt=since, kind="incremental", subject_id=user_id)
+            .exclude(status__in=["queued", "running"])
+            .first()
+        )
+        if run is not None:
+            if run.status != "succeeded":
+                raise RuntimeError(f"re-score failed: {run.error}")
+            return run
+        if time.perf_counter() - t0 > 600:
+            raise RuntimeError("no re-score within 10 minutes")
+        time.sleep(0.01)
+
+
+@bench("profile_to_suggestions_100k")
+def profile_to_suggestions_100k(scale: str) -> dict:
+    """A mentee's saved change and a new mentor's onboarding, through a real worker.
+
+    ``p95_ms`` counts from the end of the debounce (the task's countdown) to
+    the re-score's lists committed; ``total_p95_ms`` from the save itself.
+    """
+    key = _big(scale)
+
+    def body(env: Environment, params: dict) -> dict:
+        from matching import receivers, services
+        from matching.models import MatchRun, Suggestion
+        from profiles.models import Profile
+        from profiles.services import profile_onboarding_complete, profile_update
+
+        _route_rescores(env.start_workers(1))
+        debounce = float(receivers.DEBOUNCE_SECONDS)
+        ids = services.population_load(mentee_ids=range(0, 10**9, 997)).mentees.ids.tolist()
+        mentee_ids = ids[: SAVES[key] + 1]
+        template = Profile.objects.filter(role="mentor", accepting=True).order_by("pk").first()
+        created: list[int] = []
+        figures: dict[str, dict] = {}
+        try:
+            for kind in ("mentee", "mentor"):
+                latencies, work, inserted = [], [], []
+                for i in range(SAVES[key] + 1):
+                    since = MatchRun.objects.order_by("-pk").values_list("pk", flat=True).first()
+                    if kind == "mentee":
+                        profile = Profile.objects.get(user_id=mentee_ids[i])
+                        t0 = time.perf_counter()
+                        profile_update(
+                            profile=profile, years_experience=(profile.years_experience + 1) % 40
+                        )
+                    else:
+                        profile = _new_mentor_like(template.user_id, i)
+                        created.append(profile.user_id)
+                        t0 = time.perf_counter()
+                        profile_onboarding_complete(profile=profile)
+                    run = _wait_for_run(profile.user_id, since or 0, t0)
+                    if (
+                        kind == "mentee"
+                        and not Suggestion.objects.filter(
+                            mentee_id=profile.user_id, run=run, is_current=True
+                        ).exists()
+                    ):
+                        raise RuntimeError("the mentee's list was not rewritten")
+                    elapsed = time.perf_counter() - t0
+                    if i == 0:
+                        continue  # warm-up: the worker loads the 100k model once
+                    latencies.append(elapsed)
+                    work.append(run.duration_seconds)
+                    inserted.append(run.figures.get("mentor_inserted_into", 0))
+                after = [max(t - debounce, 0.0) for t in latencies]
+                figures[kind] = {
+                    "p50_ms": round(1000 * statistics.median(after), 1),
+                    "p95_ms": round(1000 * _percentile(after, 0.95), 1),
+                    "total_p95_ms": round(1000 * _percentile(latencies, 0.95), 1),
+                    "rescore_work_p50_ms": round(1000 * statistics.median(work), 1),
+                    "saves": len(latencies),
+                }
+                if kind == "mentor":
+                    figures[kind]["lists_entered_median"] = statistics.median(inserted)
+        finally:
+            from profiles.models import User
+
+            User.objects.filter(pk__in=created).delete()
+        worst = max(figures["mentee"]["p95_ms"], figures["mentor"]["p95_ms"])
+        return {
+            "params": {**params, "workers": 1},
+            "seconds": round(worst / 1000, 3),
+            "runs": figures["mentee"]["saves"] + figures["mentor"]["saves"],
+            "debounce_ms": round(1000 * debounce),
+            "p95_ms": worst,
+            "mentee_change": figures["mentee"],
+            "new_mentor_onboarding": figures["mentor"],
+        }
+
+    return _with_environment("profile_to_suggestions_100k", key, body)
+
+
+def _import_file(n: int, tag: str) -> bytes:
+    """``n`` demo people (80% mentees) as an import CSV, with fresh addresses."""
+    import csv
+    import io
+
+    from profiles.demo_community import demo_mentee, demo_mentor
+    from profiles.importing import COLUMNS
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for i in range(n):
+        p = demo_mentor(SEED + 1, i) if i % 5 == 0 else demo_mentee(SEED + 1, i)
+        row = {
+            "email": f"import-{tag}-{i}@example.org",
+            "name": p.name,
+            "role": p.role,
+            "headline": p.headline,
+            "bio": p.bio[:1000],
+            "job_title": p.job_title,
+            "industry": p.industry,
+            "years_experience": str(p.years_experience),
+            "timezone": p.timezone,
+            "languages": ";".join(p.languages),
+            "skills_offered": ";".join(f"{name}:{level}" for name, level in p.offers),
+            "skills_wanted": ";".join(f"{name}:{level}" for name, level in p.wants),
+            "goals": ";".join(g.title for g in p.goals),
+            "capacity": str(max(p.capacity, 1) if p.role != "mentee" else p.capacity),
+            "formats": ";".join(
+                f for f, on in (("flash", p.format_flash), ("long_term", p.format_long_term)) if on
+            ),
+        }
+        writer.writerow([row.get(column, "") for column in COLUMNS])
+    return out.getvalue().encode()
+
+
+@bench("import_rescore")
+def import_rescore(scale: str) -> dict:
+    """Importing 1,000 people: re-score tasks queued, and time until their lists are current."""
+    key = _big(scale)
+
+    def body(env: Environment, params: dict) -> dict:
+        from matching import tasks
+        from matching.models import MatchRun, Suggestion
+        from profiles.importing import import_apply
+        from profiles.models import Profile, User
+
+        _route_rescores(env.start_workers(1))
+        queued = {"rescore_user": 0, "rescore_users": 0}
+        for name in queued:
+            task = getattr(tasks, name)
+
+            def counting(*args, _original=task.apply_async, _name=name, **kw):
+                queued[_name] += 1
+                return _original(*args, **kw)
+
+            task.apply_async = counting
+        # warm-up: a long-lived worker has the warm model in memory already
+        from matching import services
+        from profiles.services import profile_update
+
+        warm_id = services.population_load(mentee_ids=range(1, 10**9, 1999)).mentees.ids[0]
+        warm = Profile.objects.get(user_id=warm_id)
+        since = MatchRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        t_warm = time.perf_counter()
+        profile_update(profile=warm, years_experience=(warm.years_experience + 1) % 40)
+        _wait_for_run(int(warm_id), since, t_warm)
+        tag = uuid.uuid4().hex[:8]
+        data = _import_file(IMPORTED, tag)
+        since = MatchRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        t0 = time.perf_counter()
+        try:
+            report = import_apply(data=data, invite=False)
+            if not report.applied:
+                raise RuntimeError(f"import refused: {report.summary()}")
+            imported = time.perf_counter()
+            users = list(User.objects.filter(email__startswith=f"import-{tag}-"))
+            matchable = set(
+                Profile.objects.filter(user__in=users, role__in=Profile.MENTEE_ROLES).values_list(
+                    "user_id", flat=True
+                )
+            )
+            while True:
+                runs = MatchRun.objects.filter(pk__gt=since, kind="incremental")
+                if runs.filter(status="failed").exists():
+                    raise RuntimeError(runs.filter(status="failed").first().error)
+                listed = set(
+                    Suggestion.objects.filter(
+                        mentee_id__in=matchable, is_current=True, run__pk__gt=since
+                    ).values_list("mentee_id", flat=True)
+                )
+                done = runs.exists() and not runs.filter(status__in=["queued", "running"]).exists()
+                if done and listed:
+                    break
+                if time.perf_counter() - imported > 600:
+                    raise RuntimeError("imported people not re-scored within 10 minutes")
+                time.sleep(0.05)
+            current = time.perf_counter()
+            run = runs.order_by("-pk").first()
+            return {
+                "params": {**params, "imported": IMPORTED, "workers": 1},
+                "seconds": round(current - imported, 3),
+                "runs": 1,
+                "import_seconds": round(imported - t0, 3),
+                "rescore_tasks_queued": queued["rescore_users"] + queued["rescore_user"],
+                "per_person_tasks_queued": queued["rescore_user"],
+                "imported_mentees_with_lists": len(listed),
+                "imported_mentees_matchable": len(matchable),
+                "rescore_run_seconds": run.duration_seconds,
+                "mentor_inserted_into": run.figures.get("mentor_inserted_into"),
+            }
+        finally:
+            User.objects.filter(email__startswith=f"import-{tag}-").delete()
+
+    return _with_environment("import_rescore", key, body)

@@ -34,3 +34,4 @@ class MatchingAppConfig(AppConfig):
         from .services.events import register_event_kinds
 
         register_event_kinds()
+        hooks.register_bulk_changes(receivers.rescores_batched)

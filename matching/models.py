@@ -242,9 +242,16 @@ class Suggestion(models.Model):
         REQUESTED = "requested", "Requested"
         DECLINED = "declined", "Declined"
 
-    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="suggestions")
+    # No single-column indexes on run and mentee: ``suggestion_unique_per_run``
+    # starts with run, the (mentee, is_current, rank) index with mentee.
+    run = models.ForeignKey(
+        MatchRun, on_delete=models.CASCADE, related_name="suggestions", db_index=False
+    )
     mentee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggestions_received"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="suggestions_received",
+        db_index=False,
     )
     mentor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suggestions_as_mentor"
@@ -479,7 +486,9 @@ class MatchRunChunk(models.Model):
     counts once.
     """
 
-    run = models.ForeignKey(MatchRun, on_delete=models.CASCADE, related_name="chunks")
+    run = models.ForeignKey(
+        MatchRun, on_delete=models.CASCADE, related_name="chunks", db_index=False
+    )  # ``matchrunchunk_unique_index`` starts with run
     index = models.PositiveIntegerField()
     mentee_ids = models.JSONField(default=list)
     suggestions_count = models.PositiveIntegerField(default=0)
@@ -528,3 +537,37 @@ class SkillVectorSet(models.Model):
 
     def __str__(self) -> str:
         return f"Skill model v{self.version} ({self.skills_count} skills, {self.dims} dims)"
+
+
+class MatchRunModel(models.Model):
+    """A run's fitted engine model, stored where every worker reads the same bytes.
+
+    Written once by the task that fits the run's model; read by every chunk
+    task of that run, whatever machine it runs on, and by incremental
+    re-scores (the latest one is their warm base). The bytes are
+    ``matching.engine.persist`` (numpy arrays + JSON, never pickle);
+    ``fingerprint`` is their SHA-256 and is recorded on every chunk scored
+    with it. The skill-relatedness model is stored by version only
+    (``skill_model_version``, also inside the bytes): every reader attaches
+    that same ``SkillVectorSet`` row.
+    """
+
+    run = models.OneToOneField(MatchRun, on_delete=models.CASCADE, related_name="model_state")
+    fingerprint = models.CharField(max_length=64)
+    engine = models.JSONField(
+        default=dict, help_text="The engine configuration it was fitted with."
+    )
+    skill_model_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="The skill-relatedness version (SkillVectorSet) it scores with; none: without.",
+    )
+    data = models.BinaryField(blank=True)  # empty: a run with nobody to match
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"model of run #{self.run_id} ({self.fingerprint[:12]})"

@@ -94,6 +94,30 @@ def rescore_user(user_id: int, token: str | None = None) -> int | None:
         if current is not None and current != token:
             return None
     run = services.match_rescore_user(user_id=user_id)
+    _refit_if_wanted(run, [user_id])
+    return run.pk if run else None
+
+
+REFIT_LOCK = "matching:warm-refit"
+
+
+def _refit_if_wanted(run, user_ids: list[int]) -> None:
+    """Queue one re-fit re-score when a run went ahead on a warm model that should be re-fitted."""
+    wanted = run is not None and run.figures.get("refit_wanted")
+    if wanted and cache.add(REFIT_LOCK, run.pk, timeout=3600):  # one re-fit at a time
+        rescore_users.delay_on_commit(list(user_ids), True)
+
+
+@shared_task(**RETRY)
+def rescore_users(user_ids: list[int], refit: bool = False) -> int | None:
+    """One batched incremental re-score of many people (an import), or a re-fit (``refit``)."""
+    try:
+        run = services.match_rescore_users(user_ids=user_ids, refit=refit)
+    finally:
+        if refit:
+            cache.delete(REFIT_LOCK)
+    if not refit:
+        _refit_if_wanted(run, user_ids)
     return run.pk if run else None
 
 
@@ -116,6 +140,12 @@ def learn_score_weights() -> dict:
         logger.info("%s", exc)
         return {"ok": False, "reason": str(exc)}
     return {"ok": True, "auc_learned": result.auc_learned, "auc_configured": result.auc_configured}
+
+
+@shared_task(**RETRY)
+def prune_runs() -> dict:
+    """Daily: delete superseded suggestion rows of old runs (``MATCHING_RUN_RETENTION_DAYS``)."""
+    return services.match_runs_prune()
 
 
 @shared_task(base=RunTask, **RETRY)

@@ -15,6 +15,9 @@ these hooks, which the higher apps register from their ``AppConfig.ready()``:
   a detail-page section whose template reads its context as ``panel``.
 * :func:`register_demo_filler` — ``func(*, seed) -> dict[str, int]`` adds a
   higher app's demo rows after ``seed_demo`` created the people.
+* :func:`register_bulk_changes` — a context manager wrapped around changes to
+  many people at once (:func:`bulk_changes`, an import): matching collects the
+  ``profile_changed`` sends inside it and queues one batched re-score.
 
 With nothing registered (profiles alone), nobody is matched, every place is
 free and profile pages show only profile facts.
@@ -22,7 +25,8 @@ free and profile pages show only profile facts.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 
 from django.db.models import QuerySet
@@ -35,6 +39,7 @@ _places_taken: list[PlacesTaken] = []
 _match_checks: list[MatchCheck] = []
 _sections: list[ProfileSection] = []
 _demo_fillers: list[Callable] = []
+_bulk_changes: list[Callable[[], AbstractContextManager]] = []
 
 
 def register_places_taken(func: PlacesTaken) -> PlacesTaken:
@@ -58,6 +63,21 @@ def register_demo_seeder(func: Callable[..., str]) -> Callable[..., str]:
         filler.seeder = func
         _demo_fillers.append(filler)
     return func
+
+
+def register_bulk_changes(factory: Callable[[], AbstractContextManager]):
+    if factory not in _bulk_changes:
+        _bulk_changes.append(factory)
+    return factory
+
+
+@contextmanager
+def bulk_changes() -> Iterator[None]:
+    """Wrap changes to many people (also usable as a decorator); see the module doc."""
+    with ExitStack() as stack:
+        for factory in _bulk_changes:
+            stack.enter_context(factory())
+        yield
 
 
 def places_taken_subquery(mentor_ref: str) -> QuerySet | None:

@@ -67,7 +67,7 @@ from django.urls import reverse
 from mentorship.context_processors import site as site_context
 from mentorship.text import header_text
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .models import Goal, Language, Profile, ProfileSkill, User
 from .timezones import timezone_names
 
@@ -643,6 +643,7 @@ def import_plan(*, data: bytes) -> ImportReport:
 # --- Applying ------------------------------------------------------------------
 
 
+@hooks.bulk_changes()  # one batched re-score for the whole file, not one per person
 def import_apply(*, data: bytes, dry_run: bool = False, invite: bool = True) -> ImportReport:
     """Validate the file again and, when every row is valid, apply it in one transaction.
 

@@ -19,6 +19,7 @@ and availability) and a reproducible ``community`` of them.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import random
 
 import factory
@@ -38,12 +39,14 @@ from community.models import (
     QuestionRoute,
     RoutingWeek,
 )
+from matching.engine import EngineConfig
 from matching.models import (
     Format,
     MatchingConfig,
     MatchRequest,
     MatchRun,
     MatchRunChunk,
+    MatchRunModel,
     Mentorship,
     PairExclusion,
     RequestMessage,
@@ -391,6 +394,19 @@ class MatchRunChunkFactory(factory.django.DjangoModelFactory):
     index = factory.Sequence(lambda n: n)
     mentee_ids = factory.LazyFunction(lambda: [_mentee_user().pk])
     done_at = factory.LazyFunction(timezone.now)
+
+
+class MatchRunModelFactory(factory.django.DjangoModelFactory):
+    """The stored model of a full run that had nobody to match (empty bytes)."""
+
+    class Meta:
+        model = MatchRunModel
+
+    run = factory.SubFactory(MatchRunFactory, kind=MatchRun.Kind.FULL)
+    fingerprint = hashlib.sha256(b"").hexdigest()
+    engine = factory.LazyFunction(lambda: EngineConfig().to_dict())
+    data = b""
+    size = 0
 
 
 class SuggestionFactory(factory.django.DjangoModelFactory):

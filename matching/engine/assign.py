@@ -8,12 +8,14 @@ lists is never assigned.
   with capacities). Mentees rank their candidates by score (ties: lower mentor
   row first); mentors rank proposers by the same pair score (ties: lower
   mentee row first). The result has no blocking pair among listed pairs.
-* ``optimal_assignment``: maximum total score, as a min-cost bipartite
-  matching on a graph where each mentor is expanded into ``capacity`` slots
-  and each mentee has a private "unmatched" column of cost equal to the
-  largest possible, so leaving someone out is allowed but never rewarded.
-  Solved by ``scipy.sparse.csgraph.min_weight_full_bipartite_matching``
-  (LAPJVsp).
+* ``optimal_assignment``: maximum total score, as a min-cost flow: source ->
+  each mentee (capacity 1) -> each listed mentor (cost = -score) -> sink
+  (capacity = free places), plus a source -> sink arc for mentees left
+  unmatched (never rewarded, never forced). Solved by OR-Tools'
+  ``SimpleMinCostFlow`` (scores as integers in units of 1e-6: fewer cost-scaling phases); without
+  OR-Tools, the same optimum by ``scipy``'s ``min_weight_full_bipartite_matching``
+  (LAPJVsp) on a graph where each mentor is expanded into ``capacity`` slots
+  (about 15x slower at 20,000 x 5,000).
 """
 
 from __future__ import annotations
@@ -168,6 +170,10 @@ def count_blocking_pairs(
     return int(blocking.sum())
 
 
+#: Scores become integer costs in these units for the min-cost flow.
+COST_SCALE = 1e6
+
+
 def optimal_assignment(
     candidates: Candidates | tuple[np.ndarray, np.ndarray],
     capacity: np.ndarray,
@@ -183,6 +189,56 @@ def optimal_assignment(
     -------
     Assignment
     """
+    try:
+        from ortools.graph.python import min_cost_flow
+    except ImportError:  # pragma: no cover - OR-Tools is in requirements.txt
+        return _optimal_by_matching(candidates, capacity)
+    idx, s = _unpack(candidates)
+    idx = np.asarray(idx, dtype=np.int64)
+    s = np.asarray(s, dtype=np.float64)
+    n = idx.shape[0]
+    cap = np.maximum(np.asarray(capacity, dtype=np.int64), 0)
+    m = len(cap)
+    valid = (idx >= 0) & np.isfinite(s) & (s > 0)
+    ii, kk = np.nonzero(valid)
+    jj = idx[ii, kk]
+    ss = s[ii, kk]
+    match = np.full(n, -1, np.int64)
+    match_score = np.full(n, np.nan)
+    if not len(ii):
+        return _result(match, match_score)
+    source, sink = n + m, n + m + 1
+    flow = min_cost_flow.SimpleMinCostFlow()
+    tails = np.concatenate([np.full(n, source), ii, n + np.arange(m), [source]])
+    heads = np.concatenate([np.arange(n), n + jj, np.full(m, sink), [sink]])
+    caps = np.concatenate([np.ones(n + len(ii), np.int64), cap, [n]])
+    costs = np.concatenate(
+        [
+            np.zeros(n, np.int64),
+            -np.round(ss * COST_SCALE).astype(np.int64),
+            np.zeros(m + 1, np.int64),
+        ]
+    )
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int32), heads.astype(np.int32), caps, costs
+    )
+    supplies = np.zeros(n + m + 2, np.int64)
+    supplies[source], supplies[sink] = n, -n
+    flow.set_nodes_supplies(np.arange(n + m + 2, dtype=np.int32), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        raise RuntimeError(f"min-cost flow did not solve: status {status}")
+    chosen = flow.flows(arcs[n : n + len(ii)]) > 0
+    match[ii[chosen]] = jj[chosen]
+    match_score[ii[chosen]] = ss[chosen]
+    return _result(match, match_score)
+
+
+def _optimal_by_matching(
+    candidates: Candidates | tuple[np.ndarray, np.ndarray],
+    capacity: np.ndarray,
+) -> Assignment:
+    """The same optimum as a min-weight full bipartite matching with mentor slots (scipy)."""
     idx, s = _prepared(*_unpack(candidates))
     n, w = idx.shape
     cap = np.maximum(np.asarray(capacity, dtype=np.int64), 0)

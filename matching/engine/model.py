@@ -36,6 +36,7 @@ from .types import Exclusions, Mentees, Mentors
 N_COMPONENTS = len(COMPONENTS)
 SKILLS, GOALS, SENIORITY, CONTEXT, AVAILABILITY, RESPONSIVENESS, RELATED = range(N_COMPONENTS)
 YEARS_RESOLUTION = 0.1  # years are keyed at this resolution so seniority tables stay small
+PAIRS_PER_CHUNK = 4_000_000  # ~16 MB per float32 chunk buffer, whatever the number of mentors
 
 
 @dataclass
@@ -85,6 +86,13 @@ def _split(m: sp.csr_matrix, cols: np.ndarray) -> tuple[np.ndarray, sp.csr_matri
     rest = (m @ sp.diags(keep)).tocsr()
     rest.eliminate_zeros()
     return dense, rest.astype(np.float32)
+
+
+def _rows_slice(rows: np.ndarray) -> slice | np.ndarray:
+    """``rows`` as a slice when they are consecutive (a view instead of a copy)."""
+    if len(rows) and rows[-1] - rows[0] + 1 == len(rows) and (np.diff(rows) == 1).all():
+        return slice(int(rows[0]), int(rows[-1]) + 1)
+    return rows
 
 
 def _add_sparse(target: np.ndarray, m: sp.csr_matrix) -> None:
@@ -242,6 +250,12 @@ class MatchModel(BaseEstimator):
         return self
 
     def _category_projection(self) -> sp.csr_matrix:
+        cached = getattr(self, "_category_projection_", None)
+        if cached is None or cached.shape[0] != len(self.skill_vocabulary_):
+            cached = self._category_projection_ = self._category_projection_build()
+        return cached
+
+    def _category_projection_build(self) -> sp.csr_matrix:
         rows, cols = [], []
         for name, j in self.skill_vocabulary_.items():
             cat = self._categories.get(name)
@@ -325,8 +339,12 @@ class MatchModel(BaseEstimator):
             related=np.ascontiguousarray(related, dtype=np.float32),
         )
 
-    def _prepare_mentor_tables(self) -> None:
-        """Mentor-side matrices in the layout the chunk loop wants (scaled by weights)."""
+    def _prepare_mentor_tables(self, keep_columns: bool = False) -> None:
+        """Mentor-side matrices in the layout the chunk loop wants (scaled by weights).
+
+        ``keep_columns``: keep the dense/sparse feature split chosen at fit time
+        (after a few people changed, see ``update.model_update``).
+        """
         cfg = self.config_
         w = self.weights_
         r = self._mentor_side
@@ -334,11 +352,12 @@ class MatchModel(BaseEstimator):
         alpha = cfg.skill_lsa_weight if self.skill_svd_ is not None else 0.0
         self._alpha = alpha
         self._weights = np.array(w, dtype=np.float64)
-        e = self._mentee_side
-        self._skills_cols = _dense_columns(
-            e.skills_sparse, r.skills_sparse, cfg.dense_skill_features
-        )
-        self._goals_cols = _dense_columns(e.goals, r.goals, cfg.dense_goal_words)
+        if not keep_columns:
+            e = self._mentee_side
+            self._skills_cols = _dense_columns(
+                e.skills_sparse, r.skills_sparse, cfg.dense_skill_features
+            )
+            self._goals_cols = _dense_columns(e.goals, r.goals, cfg.dense_goal_words)
         self._blocks(r)
         self._skills_block_T = np.ascontiguousarray(
             np.hstack(
@@ -402,6 +421,9 @@ class MatchModel(BaseEstimator):
         self._c_responsiveness = self._responsiveness[cols]
 
     # ------------------------------------------------------------- helpers
+    def _mentor_blocks(self) -> _Side:
+        return self._blocks(self._mentor_side)
+
     def _blocks(self, side: _Side) -> _Side:
         if side.skills_block is None:
             sk_dense, sk_rest = _split(side.skills_sparse, self._skills_cols)
@@ -433,6 +455,9 @@ class MatchModel(BaseEstimator):
 
     def _side_for(self, mentees: Mentees | None) -> tuple[Mentees, _Side]:
         if mentees is None or mentees is self.mentees_:
+            if getattr(self, "_mentee_side", None) is None:
+                # a model read back from storage (``persist``) recomputes it once
+                self._mentee_side = self._transform(self.mentees_)
             return self.mentees_, self._mentee_side
         return mentees, self._transform(mentees)
 
@@ -484,10 +509,12 @@ class MatchModel(BaseEstimator):
         ctx = np.broadcast_to(ctx, (len(uniq), m))
         out.append(("context", ctx, inv))
         # formats + languages (filters) + mentor bias
-        langs = [side.languages[i] for i in rows]
+        languages = side.languages
+        langs = [languages[i] for i in rows.tolist()]
         lang_codes: dict[frozenset[str], int] = {}
-        lang_key = np.array(
-            [lang_codes.setdefault(s, len(lang_codes)) for s in langs], dtype=np.int64
+        setdefault = lang_codes.setdefault
+        lang_key = np.fromiter(
+            (setdefault(s, len(lang_codes)) for s in langs), dtype=np.int64, count=len(langs)
         )
         key = lang_key * 4 + side.format_bits[rows]
         uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
@@ -501,13 +528,19 @@ class MatchModel(BaseEstimator):
         return out
 
     # ------------------------------------------------------------- scoring
+    def _chunk_rows(self) -> int:
+        """Mentee rows per chunk: ``chunk_size``, fewer when there are many mentors, so a
+        chunk's buffers stay about ``PAIRS_PER_CHUNK`` pairs (20,000 mentors: 200 rows)."""
+        m = max(len(self._cols), 1)  # the columns a chunk scores (see _chunk_tables)
+        return max(16, min(self.config_.chunk_size, PAIRS_PER_CHUNK // m))
+
     def _workspace(self, c: int) -> dict[str, np.ndarray]:
         """Per-thread chunk buffers, reused across chunks (no page faults per chunk)."""
         local = self._local
         m = len(self._cols)
         ws = getattr(local, "ws", None)
         if ws is None or ws["total"].shape[0] < c or ws["total"].shape[1] != m:
-            size = max(c, self.config_.chunk_size)
+            size = c  # the first chunk is the largest of a call
             ws = {
                 name: np.empty((size, m), np.float32)
                 for name in ("skills", "goals", "hours", "total", "buf", "related")[
@@ -542,23 +575,25 @@ class MatchModel(BaseEstimator):
             ws["total"],
             ws["buf"],
         )
+        # contiguous rows (every chunk of a run) are taken as views, not copies
+        pick = _rows_slice(rows)
         # skills = clip((1-a) * tfidf cosine + a * LSA cosine, 0, 1): dense block + sparse tail
-        np.matmul(side.skills_block[rows], self._c_skills_block_T, out=skills)
-        _add_sparse(skills, side.skills_rest[rows] @ self._c_skills_rest_T)
+        np.matmul(side.skills_block[pick], self._c_skills_block_T, out=skills)
+        _add_sparse(skills, side.skills_rest[pick] @ self._c_skills_rest_T)
         if self._alpha:  # TF-IDF cosines of non-negative vectors are in [0, 1] already
             np.clip(skills, 0, 1, out=skills)
         np.multiply(skills, np.float32(w[SKILLS]), out=total)
-        np.matmul(side.goals_block[rows], self._c_goals_block_T, out=goals)
-        _add_sparse(goals, side.goals_rest[rows] @ self._c_goals_rest_T)
+        np.matmul(side.goals_block[pick], self._c_goals_block_T, out=goals)
+        _add_sparse(goals, side.goals_rest[pick] @ self._c_goals_rest_T)
         _add_scaled(total, goals, w[GOALS])
         related = ws.get("related")
         if related is not None:
             # related_skills = clip(cosine of the learned skill vectors, 0, 1)
-            np.matmul(side.related[rows], self._c_related_T, out=related)
+            np.matmul(side.related[pick], self._c_related_T, out=related)
             np.maximum(related, 0, out=related)  # cosines of unit vectors are <= 1
             _add_scaled(total, related, w[RELATED])
         # availability: hours part as a matrix; the format part comes with the tables
-        np.matmul(side.hours[rows], self._c_hours_T, out=hours)
+        np.matmul(side.hours[pick], self._c_hours_T, out=hours)
         np.minimum(hours, cfg.overlap_target_hours, out=hours)
         hours *= np.float32(1.0 / cfg.overlap_target_hours)
         known_r = self._c_hours_known
@@ -662,10 +697,9 @@ class MatchModel(BaseEstimator):
         excl_p, excl_c = excl_p[order], excl_c[order]
 
         side = self._blocks(side)
+        step = self._chunk_rows()
         self._local = threading.local()  # buffers live for this call only
-        chunks = [
-            (s, min(s + cfg.chunk_size, len(rows))) for s in range(0, len(rows), cfg.chunk_size)
-        ]
+        chunks = [(s, min(s + step, len(rows))) for s in range(0, len(rows), step)]
         out_idx = np.full((len(rows), width), -1, np.int64)
         out_val = np.full((len(rows), width), np.nan, np.float32)
         out_comp = np.full((len(rows), width, N_COMPONENTS), np.nan, np.float32)

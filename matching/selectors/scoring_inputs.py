@@ -28,29 +28,35 @@ def active_long_term_counts(mentor_ids: Iterable[int] | None = None) -> dict[int
     )
 
 
-def exclusions_load(*, mentee_ids: Iterable[int] | None = None) -> Exclusions:
-    """(mentee, mentor) pairs never to suggest.
+def exclusions_load(
+    *, mentee_ids: Iterable[int] | None = None, mentor_ids: Iterable[int] | None = None
+) -> Exclusions:
+    """(mentee, mentor) pairs never to suggest, optionally only of some mentees / mentors.
 
     Admin do-not-match and declines (either side) as stored; blocks in both
     directions; active mentorships; pending requests (the mentee already
     asked); and, as a backstop, declined requests and suggestions.
     """
     ids = None if mentee_ids is None else list(mentee_ids)
+    rids = None if mentor_ids is None else list(mentor_ids)
     pairs: set[tuple[int, int]] = set()
 
     def add(qs, a="mentee_id", b="mentor_id", *, both_ways=False):
-        if ids is not None:
-            cond = Q(**{f"{a}__in": ids})
-            if both_ways:
-                cond |= Q(**{f"{b}__in": ids})
-            qs = qs.filter(cond)
+        for side, other, chosen in ((a, b, ids), (b, a, rids)):
+            if chosen is not None:
+                cond = Q(**{f"{side}__in": chosen})
+                if both_ways:
+                    cond |= Q(**{f"{other}__in": chosen})
+                qs = qs.filter(cond)
         for x, y in qs.order_by().values_list(a, b):
             pairs.add((x, y))
             if both_ways:
                 pairs.add((y, x))
 
     add(PairExclusion.objects.exclude(reason=PairExclusion.Reason.BLOCKED))
-    pairs |= safety_selectors.blocked_pairs(user_ids=ids)  # blocks: safety is the one source
+    touching = None if ids is None and rids is None else [*(ids or ()), *(rids or ())]
+    # blocks: safety is the one source (pairs touching the people asked about)
+    pairs |= safety_selectors.blocked_pairs(user_ids=touching)
     add(Mentorship.objects.filter(status=Mentorship.Status.ACTIVE))
     add(
         MatchRequest.objects.filter(
@@ -61,6 +67,9 @@ def exclusions_load(*, mentee_ids: Iterable[int] | None = None) -> Exclusions:
     if ids is not None:
         wanted = set(ids)
         pairs = {p for p in pairs if p[0] in wanted}
+    if rids is not None:
+        wanted = set(rids)
+        pairs = {p for p in pairs if p[1] in wanted}
     return Exclusions(pairs)
 
 

@@ -4,7 +4,8 @@
 * ``suggestion_rows``: engine results -> ``Suggestion`` rows
 * ``snapshots``: a full run's model, shared by its chunk tasks
 * ``runs``: full scoring runs (the chord's task bodies)
-* ``rescore``: incremental re-score after a profile change
+* ``rescore``: incremental re-score after profile changes (``warm``: the model it patches)
+* ``retention``: pruning old runs' rows and models
 * ``cohorts``: whole-cohort assignment previews, publish, discard
 * ``learning``: weights learned from accepts and declines
 * ``requests``: the request flow, suggestion -> request -> accept/decline
@@ -69,7 +70,9 @@ from .requests import (
 from .rescore import (
     MAX_RESCORE_LISTING,
     match_rescore_user,
+    match_rescore_users,
 )
+from .retention import match_runs_prune
 from .runs import (
     DEFAULT_CHUNK_SIZE,
     match_run_execute_inline,
@@ -85,16 +88,21 @@ from .skill_model import (
     skill_model_load,
 )
 from .snapshots import (
-    run_dir,
+    Snapshot,
+    snapshot_cache_clear,
     snapshot_drop,
+    snapshot_fit,
     snapshot_load,
     snapshot_save,
 )
 from .suggestion_rows import (
     ScoredRows,
+    current_flip,
+    rows_insert,
     score_rows,
     suggestions_write,
 )
+from .warm import warm_forget
 
 __all__ = [
     "skill_model_current_version",
@@ -132,6 +140,9 @@ __all__ = [
     "match_request_withdraw",
     "match_requests_expire",
     "match_rescore_user",
+    "match_rescore_users",
+    "warm_forget",
+    "match_runs_prune",
     "match_run_execute_inline",
     "match_run_fail",
     "match_run_finish",
@@ -145,9 +156,13 @@ __all__ = [
     "model_fit",
     "pair_exclude",
     "population_load",
-    "run_dir",
     "score_rows",
+    "current_flip",
+    "rows_insert",
+    "Snapshot",
+    "snapshot_cache_clear",
     "snapshot_drop",
+    "snapshot_fit",
     "snapshot_load",
     "snapshot_save",
     "suggestion_decline",

@@ -109,33 +109,43 @@ class Population:
         return np.array(sorted(index[u] for u in map(int, user_ids) if u in index), dtype=np.int64)
 
 
-def _profile_rows(*, roles: Sequence[str], user_ids: Iterable[int] | None = None) -> list[dict]:
+PROFILE_FIELDS = (
+    "id",
+    "user_id",
+    "role",
+    "headline",
+    "bio",
+    "strengths",
+    "growth_areas",
+    "years_experience",
+    "industry",
+    "occupation__soc_code",
+    "timezone",
+    "format_flash",
+    "format_long_term",
+    "capacity",
+    "accepting",
+    "away_until",
+)
+
+#: What the mentor-only facts need (:func:`mentor_facts_load`).
+FACT_FIELDS = ("user_id", "capacity", "accepting", "away_until")
+
+
+def _profile_rows(
+    *,
+    roles: Sequence[str],
+    user_ids: Iterable[int] | None = None,
+    fields: Sequence[str] = PROFILE_FIELDS,
+) -> list[dict]:
+    """Active people of ``roles`` whom matching may suggest (safety's filters applied)."""
     qs = Profile.objects.filter(user__is_active=True, role__in=roles)
     qs = qs.exclude(
         user_id__in=safety_selectors.users_not_suggestable_ids(as_mentor=roles == MENTOR_ROLES)
     )
     if user_ids is not None:
         qs = qs.filter(user_id__in=list(user_ids))
-    return list(
-        qs.order_by("user_id").values(
-            "id",
-            "user_id",
-            "role",
-            "headline",
-            "bio",
-            "strengths",
-            "growth_areas",
-            "years_experience",
-            "industry",
-            "occupation__soc_code",
-            "timezone",
-            "format_flash",
-            "format_long_term",
-            "capacity",
-            "accepting",
-            "away_until",
-        )
-    )
+    return list(qs.order_by("user_id").values(*fields))
 
 
 def _formats(row: dict) -> frozenset[str]:
@@ -179,20 +189,84 @@ def _reliability_arrays(mentor_ids: list[int]) -> dict[str, np.ndarray]:
     }
 
 
+def _mentor_facts(
+    rows: list[dict],
+    *,
+    config: MatchingConfig,
+    now: datetime,
+    mentor_ids: list[int] | None = None,
+) -> dict[str, np.ndarray]:
+    """The mentor-only facts of ``rows`` (``Mentors`` fields): places left, accepting,
+    request counts (responsiveness) and session evidence (reliability, ``matching.hooks``).
+
+    One code path for full runs (:func:`population_load`) and warm re-scores
+    (:func:`mentor_facts_load`), so both score with the same components.
+    """
+    today = timezone.localdate()
+    taken = active_long_term_counts(mentor_ids)
+    counts = request_counts(mentor_ids=mentor_ids, expiry_days=config.request_expiry_days, now=now)
+    return {
+        "capacity_left": np.array(
+            [max(r["capacity"] - taken.get(r["user_id"], 0), 0) for r in rows], dtype=np.int64
+        ),
+        "accepting": np.array(
+            [
+                bool(r["accepting"]) and not (r["away_until"] and r["away_until"] >= today)
+                for r in rows
+            ],
+            dtype=bool,
+        ),
+        "requests_received": np.array(
+            [counts.get(r["user_id"], (0, 0))[0] for r in rows], dtype=np.int64
+        ),
+        "requests_answered_in_time": np.array(
+            [counts.get(r["user_id"], (0, 0))[1] for r in rows], dtype=np.int64
+        ),
+        **_reliability_arrays([r["user_id"] for r in rows]),
+    }
+
+
+def mentor_facts_load(
+    *, mentor_ids: Sequence[int], config: MatchingConfig | None = None
+) -> dict[str, np.ndarray]:
+    """Today's mentor-only facts for ``mentor_ids`` (in that order), as a full run reads them.
+
+    A mentor who is no longer suggestable (suspended, held for review, no
+    longer an active mentor) gets no places and is not accepting: never suggested.
+    """
+    config = config or MatchingConfig.load()
+    rows = _profile_rows(roles=MENTOR_ROLES, fields=FACT_FIELDS)
+    facts = _mentor_facts(rows, config=config, now=timezone.now())
+    position = {r["user_id"]: i for i, r in enumerate(rows)}
+    ids = [int(i) for i in mentor_ids]
+    found = np.array([position.get(i, -1) for i in ids], dtype=np.int64)
+    known = found >= 0
+    out = {}
+    for name, values in facts.items():
+        column = np.zeros(len(ids), dtype=values.dtype)
+        column[known] = values[found[known]]
+        out[name] = column
+    return out
+
+
 def population_load(
-    *, config: MatchingConfig | None = None, mentee_ids: Iterable[int] | None = None
+    *,
+    config: MatchingConfig | None = None,
+    mentee_ids: Iterable[int] | None = None,
+    mentor_ids: Iterable[int] | None = None,
 ) -> Population:
     """Mentees and mentors as engine arrays, in a fixed number of queries.
 
-    ``mentee_ids`` restricts the mentees (mentors are always everyone).
+    ``mentee_ids`` restricts the mentees, ``mentor_ids`` the mentors (both
+    given: just those people, for an incremental re-score of a few).
     """
     started = time.perf_counter()
     config = config or MatchingConfig.load()
     now = timezone.now()
-    today = timezone.localdate()
-    mentor_rows = _profile_rows(roles=MENTOR_ROLES)
+    mentor_ids = None if mentor_ids is None else list(mentor_ids)
+    mentor_rows = _profile_rows(roles=MENTOR_ROLES, user_ids=mentor_ids)
     mentee_rows = _profile_rows(roles=MENTEE_ROLES, user_ids=mentee_ids)
-    restricted = mentee_ids is not None
+    restricted = mentee_ids is not None or mentor_ids is not None
     profile_ids = (
         sorted({r["id"] for r in mentor_rows} | {r["id"] for r in mentee_rows})
         if restricted
@@ -257,8 +331,6 @@ def population_load(
         hours_assumed=np.array([not slots.get(r["id"]) for r in mentee_rows], dtype=bool),
     )
 
-    taken = active_long_term_counts()
-    counts = request_counts(expiry_days=config.request_expiry_days, now=now)
     mentors = Mentors(
         **_people_fields(mentor_rows, now),
         skills=[dict(offered.get(r["id"], {})) for r in mentor_rows],
@@ -272,24 +344,7 @@ def population_load(
         available_hours=hours(mentor_rows, None),
         languages=langs(mentor_rows),
         formats=[_formats(r) for r in mentor_rows],
-        capacity_left=np.array(
-            [max(r["capacity"] - taken.get(r["user_id"], 0), 0) for r in mentor_rows],
-            dtype=np.int64,
-        ),
-        accepting=np.array(
-            [
-                bool(r["accepting"]) and not (r["away_until"] and r["away_until"] >= today)
-                for r in mentor_rows
-            ],
-            dtype=bool,
-        ),
-        requests_received=np.array(
-            [counts.get(r["user_id"], (0, 0))[0] for r in mentor_rows], dtype=np.int64
-        ),
-        requests_answered_in_time=np.array(
-            [counts.get(r["user_id"], (0, 0))[1] for r in mentor_rows], dtype=np.int64
-        ),
-        **_reliability_arrays([r["user_id"] for r in mentor_rows]),
+        **_mentor_facts(mentor_rows, config=config, now=now, mentor_ids=mentor_ids),
     )
     exclusions = exclusions_load(mentee_ids=None if not restricted else mentees.ids.tolist())
     return Population(

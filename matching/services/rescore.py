@@ -1,11 +1,32 @@
-"""Incremental re-score of one person after a profile change."""
+"""Incremental re-score after profile changes: work proportional to the people who changed.
+
+On the warm model (:mod:`.warm`, the latest run's model kept in memory and
+patched with the changed people):
+
+* a changed mentee's own list is recomputed (one row against every mentor);
+* a changed mentor: the mentees who currently list them are recomputed (the
+  mentor may leave or move in those lists), and the mentor is scored against
+  every mentee (one column) and put into the lists where they now belong:
+  where their score minus their exposure price beats the lowest in the list
+  (or the list is short), at most up to their exposure quota, best first;
+* someone no longer matchable loses their current list.
+
+Every list uses the latest full run's exposure prices. One ``MatchRun`` of
+kind ``incremental`` per call (``subject`` = the person when there is one;
+``parameters["changed_ids"]`` the people, ``["mentee_ids"]`` the lists rewritten).
+"""
 
 from __future__ import annotations
+
+import math
+from collections.abc import Sequence
 
 import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from matching.engine.explain import explain_pair
+from matching.engine.update import score_columns
 from matching.models import (
     MatchingConfig,
     MatchRun,
@@ -14,73 +35,229 @@ from matching.models import (
 from matching.selectors import exclusions_load
 
 from . import skill_model
-from .population import model_fit, population_load
 from .runs import match_run_fail
-from .suggestion_rows import score_rows, suggestions_write
+from .suggestion_rows import Row, current_flip, mentees_lock, rows_insert, score_rows
+from .warm import Warm, warm_get
 
-#: An incremental re-score of a mentor re-scores at most this many mentees who
-#: list them; the rest catch up at the next full run.
-MAX_RESCORE_LISTING = 1000
+#: A re-score of a mentor recomputes at most this many of the lists that show them.
+MAX_RESCORE_LISTING = 5000
 
-
-def _latest_prices(mentor_ids: np.ndarray) -> np.ndarray | None:
-    latest = (
-        MatchRun.objects.filter(kind=MatchRun.Kind.FULL, status=MatchRun.Status.SUCCEEDED)
-        .order_by("-finished_at")
-        .values_list("figures", flat=True)
-        .first()
-    )
-    if not latest:
-        return None
-    stored = latest.get("exposure_prices") or {}
-    return np.array([float(stored.get(str(m), 0.0)) for m in mentor_ids.tolist()])
+#: Changed mentors scored against every mentee together (a block of columns).
+COLUMN_GROUP = 32
 
 
-def match_rescore_user(*, user_id: int) -> MatchRun | None:
-    """Re-score one person now (after a profile change).
-
-    * As a mentee (matchable): their own list is recomputed.
-    * As a mentor: the mentees who currently list them are recomputed too (at
-      most ``MAX_RESCORE_LISTING``), so a mentor who stops accepting, fills up
-      or changes skills leaves or moves in those lists at once. A new mentor
-      only enters other people's lists at the next full run.
-    * Someone no longer matchable loses their current list.
-
-    The model is fitted on the whole population (the same vocabularies and
-    IDF as a full run) and uses the exposure prices of the latest full run.
-    Returns the incremental ``MatchRun``, or None when there was nothing to do.
-    """
-    listing = list(
-        Suggestion.objects.filter(mentor_id=user_id, is_current=True, status=Suggestion.Status.OPEN)
+def _listing(mentor_ids: Sequence[int]) -> list[int]:
+    if not mentor_ids:
+        return []
+    return list(
+        Suggestion.objects.filter(
+            mentor_id__in=list(mentor_ids), is_current=True, status=Suggestion.Status.OPEN
+        )
         .order_by("mentee_id")
         .values_list("mentee_id", flat=True)
         .distinct()[:MAX_RESCORE_LISTING]
     )
-    targets = sorted({user_id, *listing})
+
+
+def _write_lists(warm: Warm, run: MatchRun, scored_rows: list[Row], mentee_ids: list[int]) -> int:
+    carried = current_flip(mentee_ids=mentee_ids, keep_run=run)
+    statuses = [
+        carried.get((r.mentee_id, r.mentor_id), Suggestion.Status.OPEN) for r in scored_rows
+    ]
+    return rows_insert(run=run, rows=scored_rows, statuses=statuses)
+
+
+def _mentor_quota(warm: Warm, col: int, k: int, strength: float) -> float:
+    """How many lists a mentor may appear in: their exposure quota (as balancing sets it)."""
+    if strength <= 0:
+        return math.inf
+    mentors = warm.model.mentors_
+    cap = np.maximum(mentors.capacity_left, 0) * mentors.accepting
+    total = float(cap.sum())
+    if total <= 0 or cap[col] <= 0:
+        return 0.0
+    places = k * float(warm.mentee_live.sum())
+    return max(places * float(cap[col]) / total / strength, 1.0)
+
+
+def _insert_mentor(
+    warm: Warm,
+    run: MatchRun,
+    col: int,
+    scores: np.ndarray,
+    comp: np.ndarray,
+    skip_rows: set[int],
+) -> tuple[list[int], int]:
+    """Put mentor ``col`` into the lists where they now belong; (mentees rewritten, rows).
+
+    ``scores``/``comp``: the mentor's column against every mentee (NaN = not allowed).
+    """
+    model = warm.model
+    cfg = model.config_
+    mentors, mentees = model.mentors_, model.mentees_
+    mentor_id = int(mentors.ids[col])
+    allowed = (
+        np.isfinite(scores) & warm.mentee_live[: len(scores)] & ~warm.mentee_hidden[: len(scores)]
+    )
+    if skip_rows:
+        allowed[list(skip_rows)] = False
+    price = float(warm.prices[col]) if col < len(warm.prices) else 0.0
+    adjusted = np.where(allowed, scores - np.float32(price), -np.inf).astype(np.float32)
+    need = allowed & ((warm.length < cfg.k) | (adjusted > warm.threshold))
+    cand = np.flatnonzero(need)
+    if not len(cand):
+        return [], 0
+    appearances = Suggestion.objects.filter(mentor_id=mentor_id, is_current=True).count()
+    room = _mentor_quota(warm, col, cfg.k, cfg.exposure_strength) - appearances
+    if room <= 0:
+        return [], 0
+    cand = cand[np.argsort(-adjusted[cand], kind="stable")]
+    if math.isfinite(room):
+        cand = cand[: int(math.ceil(room))]
+    ids = mentees.ids[cand].tolist()
+    mentees_lock(ids)
+    current: dict[int, list[tuple]] = {}
+    for row in (
+        Suggestion.objects.filter(mentee_id__in=ids, is_current=True)
+        .exclude(mentor_id=mentor_id)
+        .values_list(
+            "mentee_id",
+            "mentor_id",
+            "score",
+            "components",
+            "reasons",
+            "reasons_for_mentor",
+            "assumed",
+            "status",
+        )
+    ):
+        current.setdefault(row[0], []).append(row[1:])
+    price_of = dict(zip(mentors.ids.tolist(), warm.prices.tolist(), strict=False))
+    mentor = mentors.subset([col])
+    explain_options = model.explain_options()
+    out_rows: list[Row] = []
+    statuses: list[str] = []
+    written: list[int] = []
+    for i, mentee_id in zip(cand.tolist(), ids, strict=True):
+        score = float(np.clip(scores[i], 0.0, 1.0))
+        explanation = explain_pair(
+            mentee=mentees.subset([i]),
+            mentor=mentor,
+            components=comp[i],
+            score=score,
+            **explain_options,
+        )
+        entries = [
+            (s - price_of.get(m, 0.0), s, m, c, r, rm, a, st)
+            for m, s, c, r, rm, a, st in current.get(mentee_id, [])
+        ]
+        new = (
+            score - price,
+            score,
+            mentor_id,
+            explanation["components"],
+            explanation["reasons"],
+            explanation["reasons_for_mentor"],
+            explanation["assumed"],
+            "open",
+        )
+        entries.append(new)
+        entries.sort(key=lambda e: (-e[0], e[2]))
+        kept = entries[: cfg.k]
+        if new not in kept:
+            continue
+        kept.sort(key=lambda e: (-e[1], e[2]))
+        for rank, (_, s, m, c, r, rm, a, st) in enumerate(kept, start=1):
+            out_rows.append(Row(mentee_id, m, rank, round(s, 6), c, r, rm, a))
+            statuses.append(st)
+        written.append(mentee_id)
+        warm.threshold[i] = min(e[0] for e in kept)
+        warm.length[i] = len(kept)
+    if written:
+        current_flip(mentee_ids=written, keep_run=run)
+        rows_insert(run=run, rows=out_rows, statuses=statuses)
+    return written, len(out_rows)
+
+
+def match_rescore_users(
+    *, user_ids: Sequence[int], subject_id: int | None = None, refit: bool = False
+) -> MatchRun:
+    """Re-score the given people now (after their profiles changed); see the module doc.
+
+    ``refit``: re-fit the model on everyone first (stored as the new warm
+    base). A run whose ``figures["refit_wanted"]`` is set went ahead on the
+    warm model although it should be re-fitted (a skill it does not know,
+    too many changes): the caller queues a re-fit re-score of the same people.
+    """
+    changed = sorted({int(u) for u in user_ids})
+    if subject_id is None and len(changed) == 1:
+        subject_id = changed[0]
+    config = MatchingConfig.load()
+    engine = config.engine_config().to_dict()
     run = MatchRun.objects.create(
         kind=MatchRun.Kind.INCREMENTAL,
         status=MatchRun.Status.RUNNING,
-        subject_id=user_id,
+        subject_id=subject_id,
         started_at=timezone.now(),
+        parameters={"engine": engine, "changed_ids": changed},
     )
     try:
-        config = MatchingConfig.load()
-        engine_config = config.engine_config()
-        population = population_load(config=config)
-        model = model_fit(population, engine_config)
-        rows = population.mentee_rows(targets)
-        exclusions = exclusions_load(mentee_ids=population.mentees.ids[rows].tolist())
-        scored = score_rows(
-            model=model,
-            population=population,
-            rows=rows,
-            exclusions=exclusions,
-            run=run,
-            prices=_latest_prices(population.mentors.ids),
-        )
-        gone = [t for t in targets if t not in set(scored.mentee_ids)]
+        result = warm_get(run=run, engine=engine, changed_ids=changed, refit=refit)
+        warm = result.warm
+        model = warm.model
+        rewritten: set[int] = set()
+        written = 0
+        inserted: list[int] = []
         with transaction.atomic():
-            written = suggestions_write(run=run, scored=scored)
+            if model is not None:
+                mentor_cols = [c for c in map(warm.mentor_row, changed) if c is not None]
+                mentor_ids = [int(model.mentors_.ids[c]) for c in mentor_cols]
+                targets = sorted(
+                    {u for u in changed if u not in result.gone} | set(_listing(mentor_ids))
+                )
+                rows = np.array(
+                    [
+                        r
+                        for r in map(warm.mentee_row, targets)
+                        if r is not None and warm.mentee_live[r] and not warm.mentee_hidden[r]
+                    ],
+                    dtype=np.int64,
+                )
+                population = warm.population
+                exclusions = exclusions_load(mentee_ids=model.mentees_.ids[rows].tolist())
+                scored = score_rows(
+                    model=model,
+                    population=population,
+                    rows=rows,
+                    exclusions=exclusions,
+                    run=run,
+                    prices=warm.prices,
+                    figures=False,
+                )
+                mentees_lock(scored.mentee_ids)
+                written = _write_lists(warm, run, scored.rows, scored.mentee_ids)
+                rewritten.update(scored.mentee_ids)
+                eligible = [
+                    c
+                    for c in mentor_cols
+                    if model.mentors_.accepting[c] and model.mentors_.capacity_left[c] > 0
+                ]
+                skip = set(rows.tolist())
+                for g in range(0, len(eligible), COLUMN_GROUP):
+                    group = np.array(eligible[g : g + COLUMN_GROUP], dtype=np.int64)
+                    group_ids = model.mentors_.ids[group].tolist()
+                    col_scores, col_comp = score_columns(
+                        model, group, exclusions=exclusions_load(mentor_ids=group_ids)
+                    )
+                    for k, col in enumerate(group.tolist()):
+                        into, count = _insert_mentor(
+                            warm, run, col, col_scores[:, k], col_comp[:, k], skip
+                        )
+                        inserted += into
+                        written += count
+                rewritten.update(inserted)
+                _refresh_thresholds(warm, scored.rows, scored.mentee_ids)
+            gone = [u for u in result.gone if u not in rewritten]
             if gone:
                 Suggestion.objects.filter(
                     mentee_id__in=gone, is_current=True, status=Suggestion.Status.OPEN
@@ -89,18 +266,25 @@ def match_rescore_user(*, user_id: int) -> MatchRun | None:
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.SUCCEEDED,
             finished_at=now,
-            mentees_count=len(rows),
-            mentors_count=len(population.mentors),
+            mentees_count=len(rewritten),
+            mentors_count=len(model.mentors_) if model is not None else 0,
             suggestions_count=written,
             parameters={
-                "engine": engine_config.to_dict(),
-                "mentee_ids": targets,
+                **run.parameters,
+                "engine": engine,
+                "changed_ids": changed,
+                "mentee_ids": sorted(rewritten),
                 "skill_model_version": skill_model.skill_model_version_of(model),
             },
             figures={
-                "load_seconds": round(population.seconds, 3),
+                "warm_seconds": round(warm.seconds, 3),
+                "refitted": warm.refitted,
+                "refit_wanted": result.refit_wanted,
+                "base_run": warm.base_run_id,
+                "model_fingerprint": warm.fingerprint,
                 "seconds": round((now - run.started_at).total_seconds(), 3),
                 "removed_lists": len(gone),
+                "mentor_inserted_into": len(inserted),
             },
         )
     except Exception as exc:
@@ -108,3 +292,30 @@ def match_rescore_user(*, user_id: int) -> MatchRun | None:
         raise
     run.refresh_from_db()
     return run
+
+
+def _refresh_thresholds(warm: Warm, rows: list[Row], mentee_ids: list[int]) -> None:
+    price_of = dict(zip(warm.model.mentors_.ids.tolist(), warm.prices.tolist(), strict=False))
+    low: dict[int, float] = {}
+    count: dict[int, int] = {}
+    for r in rows:
+        a = r.score - price_of.get(r.mentor_id, 0.0)
+        low[r.mentee_id] = min(low.get(r.mentee_id, math.inf), a)
+        count[r.mentee_id] = count.get(r.mentee_id, 0) + 1
+    if len(warm.threshold) < len(warm.model.mentees_):
+        grow = len(warm.model.mentees_) - len(warm.threshold)
+        warm.threshold = np.concatenate([warm.threshold, np.full(grow, np.inf, np.float32)])
+        warm.length = np.concatenate([warm.length, np.zeros(grow, np.int64)])
+    for uid in mentee_ids:
+        row = warm.mentee_row(uid)
+        if row is not None:
+            warm.threshold[row] = low.get(uid, math.inf)
+            warm.length[row] = count.get(uid, 0)
+
+
+def match_rescore_user(*, user_id: int) -> MatchRun:
+    """Re-score one person now (after a profile change); see :func:`match_rescore_users`."""
+    return match_rescore_users(user_ids=[user_id], subject_id=user_id)
+
+
+__all__ = ["MAX_RESCORE_LISTING", "match_rescore_user", "match_rescore_users"]

@@ -15,19 +15,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from matching.engine import (
-    EngineConfig,
-)
 from matching.engine.components import gini
 from matching.errors import RunAlreadyActive
 from matching.models import (
     MatchingConfig,
     MatchRun,
     MatchRunChunk,
+    MatchRunModel,
     Suggestion,
 )
 from matching.selectors import (
@@ -39,8 +37,7 @@ from matching.selectors import (
 )
 
 from . import skill_model
-from .population import model_fit, population_load
-from .snapshots import run_dir, snapshot_drop, snapshot_load, snapshot_save
+from .snapshots import snapshot_drop, snapshot_fit, snapshot_load
 from .suggestion_rows import score_rows, suggestions_write
 
 logger = logging.getLogger(__name__)
@@ -113,6 +110,7 @@ def match_run_fail(*, run_id: int, error: str) -> bool:
     )
     if updated:
         snapshot_drop(run_id)
+        MatchRunModel.objects.filter(run_id=run_id).delete()
         logger.warning("match run %s failed: %s", run_id, error)
     return bool(updated)
 
@@ -131,39 +129,36 @@ def match_run_prepare(*, run_id: int) -> list[int]:
     if run.status != MatchRun.Status.RUNNING:
         return []
     has_plan = run.chunks.exists()
-    if has_plan and (run_dir(run.pk) / "model.pkl").exists():
-        model, population = snapshot_load(run)
-    else:
-        started = time.perf_counter()
-        population = population_load()
-        model = model_fit(
-            population,
-            EngineConfig.from_dict(run.parameters.get("engine")),
-            run.parameters.get("skill_model_version"),  # the run's skill model version
+    if has_plan and MatchRunModel.objects.filter(run=run).exists():
+        return list(run.chunks.filter(done_at__isnull=True).values_list("index", flat=True))
+    if has_plan:
+        # the stored model is gone (pruned): nothing already written can be matched
+        match_run_fail(run_id=run.pk, error="The run's stored model is gone; start a new run.")
+        return []
+    snap = snapshot_fit(run=run)
+    population = snap.population
+    size = int(run.parameters.get("chunk_size") or DEFAULT_CHUNK_SIZE)
+    ids = sorted(population.mentees.ids.tolist())
+    plan = [ids[i : i + size] for i in range(0, len(ids), size)]
+    with transaction.atomic():
+        MatchRunChunk.objects.bulk_create(
+            [MatchRunChunk(run=run, index=i, mentee_ids=chunk) for i, chunk in enumerate(plan)],
+            ignore_conflicts=True,
         )
-        snapshot_save(run.pk, model, population)
-        fit_seconds = time.perf_counter() - started - population.seconds
-        if not has_plan:
-            size = int(run.parameters.get("chunk_size") or DEFAULT_CHUNK_SIZE)
-            ids = sorted(population.mentees.ids.tolist())
-            plan = [ids[i : i + size] for i in range(0, len(ids), size)]
-            with transaction.atomic():
-                MatchRunChunk.objects.bulk_create(
-                    [
-                        MatchRunChunk(run=run, index=i, mentee_ids=chunk)
-                        for i, chunk in enumerate(plan)
-                    ],
-                    ignore_conflicts=True,
-                )
-                MatchRun.objects.filter(pk=run.pk, chunks_total=0).update(
-                    chunks_total=len(plan),
-                    mentees_count=len(population.mentees),
-                    mentors_count=len(population.mentors),
-                    figures={
-                        "load_seconds": round(population.seconds, 3),
-                        "fit_seconds": round(fit_seconds, 3),
-                    },
-                )
+        MatchRun.objects.filter(pk=run.pk, chunks_total=0).update(
+            chunks_total=len(plan),
+            mentees_count=len(population.mentees),
+            mentors_count=len(population.mentors),
+            figures={
+                "load_seconds": round(population.seconds, 3),
+                "fit_seconds": round(snap.fit_seconds, 3),
+                "store_seconds": round(snap.seconds, 3),
+                "model_fingerprint": snap.fingerprint,
+                "model_bytes": MatchRunModel.objects.filter(run=run)
+                .values_list("size", flat=True)
+                .first(),
+            },
+        )
     return list(run.chunks.filter(done_at__isnull=True).values_list("index", flat=True))
 
 
@@ -178,16 +173,17 @@ def match_run_score_chunk(*, run_id: int, index: int) -> int:
     chunk = MatchRunChunk.objects.get(run=run, index=index)
     if run.status != MatchRun.Status.RUNNING or chunk.done_at is not None:
         return 0
-    model, population = snapshot_load(run)
+    snap = snapshot_load(run)
+    population = snap.population
     rows = population.mentee_rows(chunk.mentee_ids)
     exclusions = exclusions_load(mentee_ids=population.mentees.ids[rows].tolist())
     scored = score_rows(
-        model=model, population=population, rows=rows, exclusions=exclusions, run=run
+        model=snap.model, population=population, rows=rows, exclusions=exclusions, run=run
     )
     with transaction.atomic():
         claimed = MatchRunChunk.objects.filter(pk=chunk.pk, done_at__isnull=True).update(
             done_at=timezone.now(),
-            figures=scored.figures,
+            figures={**scored.figures, "model_fingerprint": snap.fingerprint},
             worker=f"{socket.gethostname()}:{os.getpid()}",
         )
         if not claimed:
@@ -282,7 +278,16 @@ def match_run_finish(*, run_id: int) -> MatchRun:
         status=MatchRun.Status.SUCCEEDED, finished_at=now, figures=summary
     )
     if updated:
-        snapshot_drop(run.pk)
+        if connection.vendor == "postgresql":
+            # a million fresh rows: fresh statistics, so the next per-mentee
+            # updates use the indexes instead of scanning the table
+            with connection.cursor() as cur:
+                cur.execute(f"ANALYZE {Suggestion._meta.db_table}")
+        # this run's model is now the warm base of incremental re-scores; older
+        # full runs' models are no longer needed
+        MatchRunModel.objects.filter(
+            run__kind=MatchRun.Kind.FULL, run__created_at__lt=run.created_at
+        ).delete()
     run.refresh_from_db()
     return run
 

@@ -32,8 +32,10 @@ import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
+from matching.engine import EngineConfig
+from matching.engine.model import RELATED
 from matching.engine.relatedness import ARRAY_NAMES, SkillRelatedness
-from matching.models import MatchRun, SkillVectorSet
+from matching.models import MatchRun, MatchRunModel, SkillVectorSet
 from profiles.models import ProfileSkill, Skill
 from profiles.reference_data import onet_occupations, onet_tools
 
@@ -115,8 +117,16 @@ def _from_bytes(data: bytes | memoryview) -> SkillRelatedness:
 
 
 def _versions_in_use() -> set[int]:
-    """Versions recorded by runs that are not finished yet (their chunks may re-fit)."""
-    used = set()
+    """Versions recorded by runs that are not finished yet, and by stored run models.
+
+    A stored run model (``MatchRunModel``: a run's chunks, the warm base of
+    re-scores) attaches its version when read back, so it must stay readable.
+    """
+    used = set(
+        MatchRunModel.objects.exclude(skill_model_version=None)
+        .values_list("skill_model_version", flat=True)
+        .distinct()
+    )
     for params in MatchRun.objects.filter(
         status__in=[MatchRun.Status.QUEUED, MatchRun.Status.RUNNING]
     ).values_list("parameters", flat=True):
@@ -226,6 +236,13 @@ def skill_model_load(*, version: int | str | None = CURRENT) -> SkillRelatedness
             _CACHE.pop(min(_CACHE))
         _CACHE[version] = model
     return model
+
+
+def skill_model_version_wanted(engine: dict | None) -> int | None:
+    """The version a model fitted now with this engine configuration would score with."""
+    if EngineConfig.from_dict(engine or {}).weight_vector()[RELATED] <= 0:
+        return None
+    return skill_model_current_version()
 
 
 def skill_model_version_of(match_model: Any) -> int | None:

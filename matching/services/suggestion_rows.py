@@ -1,12 +1,26 @@
-"""Engine results -> ``Suggestion`` rows: top-k with explanations, and writing a mentee's current list."""
+"""Engine results -> ``Suggestion`` rows: top-k with explanations, and writing a mentee's current list.
+
+Writing is at the speed of the database: on PostgreSQL the rows go in with
+one ``COPY`` into a temporary table and one ``INSERT ... SELECT ... ON
+CONFLICT DO NOTHING``; elsewhere (SQLite) with ``bulk_create``. The previous
+current rows of the mentees are flipped with one ``UPDATE ... RETURNING``
+that also hands back the statuses to carry over.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
 import numpy as np
+from django.db import connection
+from django.utils import timezone
 
 from matching.engine import (
     Exclusions,
@@ -23,14 +37,96 @@ from profiles.models import Profile
 
 from .population import Population
 
+#: Ids per statement on databases with a low parameter limit (SQLite).
+ID_BATCH = 900
+
+
+class Row(NamedTuple):
+    """One suggestion to write."""
+
+    mentee_id: int
+    mentor_id: int
+    rank: int
+    score: float
+    components: dict
+    reasons: list
+    reasons_for_mentor: list = []  # NamedTuple defaults, never mutated
+    assumed: list = []
+
 
 @dataclass
 class ScoredRows:
     """Suggestions for some mentees, ready to be written, plus chunk figures."""
 
     mentee_ids: list[int]
-    suggestions: list[Suggestion] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
     figures: dict[str, Any] = field(default_factory=dict)
+
+
+def _one(people, row: int) -> SimpleNamespace:
+    """One person's fields as the one-row sequences ``explain_pair`` reads (no copy of the rest)."""
+    return SimpleNamespace(
+        skills=[people.skills[row]],
+        available_hours=people.available_hours[row : row + 1],
+        years_experience=people.years_experience[row : row + 1],
+        text=[people.text[row]],
+        hours_assumed=people.hours_assumed[row : row + 1],
+        industry=[people.industry[row]],
+        occupation_group=[people.occupation_group[row]],
+        languages=[people.languages[row]],
+        formats=[people.formats[row]],
+    )
+
+
+def explained_rows(
+    *,
+    population: Population,
+    mentees,
+    top_rows: np.ndarray,
+    mentor_index: np.ndarray,
+    scores: np.ndarray,
+    components: np.ndarray,
+    explain_options: dict[str, Any],
+) -> list[Row]:
+    """Rows with explanations for each mentee row's ordered mentor list (-1 = padding).
+
+    ``explain_options``: the model's ``explain_options()`` (categories, the skill model).
+    """
+    mentors = population.mentors
+    out: list[Row] = []
+    mentor_subsets: dict[int, Mentors] = {}
+    for pos, row in enumerate(top_rows):
+        mentee = _one(mentees, row)
+        mentee_id = int(mentees.ids[row])
+        rank = 0
+        for slot, j in enumerate(mentor_index[pos]):
+            if j < 0:
+                continue
+            mentor = mentor_subsets.get(j)
+            if mentor is None:
+                mentor = mentor_subsets[j] = _one(mentors, j)
+            score = float(np.clip(scores[pos, slot], 0.0, 1.0))
+            explanation = explain_pair(
+                mentee=mentee,
+                mentor=mentor,
+                components=components[pos, slot],
+                score=score,
+                **explain_options,  # names close skills too (skill model)
+            )
+            rank += 1
+            out.append(
+                Row(
+                    mentee_id,
+                    int(mentors.ids[j]),
+                    rank,
+                    round(score, 6),
+                    explanation["components"],
+                    explanation["reasons"],
+                    explanation["reasons_for_mentor"],
+                    explanation["assumed"],
+                )
+            )
+    return out
 
 
 def score_rows(
@@ -41,14 +137,20 @@ def score_rows(
     exclusions: Exclusions,
     run: MatchRun,
     prices: np.ndarray | None = None,
+    figures: bool = True,
 ) -> ScoredRows:
-    """Top-k (exposure-balanced over ``rows``) with explanations, as unsaved rows."""
+    """Top-k (exposure-balanced over ``rows``) with explanations, as rows to write.
+
+    The mentees of ``rows`` are transformed on their own (``candidates(mentees=...)``),
+    the same computation on every worker whatever else it has cached.
+    """
     mentees, mentors = population.mentees, population.mentors
     result = ScoredRows(mentee_ids=mentees.ids[rows].tolist())
     if not len(rows) or model is None:
         return result
     cfg = model.config_
-    cands = model.candidates(exclusions=exclusions, rows=rows)
+    sub = mentees.subset(rows)
+    cands = model.candidates(mentees=sub, exclusions=exclusions)
     top = select_topk(
         cands,
         capacity=mentors.capacity_left,
@@ -58,39 +160,23 @@ def score_rows(
         step=cfg.exposure_step,
         prices=prices,
     )
-    before = select_topk(cands, capacity=mentors.capacity_left, k=cfg.k, strength=0.0)
-    mentor_subsets: dict[int, Mentors] = {}
-    for pos, row in enumerate(top.rows):
-        mentee = mentees.subset([row])
-        rank = 0
-        for slot, j in enumerate(top.mentor_index[pos]):
-            if j < 0:
-                continue
-            mentor = mentor_subsets.get(j)
-            if mentor is None:
-                mentor = mentor_subsets[j] = mentors.subset([j])
-            score = float(np.clip(top.scores[pos, slot], 0.0, 1.0))
-            explanation = explain_pair(
-                mentee=mentee,
-                mentor=mentor,
-                components=top.components[pos, slot],
-                score=score,
-                **model.explain_options(),  # names close skills too (skill model)
-            )
-            rank += 1
-            result.suggestions.append(
-                Suggestion(
-                    run=run,
-                    mentee_id=int(mentees.ids[row]),
-                    mentor_id=int(mentors.ids[j]),
-                    rank=rank,
-                    score=round(score, 6),
-                    components=explanation["components"],
-                    reasons=explanation["reasons"],
-                    reasons_for_mentor=explanation["reasons_for_mentor"],
-                    assumed=explanation["assumed"],
-                )
-            )
+    result.rows = explained_rows(
+        population=population,
+        mentees=sub,
+        top_rows=top.rows,
+        mentor_index=top.mentor_index,
+        scores=top.scores,
+        components=top.components,
+        explain_options=model.explain_options(),
+    )
+    if figures:
+        result.figures = _chunk_figures(cands, top, mentors, cfg.k, len(rows))
+    return result
+
+
+def _chunk_figures(cands, top, mentors, k: int, n_rows: int) -> dict[str, Any]:
+    """Exposure and score figures of a chunk, before and after balancing."""
+    before = select_topk(cands, capacity=mentors.capacity_left, k=k, strength=0.0)
 
     def appearances(mentor_index: np.ndarray) -> dict[str, int]:
         chosen = mentor_index[mentor_index >= 0]
@@ -101,8 +187,8 @@ def score_rows(
     valid_before = np.isfinite(before.scores)
     reachable = np.unique(cands.mentor_index[cands.mentor_index >= 0])
     price = top.exposure_prices if top.exposure_prices is not None else np.zeros(len(mentors))
-    result.figures = {
-        "mentees": len(rows),
+    return {
+        "mentees": n_rows,
         "appearances_before": appearances(before.mentor_index),
         "appearances_after": appearances(top.mentor_index),
         "reachable": mentors.ids[reachable].tolist(),
@@ -114,7 +200,127 @@ def score_rows(
             str(mentors.ids[j]): round(float(price[j]), 6) for j in np.flatnonzero(price > 0)
         },
     }
-    return result
+
+
+def _batches(ids: Sequence[int]) -> Iterable[list[int]]:
+    ids = list(ids)
+    size = len(ids) if connection.vendor == "postgresql" else ID_BATCH
+    for i in range(0, len(ids), max(size, 1)):
+        yield ids[i : i + size]
+
+
+def current_flip(*, mentee_ids: Sequence[int], keep_run: MatchRun) -> dict[tuple[int, int], str]:
+    """Make the mentees' current rows (of other runs) not current, in one statement per batch.
+
+    Returns the statuses to carry over: {(mentee, mentor): status} of the
+    pairs that were requested or declined.
+    """
+    table = connection.ops.quote_name(Suggestion._meta.db_table)
+    carried: dict[tuple[int, int], str] = {}
+    with connection.cursor() as cur:
+        for batch in _batches(mentee_ids):
+            if not batch:
+                continue
+            marks = ", ".join(["%s"] * len(batch))
+            cur.execute(
+                f"UPDATE {table} SET is_current = %s "  # noqa: S608 - table name, placeholders
+                f"WHERE is_current AND run_id <> %s AND mentee_id IN ({marks}) "
+                "RETURNING mentee_id, mentor_id, status",
+                [False, keep_run.pk, *batch],
+            )
+            for mentee_id, mentor_id, status in cur.fetchall():
+                if status != Suggestion.Status.OPEN:
+                    carried[(mentee_id, mentor_id)] = status
+    return carried
+
+
+_COLUMNS = (
+    "run_id",
+    "mentee_id",
+    "mentor_id",
+    "rank",
+    "score",
+    "components",
+    "reasons",
+    "reasons_for_mentor",
+    "assumed",
+    "status",
+    "is_current",
+)
+
+
+def rows_insert(*, run: MatchRun, rows: Sequence[Row], statuses: Sequence[str]) -> int:
+    """Insert current rows of ``run``; a row that already exists is skipped. Returns rows sent."""
+    if not rows:
+        return 0
+    if connection.vendor != "postgresql":
+        Suggestion.objects.bulk_create(
+            [
+                Suggestion(
+                    run=run,
+                    mentee_id=r.mentee_id,
+                    mentor_id=r.mentor_id,
+                    rank=r.rank,
+                    score=r.score,
+                    components=r.components,
+                    reasons=r.reasons,
+                    reasons_for_mentor=r.reasons_for_mentor,
+                    assumed=r.assumed,
+                    status=status,
+                    is_current=True,
+                )
+                for r, status in zip(rows, statuses, strict=True)
+            ],
+            batch_size=2000,
+            ignore_conflicts=True,
+        )
+        return len(rows)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    dumps = json.dumps
+    for r, status in zip(rows, statuses, strict=True):
+        writer.writerow(
+            (
+                run.pk,
+                r.mentee_id,
+                r.mentor_id,
+                r.rank,
+                repr(r.score),
+                dumps(r.components),
+                dumps(r.reasons),
+                dumps(r.reasons_for_mentor),
+                dumps(r.assumed),
+                status,
+                "t",
+            )
+        )
+    buf.seek(0)
+    table = connection.ops.quote_name(Suggestion._meta.db_table)
+    cols = ", ".join(_COLUMNS)
+    with connection.cursor() as cur:
+        cur.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS matching_suggestion_load "  # noqa: S608
+            f"ON COMMIT DELETE ROWS AS SELECT {cols} FROM {table} WITH NO DATA"
+        )
+        cur.execute("TRUNCATE matching_suggestion_load")
+        cur.cursor.copy_expert(f"COPY matching_suggestion_load ({cols}) FROM STDIN WITH CSV", buf)
+        cur.execute(
+            f"INSERT INTO {table} ({cols}, created_at) "  # noqa: S608
+            f"SELECT {cols}, %s FROM matching_suggestion_load ON CONFLICT DO NOTHING",
+            [timezone.now()],
+        )
+        cur.execute("TRUNCATE matching_suggestion_load")
+    return len(rows)
+
+
+def mentees_lock(mentee_ids: Sequence[int]) -> None:
+    """Lock the mentees' profile rows in id order (writers of one mentee's list queue up)."""
+    list(
+        Profile.objects.select_for_update()
+        .filter(user_id__in=sorted(mentee_ids))
+        .order_by("user_id")
+        .values_list("id", flat=True)
+    )
 
 
 def suggestions_write(
@@ -132,12 +338,7 @@ def suggestions_write(
     ids = scored.mentee_ids
     if not ids:
         return 0
-    list(
-        Profile.objects.select_for_update()
-        .filter(user_id__in=ids)
-        .order_by("user_id")
-        .values_list("id", flat=True)
-    )
+    mentees_lock(ids)
     skip: set[int] = set()
     if skip_newer_than is not None:
         skip = set(
@@ -152,17 +353,7 @@ def suggestions_write(
             .distinct()
         )
     targets = [i for i in ids if i not in skip]
-    previous = Suggestion.objects.filter(mentee_id__in=targets, is_current=True).exclude(run=run)
-    carried = {
-        (m, r): s
-        for m, r, s in previous.exclude(status=Suggestion.Status.OPEN).values_list(
-            "mentee_id", "mentor_id", "status"
-        )
-    }
-    previous.update(is_current=False)
-    rows = [s for s in scored.suggestions if s.mentee_id not in skip]
-    for s in rows:
-        s.status = carried.get((s.mentee_id, s.mentor_id), Suggestion.Status.OPEN)
-        s.is_current = True
-    Suggestion.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
-    return len(rows)
+    carried = current_flip(mentee_ids=targets, keep_run=run)
+    rows = [r for r in scored.rows if r.mentee_id not in skip]
+    statuses = [carried.get((r.mentee_id, r.mentor_id), Suggestion.Status.OPEN) for r in rows]
+    return rows_insert(run=run, rows=rows, statuses=statuses)

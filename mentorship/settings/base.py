@@ -448,6 +448,10 @@ WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
 WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30.0)
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=15)
 
+# --- Matching ---------------------------------------------------------------
+# Days a scoring run's superseded suggestion rows are kept (beat: matching.tasks.prune_runs).
+MATCHING_RUN_RETENTION_DAYS = env.int("MATCHING_RUN_RETENTION_DAYS", default=14)
+
 # --- Logging ----------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ transaction commits, so a rolled-back change never triggers a re-score.
 import datetime
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +20,7 @@ from django.utils.text import slugify
 
 from mentorship.errors import Refusal
 
-from .. import selectors
+from .. import hooks, selectors
 from ..avatars import ProcessedAvatar
 from ..models import (
     BIO_MAX,
@@ -91,8 +92,10 @@ def profile_changed_notify(*, user_ids: Iterable[int]) -> None:
         return
 
     def send() -> None:
-        for user_id in ids:
-            profile_changed.send(sender=Profile, user_id=user_id)
+        # Many people at once (a skill merge, an import): one batched re-score.
+        with hooks.bulk_changes() if len(ids) > 1 else nullcontext():
+            for user_id in ids:
+                profile_changed.send(sender=Profile, user_id=user_id)
 
     transaction.on_commit(send, robust=True)
 

@@ -90,3 +90,21 @@ def test_nobody_listed():
     for fn in (stable_assignment, optimal_assignment):
         res = fn((idx, sc), np.array([1]))
         assert (res.mentor_index == -1).all() and res.total_score == 0 and res.matched == 0
+
+
+def test_the_min_cost_flow_finds_the_same_optimum_as_the_slot_matching():
+    from matching.engine.assign import _optimal_by_matching
+
+    rng = np.random.default_rng(3)
+    n, m, w = 300, 40, 8
+    idx = np.stack([rng.choice(m, w, replace=False) for _ in range(n)])
+    scores = rng.random((n, w)).round(3)
+    idx[rng.random((n, w)) < 0.1] = -1
+    capacity = rng.integers(0, 4, m)
+
+    flow = optimal_assignment((idx, scores), capacity)
+    slots = _optimal_by_matching((idx, scores), capacity)
+
+    assert flow.total_score == pytest.approx(slots.total_score, abs=1e-6)
+    used = np.bincount(flow.mentor_index[flow.mentor_index >= 0], minlength=m)
+    assert (used <= capacity).all()

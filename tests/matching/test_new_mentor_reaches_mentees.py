@@ -3,13 +3,16 @@
 End to end with a real worker: the mentor goes through the onboarding pages;
 each saved step sends ``profile_changed``; on commit the receiver queues
 ``rescore_user`` (to the worker's private queue); the worker re-scores. The
-mentor must then be in the current suggestions of the mentees who want what
-they offer, well within a minute, not at the next nightly run.
+mentor must then head the current suggestions of the mentees who want what
+they offer, well within a minute, not at the next nightly run, and every list
+must be the one a full run would make.
 
 Entering *other* people's lists on a mentor's change is the incremental
-mentor-column insertion of issue 14 (scale); until it lands on this branch
-the last assertion fails, and the test is marked as an expected failure
-(strict, so it turns red the day it starts passing and the mark must go).
+mentor-column insertion of issue 14 (scale): the worker scores the new mentor
+against every mentee of its warm model (the nightly run's stored model) and
+puts them where they now belong. Run on both brokers the other worker tests
+use: the filesystem one, and Redis where ``REDIS_URL`` is set (required
+with ``REQUIRE_SERVICES=1``).
 """
 
 import pytest
@@ -61,13 +64,9 @@ def _onboard_as_mentor(client) -> None:
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14 (scale): a changed mentor enters existing mentees' lists "
-    "(incremental mentor-column insertion) is not on this branch yet",
-)
+@pytest.mark.parametrize("kind", ["filesystem", pytest.param("redis", marks=pytest.mark.redis)])
 def test_a_new_mentor_appears_in_fitting_mentees_suggestions_within_a_minute(
-    client, tmp_path, settings, monkeypatch
+    kind, client, tmp_path, settings, monkeypatch
 ):
     settings.VAR_DIR = tmp_path / "web"
     for skill in ("Figma", "Excel"):
@@ -76,7 +75,7 @@ def test_a_new_mentor_appears_in_fitting_mentees_suggestions_within_a_minute(
     other = make_mentee(wants=("Figma",))
     services.match_run_execute_inline(run=services.match_run_start(chunk_size=10))
 
-    broker = Broker("filesystem", tmp_path / "worker")
+    broker = Broker(kind, tmp_path / "worker")
     # The receiver's real queueing call, sent to this test's worker.
     monkeypatch.setattr(
         tasks.rescore_user,
@@ -111,10 +110,22 @@ def test_a_new_mentor_appears_in_fitting_mentees_suggestions_within_a_minute(
     finally:
         stop_worker(worker)
 
-    listing = set(
-        Suggestion.objects.filter(mentor=mentor, is_current=True).values_list(
-            "mentee_id", flat=True
-        )
-    )
-    assert other.pk not in listing
-    assert listing == {m.pk for m in fitting}
+    def current_lists():
+        out = {}
+        for mentee_id, mentor_id in (
+            Suggestion.objects.filter(is_current=True)
+            .order_by("mentee_id", "rank")
+            .values_list("mentee_id", "mentor_id")
+        ):
+            out.setdefault(mentee_id, []).append(mentor_id)
+        return out
+
+    lists = current_lists()
+    # first for every mentee who wants what they offer ...
+    assert all(lists[m.pk][0] == mentor.pk for m in fitting), lists
+    # ... and below the mentor who offers what the other mentee wants (a short
+    # list takes every allowed mentor, as a full run's would)
+    assert lists[other.pk][0] != mentor.pk
+    # the worker's lists are the ones a full run would make now
+    services.match_run_execute_inline(run=services.match_run_start(chunk_size=10))
+    assert current_lists() == lists

@@ -68,7 +68,12 @@ def test_full_run_writes_top_k_suggestions_with_reasons():
     for key in ("gini_before", "gini_after", "mean_score_cost", "seconds", "exposure_prices"):
         assert key in run.figures
     assert run.finished_at and run.duration_seconds is not None
-    assert not services.run_dir(run.pk).exists()  # the snapshot is cleaned up
+    # the run's model stays in the database (the warm base of re-scores), and
+    # every chunk recorded that it was scored with it
+    assert run.model_state.fingerprint == run.figures["model_fingerprint"]
+    assert {c.figures["model_fingerprint"] for c in run.chunks.all()} == {
+        run.model_state.fingerprint
+    }
 
 
 def test_shared_skills_are_named_in_the_reasons():

@@ -113,6 +113,10 @@ def test_killing_a_worker_mid_run_loses_and_duplicates_nothing(kind, tmp_path, s
     assert run.status == MatchRun.Status.SUCCEEDED, run.error
     assert run.chunks_done == run.chunks_total == 30
     assert run.figures["worker_processes"] == 2  # both workers wrote chunks
+    # ... and scored them with the one model stored for the run
+    assert {c.figures["model_fingerprint"] for c in run.chunks.all()} == {
+        run.model_state.fingerprint
+    }
     assert _pairs(run) == expected  # none missing, none extra, same ranks
     current = Counter(
         Suggestion.objects.filter(is_current=True).values_list("mentee_id", "mentor_id")
