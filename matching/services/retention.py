@@ -48,7 +48,7 @@ def match_runs_prune(*, now: datetime | None = None, days: int | None = None) ->
         for run_id in old_runs:
             with transaction.atomic():
                 cur.execute(
-                    f"DELETE FROM {s} WHERE run_id = %s AND NOT is_current "  # noqa: S608
+                    f"DELETE FROM {s} WHERE run_id = %s AND NOT is_current "  # noqa: S608  # nosec B608 - quoted table names, values as parameters
                     f"AND status = %s AND NOT EXISTS "
                     f"(SELECT 1 FROM {r} WHERE {r}.suggestion_id = {s}.id)",
                     [run_id, Suggestion.Status.OPEN],

@@ -223,7 +223,7 @@ def current_flip(*, mentee_ids: Sequence[int], keep_run: MatchRun) -> dict[tuple
                 continue
             marks = ", ".join(["%s"] * len(batch))
             cur.execute(
-                f"UPDATE {table} SET is_current = %s "  # noqa: S608 - table name, placeholders
+                f"UPDATE {table} SET is_current = %s "  # noqa: S608  # nosec B608 - quoted table name, placeholders
                 f"WHERE is_current AND run_id <> %s AND mentee_id IN ({marks}) "
                 "RETURNING mentee_id, mentor_id, status",
                 [False, keep_run.pk, *batch],
@@ -299,13 +299,13 @@ def rows_insert(*, run: MatchRun, rows: Sequence[Row], statuses: Sequence[str]) 
     cols = ", ".join(_COLUMNS)
     with connection.cursor() as cur:
         cur.execute(
-            "CREATE TEMP TABLE IF NOT EXISTS matching_suggestion_load "  # noqa: S608
+            "CREATE TEMP TABLE IF NOT EXISTS matching_suggestion_load "  # noqa: S608  # nosec B608 - our column list and quoted table
             f"ON COMMIT DELETE ROWS AS SELECT {cols} FROM {table} WITH NO DATA"
         )
         cur.execute("TRUNCATE matching_suggestion_load")
         cur.cursor.copy_expert(f"COPY matching_suggestion_load ({cols}) FROM STDIN WITH CSV", buf)
         cur.execute(
-            f"INSERT INTO {table} ({cols}, created_at) "  # noqa: S608
+            f"INSERT INTO {table} ({cols}, created_at) "  # noqa: S608  # nosec B608 - our column list and quoted table
             f"SELECT {cols}, %s FROM matching_suggestion_load ON CONFLICT DO NOTHING",
             [timezone.now()],
         )

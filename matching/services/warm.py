@@ -141,7 +141,7 @@ def _thresholds(warm: Warm, mentee_ids: list[int] | None = None) -> None:
     row_of = {int(u): i for i, u in enumerate(model.mentees_.ids.tolist())}
     price_of = dict(zip(model.mentors_.ids.tolist(), warm.prices.tolist(), strict=False))
     table = connection.ops.quote_name(Suggestion._meta.db_table)
-    sql = f"SELECT mentee_id, mentor_id, score FROM {table} WHERE is_current"  # noqa: S608
+    sql = f"SELECT mentee_id, mentor_id, score FROM {table} WHERE is_current"  # noqa: S608  # nosec B608 - quoted table name
     params: list = []
     if mentee_ids is not None:
         if not mentee_ids:

@@ -20,7 +20,7 @@ from mentorship.access import account_usable, is_programme_manager
 from mentorship.errors import Refusal
 from mentorship.models import ApiToken
 
-TOKEN_PREFIX = "mtk_"  # noqa: S105 - a public marker, not a secret
+TOKEN_PREFIX = "mtk_"  # noqa: S105  # nosec B105 - a public marker, not a secret
 MAX_LIVE_TOKENS = 20
 # last_used_at is written at most this often per token, not on every request.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)

@@ -29,7 +29,7 @@ from django.conf import settings
 
 from mentorship.errors import Refusal
 
-SECRET_PREFIX = "whsec_"  # noqa: S105 - a public marker, not a secret
+SECRET_PREFIX = "whsec_"  # noqa: S105  # nosec B105 - a public marker, not a secret
 
 
 class WebhookTargetRefused(Refusal):
