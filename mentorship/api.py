@@ -46,16 +46,18 @@ class ErrorSerializer(serializers.Serializer):
 
 
 def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
-    """The documented error answers of an endpoint (401, 403, 404, 429 always: a list
-    answers 404 to a stale cursor, any path to an id that is not yours)."""
+    """The documented error answers of an endpoint (400, 401, 403, 404, 429 always: any
+    request holding a NUL or a control character is a 400, a list answers 404 to a
+    stale cursor, any path to an id that is not yours)."""
     descriptions = {
-        400: "Invalid input, or a rule refused the action (`code` says which).",
+        400: "Invalid input (a control character anywhere, a bad field), or a rule "
+        "refused the action (`code` says which).",
         401: "No or invalid credentials.",
         403: "The token's scope does not allow this.",
         404: "Not found, or not yours.",
         429: "Too many requests: slow down (see Retry-After).",
     }
-    wanted = sorted({401, 403, 404, 429, *codes})
+    wanted = sorted({400, 401, 403, 404, 429, *codes})
     return {
         code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in wanted
     }

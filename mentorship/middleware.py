@@ -1,3 +1,4 @@
+import json
 import re
 
 from django.conf import settings
@@ -73,7 +74,13 @@ CONTROL_REASON = "The address contained a control character, which no parameter 
 
 
 def bad_request(request, reason: str) -> HttpResponseBadRequest:
-    """The site's 400 page, with a reason a person can act on."""
+    """The site's 400 page, with a reason a person can act on; the API's error body
+    (``{"code", "message"}``) under ``/api/`` and ``/scim/``."""
+    if request.path.startswith(("/api/", "/scim/")):
+        return HttpResponseBadRequest(
+            json.dumps({"code": "bad_input", "message": reason}),
+            content_type="application/json",
+        )
     return HttpResponseBadRequest(render_to_string("400.html", {"reason": reason}, request=request))
 
 

@@ -9,6 +9,7 @@ from allauth.account.adapter import get_adapter
 from allauth.account.forms import ConfirmLoginCodeForm as AllauthConfirmLoginCodeForm
 from allauth.core import context
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from mentorship.sign_in_limits import SignInThrottled, address_key, limited_sign_in
 
@@ -21,6 +22,16 @@ class ConfirmLoginCodeForm(AllauthConfirmLoginCodeForm):
     (see :mod:`mentorship.sign_in_limits`), so once it is spent even the right
     code is refused until the window passes.
     """
+
+    #: Codes are a few characters; anything longer is refused before it is compared.
+    CODE_MAX = 20
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["code"]
+        field.max_length = self.CODE_MAX
+        field.validators.append(MaxLengthValidator(self.CODE_MAX))
+        field.widget.attrs["maxlength"] = str(self.CODE_MAX)
 
     def clean_code(self) -> str:
         request = context.request

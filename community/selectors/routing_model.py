@@ -117,7 +117,13 @@ def _load_mentors(expiry_days: int) -> tuple[Mentors, dict[str, str]]:
             ).strip()
             for r in rows
         ],
-        years_experience=np.array([float(r["years_experience"]) for r in rows]),
+        # Unknown experience is NaN, as in matching's population (never a made-up 0).
+        years_experience=np.array(
+            [
+                np.nan if r["years_experience"] is None else float(r["years_experience"])
+                for r in rows
+            ]
+        ),
         industry=[r["industry"] or "" for r in rows],
         occupation_group=["" for _ in rows],
         available_hours=np.zeros((len(rows), 168), dtype=bool),

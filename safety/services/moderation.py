@@ -230,7 +230,14 @@ def suspension_create(
     suspension.full_clean()
     suspension.save()
     # Every open session ends now, not at the person's next request.
-    account_sessions_end(user=user)
+    ended = account_sessions_end(user=user)
+    if ended:
+        audit_record(
+            action=AuditLog.Action.SIGN_OUT_SUSPENDED,
+            actor=moderator,
+            target=user,
+            summary=f"{ended} open session{'s' if ended != 1 else ''} ended with the suspension",
+        )
     for receiver in hooks.suspension_receivers():
         receiver(user=user)
     _close_reports(

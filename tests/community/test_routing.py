@@ -170,3 +170,12 @@ def test_the_routing_model_refits_when_a_mentor_changes_skills():
     late = make_mentor(skills=("Terraform",))
     second = ask(asker, "Terraform", title="How do I test Terraform modules well?")
     assert list(second.routes.values_list("mentor_id", flat=True)) == [late.pk]
+
+
+def test_a_mentor_who_never_gave_their_experience_is_routed_to_like_anyone():
+    asker = make_mentee(wants=("Django",))
+    mentor = make_mentor(skills=("Django",))
+    mentor.profile.years_experience = None  # "prefer not to say" (issue 8: never assumed)
+    mentor.profile.save(update_fields=["years_experience"])
+    question = ask(asker, "Django")
+    assert list(question.routes.values_list("mentor_id", flat=True)) == [mentor.pk]

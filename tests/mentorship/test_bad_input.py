@@ -226,3 +226,10 @@ def test_a_password_is_left_as_typed():
     form = PasswordForm(data={"password": "pa\x07ss\nword", "name": "Ann\x07\nLee"})
     assert form.is_valid()
     assert form.cleaned_data == {"password": "pa\x07ss\nword", "name": "Ann Lee"}
+
+
+def test_the_api_answers_a_control_character_with_its_own_error_body(client):
+    response = client.get("/api/v1/questions/", {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["code"] == "bad_input"

@@ -106,10 +106,10 @@ def test_report_hide_suspend_sign_out_and_audit(browser, live_server, artifacts_
             path=str(artifacts_dir / "safety-3b-hidden-for-reporter.png"), full_page=True
         )
 
-        # The sender's next click signs them out, and they cannot sign in again.
+        # The suspension ended the sender's session at once: their next click lands on
+        # the sign-in page, and signing in again says why it is refused.
         sender_page.get_by_role("link", name="Mentorships").click()
-        sender_page.wait_for_url("**/accounts/login/")
-        expect(sender_page.get_by_text("Your account is suspended.")).to_be_visible()
+        sender_page.wait_for_url("**/accounts/login/**")
         log_in(sender_page, f"{live_server.url}/accounts/login/", sender, expect_dashboard=False)
         expect(sender_page.get_by_text("Your account is suspended.")).to_be_visible()
         sender_page.goto(f"{live_server.url}/dashboard/")
