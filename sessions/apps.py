@@ -19,7 +19,7 @@ class MentoringSessionsConfig(AppConfig):
         from profiles import hooks as profile_hooks
         from safety import hooks as safety_hooks
 
-        from . import demo, extensions, reportable, selectors, views_workspace
+        from . import demo, extensions, personal_data, reportable, selectors, views_workspace
         from .services import safety as session_safety
 
         matching_hooks.register_mentorship_page(views_workspace.workspace_page)
@@ -29,5 +29,6 @@ class MentoringSessionsConfig(AppConfig):
         profile_hooks.register_demo_filler(demo.demo_sessions_seed)
         register_panel(extensions.sessions_panel)
         reportable.register()
+        personal_data.register()
         safety_hooks.register_block_receiver(session_safety.sessions_end_on_block)
         safety_hooks.register_suspension_receiver(session_safety.sessions_end_on_suspension)
