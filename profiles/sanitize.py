@@ -19,6 +19,7 @@ Decisions:
   the reader's IP address to third parties.
 """
 
+import re
 from functools import lru_cache
 
 import markdown as markdown_lib
@@ -74,6 +75,25 @@ def _cleaner() -> nh3.Cleaner:
 def sanitize_html(html: str) -> str:
     """Apply the allowlist to an HTML fragment."""
     return _cleaner().clean(html)
+
+
+# What a browser drops from a URL before it reads the scheme (so " java\tscript:" is javascript:).
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+LINK_SCHEMES = ("http://", "https://")
+
+
+def safe_url(url: str | None) -> str:
+    """``url`` when it is an absolute http(s) link, else ``""``.
+
+    For every stored URL a page puts in an ``href`` (meeting links, profile
+    links): forms validate them, but a value can also arrive through the
+    import, the API or the admin, and a ``javascript:`` link must never
+    reach a page whatever wrote it.
+    """
+    if not url:
+        return ""
+    cleaned = _URL_NOISE.sub("", url)
+    return url.strip() if cleaned.lower().startswith(LINK_SCHEMES) else ""
 
 
 def render_markdown(text: str | None) -> str:
