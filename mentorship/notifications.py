@@ -60,7 +60,8 @@ def _send_email(notification_id: int) -> None:
         "kind_label": kind_label(notification.kind),
         "preferences_url": absolute_url(reverse("notification_preferences")),
     }
-    subject = render_to_string("email/notification_subject.txt", context).strip()
+    # One line whatever the title holds: a newline in a person's name must not stop the mail.
+    subject = " ".join(render_to_string("email/notification_subject.txt", context).split())
     prefix = getattr(settings, "ACCOUNT_EMAIL_SUBJECT_PREFIX", "")
     message = EmailMultiAlternatives(
         subject=f"{prefix}{subject}",
