@@ -25,7 +25,9 @@ staff only; the matrix proves that anonymous people, members and staff
 without a role reach none of it.
 
 API routes (``/api/v1/``) join this table as rows like any other, keyed by
-their URL names.
+their URL names, wrapped in ``api(...)``: ``"api:session_detail":
+api(obj(PARTIES, pk="session"))``. The matrix signs people in with a session
+cookie; an anonymous API caller must get 401/403 instead of the sign-in page.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ class Policy:
     seen_by: frozenset[str] = frozenset()
     #: The viewer may have nothing of theirs here (allauth's recovery codes): a 404 is fine.
     missing_ok: bool = False
+    #: An API route: anonymous callers get 401/403 (no sign-in page to redirect to).
+    api: bool = False
 
     def kwargs(self, cast) -> dict:
         return {name: resolve(cast, spec) for name, spec in self.args.items()}
@@ -101,6 +105,13 @@ def obj(allow, query=None, seen_by=(), **args) -> Policy:
     return Policy(
         OBJECT, allow=frozenset(allow), args=args, query=query, seen_by=frozenset(seen_by)
     )
+
+
+def api(policy: Policy) -> Policy:
+    """The same rule for an API route: ``api(obj(PARTIES, pk="session"))``."""
+    from dataclasses import replace
+
+    return replace(policy, api=True)
 
 
 def staff(role: str, **args) -> Policy:

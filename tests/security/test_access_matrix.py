@@ -160,7 +160,10 @@ class Matrix:
         if policy.kind == PUBLIC:
             return
         if actor == SUSPENDED:
-            self.expect(self.to_login(response), where, response)
+            ok = self.to_login(response) or (policy.api and status in (401, 403))
+            self.expect(ok, where, response)
+        elif actor == ANONYMOUS and policy.api:
+            self.expect(status in (401, 403), where, response)
         elif actor == ANONYMOUS:
             # 405: the method check ran before the sign-in check, which reveals nothing.
             self.expect(self.to_login(response) or status == 405, where, response)
