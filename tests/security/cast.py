@@ -11,11 +11,15 @@ Actors (``Cast.actors``):
   pending request between them, a confirmed session, a held one, notes
   (shared and private), messages, a goal with a milestone, a question and
   its answer, a report (by the mentee, about the mentor's request message);
+  a flash session (no mentorship) with its own thread, a hidden question,
+  an API token (its raw secret is a marker of the mentee's);
 * ``stranger``: a member with no tie to either;
 * ``blocked``: a member the mentor blocked;
 * ``suspended``: a suspended member (signed out at their next request);
 * ``staff_plain``: ``is_staff`` without any role; ``moderator`` and
-  ``manager``: the two staff roles (second factor passed in their session).
+  ``manager``: the two staff roles (second factor passed in their session);
+  the manager holds a SCIM token (``Cast.secrets["scim"]``, also a marker of
+  theirs) and registered a webhook endpoint (its signing secret: theirs).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from tests.factories import (
     PROGRAMME_MANAGER,
     AnswerFactory,
     CalendarFeedFactory,
+    MentoringSessionFactory,
     MatchRequestFactory,
     MatchRunFactory,
     MentorshipFactory,
@@ -41,6 +46,7 @@ from tests.factories import (
     SessionNoteFactory,
     StaffFlagFactory,
     SuggestionFactory,
+    WebhookEndpointFactory,
     make_mentee,
     make_mentor,
     staff_user,
@@ -70,6 +76,8 @@ class Cast:
     users: dict = field(default_factory=dict)
     markers: dict[str, frozenset[str]] = field(default_factory=dict)
     objects: dict = field(default_factory=dict)
+    #: Raw secrets the matrix needs to act with (``"scim"``: the manager's SCIM token).
+    secrets: dict[str, str] = field(default_factory=dict)
 
     def mark(self, what: str, *readers: str) -> str:
         value = marker(what)
@@ -101,6 +109,7 @@ def _onboard(user):
 
 def build_cast() -> Cast:
     from matching.models import MatchRequest, MatchRun
+    from mentorship.services.tokens import api_token_create
     from safety.models import ReportReason
     from safety.services.blocks import block_create
     from safety.services.moderation import suspension_create
@@ -139,7 +148,7 @@ def build_cast() -> Cast:
     o["milestone"] = MilestoneFactory(goal=goal, title=cast.mark("milestone", MENTEE, MENTOR))
 
     o["mentorship"] = mentorship = MentorshipFactory(mentee=mentee, mentor=mentor)
-    run = MatchRunFactory(status=MatchRun.Status.SUCCEEDED)
+    o["run"] = run = MatchRunFactory(status=MatchRun.Status.SUCCEEDED)
     o["suggestion"] = SuggestionFactory(run=run, mentee=mentee, mentor=mentor)
     o["cohort_run"] = MatchRunFactory(
         kind=MatchRun.Kind.COHORT, status=MatchRun.Status.SUCCEEDED, mode="stable"
@@ -207,13 +216,42 @@ def build_cast() -> Cast:
         detail=cast.mark("staff-flag", MENTEE, MODERATOR_ACTOR),
     )
 
+    # A flash session (no mentorship): its thread is the session's own.
+    o["flash_session"] = flash = MentoringSessionFactory(
+        mentor=mentor,
+        mentee=mentee,
+        proposed_by=mentee,
+        topic=cast.mark("flash-topic", MENTEE, MENTOR),
+        agenda=cast.mark("flash-agenda", MENTEE, MENTOR),
+    )
+    o["flash_message"] = message_send(
+        by=mentor, session=flash, body=cast.mark("flash-message", MENTEE, MENTOR)
+    )
+
     o["question"] = question = QuestionFactory(author=mentee, title="How do I plan a first talk?")
+    # Hidden by a moderator: its author still sees it, nobody else does.
+    o["hidden_question"] = QuestionFactory(
+        author=mentee,
+        title="A question taken down",
+        body=cast.mark("hidden-question", MENTEE),
+        is_hidden=True,
+        hidden_reason="Off topic",
+    )
     o["answer"] = AnswerFactory(question=question, author=mentor, body="Start with one story.")
     o["notification"] = NotificationFactory(
         user=mentee, title="A private notice", body=cast.mark("notification", MENTEE)
     )
     o["calendar_feed"] = feed = CalendarFeedFactory(user=mentee)
     cast.markers[feed.token] = frozenset({MENTEE})
+
+    # Secrets shown once to their owner: an API token, a SCIM token, a webhook's signing key.
+    o["api_token"], raw = api_token_create(user=mentee, name="matrix script", scope="write")
+    cast.markers[raw] = frozenset({MENTEE})
+    o["scim_token"], raw = api_token_create(user=manager, name="matrix idp", scope="scim")
+    cast.secrets["scim"] = raw
+    cast.markers[raw] = frozenset({MANAGER})
+    o["webhook"] = hook = WebhookEndpointFactory(created_by=manager)
+    cast.markers[hook.secret] = frozenset({MANAGER})
 
     o["block"] = block_create(blocker=mentor, blocked=blocked)
     o["suspension"] = suspension_create(

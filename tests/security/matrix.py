@@ -41,6 +41,35 @@ HOSTILE_POST = {
     "weekly_limit": "0",
 }
 
+#: The same, as the API's JSON (the API parses JSON only): typed values where a
+#: serializer wants them, and the fields the API adds (times, choices, flags).
+HOSTILE_JSON = {
+    **HOSTILE_POST,
+    "rating": 1,
+    "private": False,
+    "done": True,
+    "active": False,
+    "starts_at": "2099-01-01T10:00:00Z",
+    "ends_at": "2099-01-01T11:00:00Z",
+    "offers": [],
+    "wants": [],
+    "display_name": "HIJACK name",
+    "headline": "HIJACK headline",
+    "bio": "HIJACK bio",
+    "email": "hijack@example.org",
+    "kind": "cohort",
+    "hide_content": True,
+}
+#: Every write an API route might answer: someone not allowed tries them all.
+API_WRITES = ("POST", "PUT", "PATCH", "DELETE")
+SCIM_JSON = {
+    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+    "userName": "hijack@example.org",
+    "emails": [{"value": "hijack@example.org", "primary": True}],
+    "active": False,
+    "Operations": [{"op": "replace", "value": {"active": False}}],
+}
+
 SKIP_MODELS = {
     # Written by every request of anyone, by design: the audit trail, sessions, sign-in state.
     "safety.auditlog",
@@ -103,6 +132,19 @@ def admin_kwargs(route: Route, cast) -> dict:
         "url": "x",
     }
     return {name: values.get(name, "1") for name in route.params}
+
+
+def send(client, method: str, url: str, data: dict | None, *, json_body=None, **headers):
+    """One request; ``json_body`` sends it as JSON (the API's and SCIM's only format)."""
+    import json
+
+    content_type = headers.pop("content_type", "application/json")
+    if method == "GET":
+        return client.get(url, data or {}, headers=headers)
+    if json_body is None:
+        return client.post(url, {**HOSTILE_POST, **(data or {})}, headers=headers)
+    body = json.dumps({**json_body, **(data or {})})
+    return client.generic(method, url, body, content_type=content_type, headers=headers)
 
 
 def body_text(response) -> str:

@@ -25,9 +25,19 @@ staff only; the matrix proves that anonymous people, members and staff
 without a role reach none of it.
 
 API routes (``/api/v1/``) join this table as rows like any other, keyed by
-their URL names, wrapped in ``api(...)``: ``"api:session_detail":
+their URL names, wrapped in ``api(...)``: ``"sessions_api:session":
 api(obj(PARTIES, pk="session"))``. The matrix signs people in with a session
-cookie; an anonymous API caller must get 401/403 instead of the sign-in page.
+cookie; an anonymous or suspended API caller must get 401/403 instead of the
+sign-in page, and everyone not allowed is tried with GET, POST, PUT, PATCH
+and DELETE (JSON bodies), not only GET and POST. Staff API rows
+(``api(staff(MANAGER))``) need the role only: a token carries no second factor
+(docs/api.md), so the matrix's staff sessions prove nothing more there.
+
+``scim(**args)``: a SCIM 2.0 route (``/scim/v2/``). Only a ``scim``-scope
+token of a programme manager opens it: anonymous people and every member
+with a session cookie (staff included) get no data (401, or the 404/501 that
+SCIM answers without any data for unknown or unoffered paths), and nothing
+changes; the manager's real SCIM token reads.
 """
 
 from __future__ import annotations
@@ -47,6 +57,7 @@ from .cast import (
 )
 
 PUBLIC, LOGIN, OBJECT, STAFF, TOKEN, ADMIN = "public", "login", "object", "staff", "token", "admin"
+SCIM = "scim"
 #: Everyone signed in who is not suspended (a suspended person is signed out on arrival).
 MEMBERS = frozenset({MENTEE, MENTOR, STRANGER, BLOCKED, *STAFF_ACTORS})
 
@@ -101,9 +112,14 @@ def login(missing_ok=False, **args) -> Policy:
     return Policy(LOGIN, args=args, missing_ok=missing_ok)
 
 
-def obj(allow, query=None, seen_by=(), **args) -> Policy:
+def obj(allow, query=None, seen_by=(), missing_ok=False, **args) -> Policy:
     return Policy(
-        OBJECT, allow=frozenset(allow), args=args, query=query, seen_by=frozenset(seen_by)
+        OBJECT,
+        allow=frozenset(allow),
+        args=args,
+        query=query,
+        seen_by=frozenset(seen_by),
+        missing_ok=missing_ok,
     )
 
 
@@ -120,6 +136,10 @@ def staff(role: str, **args) -> Policy:
 
 def token(kind: str) -> Policy:
     return Policy(TOKEN, args={"token": lit(kind)})
+
+
+def scim(**args) -> Policy:
+    return Policy(SCIM, args=args)
 
 
 def _first_chart(cast) -> str:
@@ -153,6 +173,12 @@ POLICIES: dict[str, Policy] = {
     "notifications_read_all": login(),
     "notification_preferences": login(),
     "email_unsubscribe": token("unsubscribe"),
+    "api_tokens": login(),
+    "api_token_revoke": obj(MENTEE_ONLY, pk="api_token"),
+    # The API's schema and docs describe routes, never anyone's data.
+    "api_schema": public(),
+    "api_docs": public(),
+    "api_redoc": public(),
     # --- accounts (allauth: its own views, rate limits and flows) ---
     "account_login": public(),
     "account_logout": public(),
@@ -169,6 +195,8 @@ POLICIES: dict[str, Policy] = {
     "account_reset_password_from_key_done": public(),
     "account_reset_password_from_key": public(uidb36=lit("1"), key=lit("made-up-key")),
     "account_reset_password_done": public(),
+    "account_request_login_code": public(),
+    "usersessions_list": login(),
     "mfa_index": login(),
     "mfa_authenticate": public(),
     "mfa_reauthenticate": login(),
@@ -260,6 +288,9 @@ POLICIES: dict[str, Policy] = {
     "matching:staff_manual_match": staff(MANAGER),
     "matching:staff_people_options": staff(MANAGER),
     "matching:staff_exclusions": staff(MANAGER),
+    "matching:webhooks": staff(MANAGER),
+    "matching:webhook_detail": staff(MANAGER, pk="webhook"),
+    "matching:webhook_action": staff(MANAGER, pk="webhook", action=lit("disable")),
     # --- sessions ---
     "sessions:session_list": login(),
     "sessions:mentor_settings": login(),
@@ -298,6 +329,82 @@ POLICIES: dict[str, Policy] = {
     "community:answer_accept": obj(MENTEE_ONLY, seen_by=MEMBERS, pk="answer"),
     "community:programme_dashboard": staff(MANAGER),
     "community:programme_chart_csv": staff(MANAGER, chart=computed(_first_chart)),
+    # --- the REST API (/api/v1/): tests/mentorship/test_api_access.py has the same ladder ---
+    "core_api:notifications": api(login()),
+    "core_api:notification_read": api(obj(MENTEE_ONLY, pk="notification")),
+    "core_api:notifications_read_all": api(login()),
+    "profiles_api:my_profile": api(login()),
+    "profiles_api:my_skills": api(login()),
+    "profiles_api:skills": api(login()),
+    "profiles_api:goals": api(login()),
+    "profiles_api:goal": api(obj(MENTEE_ONLY, pk="goal")),
+    "profiles_api:milestones": api(obj(MENTEE_ONLY, pk="goal")),
+    "profiles_api:milestone": api(obj(MENTEE_ONLY, pk="goal", milestone_pk="milestone")),
+    "profiles_api:people": api(staff(MANAGER)),
+    "profiles_api:person": api(staff(MANAGER, public_id="mentee.public_id")),
+    "profiles_api:person_deactivate": api(staff(MANAGER, public_id="mentee.public_id")),
+    "profiles_api:person_reactivate": api(staff(MANAGER, public_id="mentee.public_id")),
+    "safety_api:blocks": api(login()),
+    "safety_api:block": api(obj(MENTOR_ONLY, pk="block")),
+    "safety_api:reports": api(login()),
+    "safety_api:queue": api(staff(MODERATOR_ACTOR)),
+    "safety_api:queue_report": api(staff(MODERATOR_ACTOR, pk="report")),
+    "safety_api:queue_hide": api(staff(MODERATOR_ACTOR, pk="report")),
+    "safety_api:queue_restore": api(staff(MODERATOR_ACTOR, pk="report")),
+    "safety_api:queue_dismiss": api(staff(MODERATOR_ACTOR, pk="report")),
+    "safety_api:queue_warn": api(staff(MODERATOR_ACTOR, pk="report")),
+    "safety_api:queue_suspend": api(staff(MODERATOR_ACTOR, pk="report")),
+    "matching_api:suggestions": api(login()),
+    "matching_api:suggestion_request": api(obj(MENTEE_ONLY, pk="suggestion")),
+    "matching_api:suggestion_decline": api(obj(MENTEE_ONLY, pk="suggestion")),
+    "matching_api:mentor_request": api(obj(ACT_ON_MENTOR, public_id="mentor.public_id")),
+    "matching_api:requests_sent": api(login()),
+    "matching_api:requests_received": api(login()),
+    "matching_api:request": api(obj(PARTIES, pk="request")),
+    "matching_api:request_accept": api(obj(MENTOR_ONLY, pk="request")),
+    "matching_api:request_decline": api(obj(MENTOR_ONLY, pk="request")),
+    "matching_api:request_withdraw": api(obj(MENTEE_ONLY, pk="request")),
+    "matching_api:request_ask": api(obj(MENTOR_ONLY, pk="request")),
+    "matching_api:request_reply": api(obj(MENTEE_ONLY, pk="request")),
+    "matching_api:mentorships": api(login()),
+    "matching_api:mentorship": api(obj(PARTIES, pk="mentorship")),
+    "matching_api:mentorship_end": api(obj(PARTIES, pk="mentorship")),
+    "matching_api:mentorship_renew": api(obj(PARTIES, pk="mentorship")),
+    "matching_api:runs": api(staff(MANAGER)),
+    "matching_api:run": api(staff(MANAGER, pk="run")),
+    "matching_api:cohorts": api(staff(MANAGER)),
+    "matching_api:cohort": api(staff(MANAGER, pk="cohort_run")),
+    "matching_api:cohort_publish": api(staff(MANAGER, pk="cohort_run")),
+    "sessions_api:sessions": api(login()),
+    "sessions_api:session": api(obj(PARTIES, pk="session")),
+    "sessions_api:session_confirm": api(obj(PARTIES, pk="session")),
+    "sessions_api:session_decline": api(obj(PARTIES, pk="session")),
+    "sessions_api:session_cancel": api(obj(PARTIES, pk="session")),
+    "sessions_api:session_reschedule": api(obj(PARTIES, pk="session")),
+    "sessions_api:session_ics": api(obj(PARTIES, pk="session")),
+    "sessions_api:session_notes": api(obj(PARTIES, pk="session")),
+    "sessions_api:session_note": api(obj(MENTEE_ONLY, pk="session", note_pk="private_note")),
+    # Reads the viewer's own rating: the mentor left none (a 404 for them is fine).
+    "sessions_api:session_feedback": api(obj(PARTIES, missing_ok=True, pk="past_session")),
+    "sessions_api:session_messages": api(obj(PARTIES, pk="flash_session")),
+    "sessions_api:mentorship_messages": api(obj(PARTIES, pk="mentorship")),
+    "community_api:questions": api(login()),
+    "community_api:question": api(obj(MEMBERS, pk="question")),
+    "community_api:answers": api(obj(MEMBERS, pk="question")),
+    "community_api:answer_helpful": api(obj(MEMBERS, pk="answer")),
+    "community_api:answer_accept": api(obj(MENTEE_ONLY, seen_by=MEMBERS, pk="answer")),
+    # --- SCIM 2.0 (/scim/v2/): a programme manager's SCIM token only ---
+    "scim:root": scim(),
+    "scim:search": scim(),
+    "scim:users-search": scim(),
+    "scim:users": scim(uuid="mentee"),
+    "scim:groups": scim(),
+    "scim:me": scim(),
+    "scim:service-provider-config": scim(),
+    "scim:resource-types": scim(),
+    "scim:schemas": scim(),
+    "scim:bulk": scim(),
+    "scim:not-found": scim(rest=lit("Nothing/here")),
 }
 
 #: Namespaces whose every pattern shares one policy.

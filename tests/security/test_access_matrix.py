@@ -11,6 +11,11 @@ person, staff without a role and both staff roles, and asserts:
 * no POST by someone the policy does not allow changes, deletes or adds a
   row that is not theirs alone.
 
+API rows (``api(...)``) are asked the same, with JSON: anonymous and
+suspended callers get 401/403, and everyone not allowed also tries PUT,
+PATCH and DELETE. SCIM rows are asked by everyone with a session cookie
+(never enough there) and then with the manager's SCIM token.
+
 It writes the figures to ``test-results/security-access-matrix.json``;
 ``docs/security.md`` quotes the latest ones.
 """
@@ -29,6 +34,7 @@ from tests.conftest import ARTIFACTS
 from .cast import (
     ACTORS,
     ANONYMOUS,
+    MANAGER,
     MENTEE,
     MODERATOR_ACTOR,
     STAFF_PLAIN,
@@ -36,8 +42,20 @@ from .cast import (
     SUSPENDED,
     build_cast,
 )
-from .matrix import HOSTILE_POST, Actors, admin_kwargs, body_text, changes, snapshot, url_of, walk
-from .policies import ADMIN, LOGIN, PUBLIC, STAFF, TOKEN, policy_for
+from .matrix import (
+    API_WRITES,
+    HOSTILE_JSON,
+    SCIM_JSON,
+    Actors,
+    admin_kwargs,
+    body_text,
+    changes,
+    send,
+    snapshot,
+    url_of,
+    walk,
+)
+from .policies import ADMIN, LOGIN, PUBLIC, SCIM, STAFF, TOKEN, policy_for
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +78,20 @@ def test_staff_rows_match_the_views_permission():
 
     from .policies import POLICIES
 
+    from mentorship.api_auth import IsProgrammeManager
+    from safety.api import IsModerator
+
     roles = {MODERATOR_ACTOR: "Moderator", "manager": "Programme manager"}
+    api_checks = {MODERATOR_ACTOR: IsModerator, "manager": IsProgrammeManager}
     wrong = []
     for route in walk():
         policy = POLICIES.get(route.key)
         if policy is None or policy.kind != STAFF:
+            continue
+        if policy.api:  # the API's staff views ask the role by a permission class
+            classes = getattr(getattr(route.callback, "cls", None), "permission_classes", [])
+            if api_checks[policy.role] not in classes:
+                wrong.append((route.key, [c.__name__ for c in classes]))
             continue
         perm = getattr(route.callback, "staff_permission", None)
         held = {f"{app}.{code}" for app, code in ROLES[roles[policy.role]]}
@@ -100,13 +127,10 @@ class Matrix:
         self.login_url = reverse("account_login")
 
     # --- one request ---
-    def request(self, actor, method, url, *, data=None, reader=None):
+    def request(self, actor, method, url, *, data=None, reader=None, json_body=None, **headers):
         client = self.actors.client(actor)
         self.attempts += 1
-        if method == "GET":
-            response = client.get(url, data or {})
-        else:
-            response = client.post(url, {**HOSTILE_POST, **(data or {})})
+        response = send(client, method, url, data, json_body=json_body, **headers)
         self.check_markers(reader or actor, f"{method} {url} as {actor}", body_text(response))
         return response
 
@@ -129,14 +153,33 @@ class Matrix:
             return self.run_admin(route)
         if policy.kind == TOKEN:
             return self.run_token(route, policy)
+        if policy.kind == SCIM:
+            return self.run_scim(route, policy)
         url = url_of(route, policy.kwargs(self.cast))
         query = policy.query(self.cast) if policy.query else None
         for actor in ACTORS:
             allowed = self.allowed(policy, actor)
+            if policy.api:
+                self.attempt_api(route, policy, actor, url, query, allowed)
+                continue
             for method in ("GET", "POST"):
                 if method == "POST" and allowed:
                     continue  # the owner's own writes are the feature tests' business
                 self.attempt(route, policy, actor, method, url, query, allowed)
+
+    def attempt_api(self, route, policy, actor, url, query, allowed):
+        """GET, and for those not allowed every write too (one row snapshot around them)."""
+        methods = ("GET",) if allowed else ("GET", *API_WRITES)
+        before = snapshot() if not allowed else None
+        for method in methods:
+            where = f"{method} {route.key} as {actor}"
+            body = None if method == "GET" else HOSTILE_JSON
+            response = self.request(actor, method, url, data=query, json_body=body)
+            self.expect_status(policy, actor, method, allowed, where, response)
+        if before is not None:
+            user = self.cast.users.get(actor)
+            found = changes(before, snapshot(), actor_id=user.pk if user else None)
+            self.changes += [f"{'/'.join(methods)} {route.key} as {actor}: {c}" for c in found]
 
     def allowed(self, policy, actor) -> bool:
         if policy.kind == PUBLIC:
@@ -151,12 +194,15 @@ class Matrix:
         where = f"{method} {route.key} as {actor}"
         before = snapshot() if method == "POST" else None
         response = self.request(actor, method, url, data=query)
-        status = response.status_code
-        self.expect(status < 500, where, response)
         if before is not None:
             user = self.cast.users.get(actor)
             found = changes(before, snapshot(), actor_id=user.pk if user else None)
             self.changes += [f"{where}: {change}" for change in found]
+        self.expect_status(policy, actor, method, allowed, where, response)
+
+    def expect_status(self, policy, actor, method, allowed, where, response):
+        status = response.status_code
+        self.expect(status < 500, where, response)
         if policy.kind == PUBLIC:
             return
         if actor == SUSPENDED:
@@ -201,6 +247,54 @@ class Matrix:
         from mentorship.email_preferences import unsubscribe_token
 
         return unsubscribe_token(user=self.cast.mentee, kind="matching.request_received")
+
+    def run_scim(self, route, policy):
+        """A session is never enough at /scim/v2/: no data, no change, for anyone.
+
+        401 where SCIM asks who calls; the paths SCIM does not offer (Groups,
+        Bulk, Me, the root) answer 501, unknown paths 404: both without data.
+        No answer names any of the fixture's people (their addresses).
+        """
+        url = url_of(route, policy.kwargs(self.cast))
+        emails = {u.email for u in self.cast.users.values()}
+        for actor in ACTORS:
+            where = f"{route.key} as {actor}"
+            before = snapshot()
+            for method in ("GET", *API_WRITES):
+                body = None if method == "GET" else SCIM_JSON
+                response = self.request(
+                    actor,
+                    method,
+                    url,
+                    json_body=body,
+                    content_type="application/scim+json",
+                )
+                status = response.status_code
+                # A suspended person's session is ended on arrival, here as anywhere.
+                ok = status in (401, 404, 501) or (actor == SUSPENDED and self.to_login(response))
+                self.expect(ok, f"{method} {where}", response)
+                text = body_text(response)
+                self.leaks += [f"{method} {where}: {e}" for e in sorted(emails) if e in text]
+            user = self.cast.users.get(actor)
+            found = changes(before, snapshot(), actor_id=user.pk if user else None)
+            self.changes += [f"{'/'.join(('GET', *API_WRITES))} {where}: {c}" for c in found]
+        # Any other token (the manager's own write token) is no SCIM token: 401 on every read.
+        from mentorship.services.tokens import api_token_create
+
+        _, write = api_token_create(user=self.cast.manager, name="not scim", scope="write")
+        response = self.request(ANONYMOUS, "GET", url, Authorization=f"Bearer {write}")
+        self.expect(response.status_code in (401, 404, 501), f"GET {where} (write token)", response)
+        # The real SCIM token reads as the manager.
+        response = self.request(
+            ANONYMOUS,
+            "GET",
+            url,
+            reader=MANAGER,
+            Authorization=f"Bearer {self.cast.secrets['scim']}",
+        )
+        self.expect(
+            response.status_code not in (401, 403, 500), f"GET {where} (SCIM token)", response
+        )
 
     def run_admin(self, route):
         url = url_of(route, admin_kwargs(route, self.cast))
