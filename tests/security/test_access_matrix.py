@@ -74,12 +74,11 @@ def test_policy_rows_name_existing_patterns():
 
 def test_staff_rows_match_the_views_permission():
     """A staff row's role must hold the permission its view demands (and the view must demand one)."""
+    from mentorship.api_auth import IsProgrammeManager
+    from safety.api import IsModerator
     from safety.roles import ROLES
 
     from .policies import POLICIES
-
-    from mentorship.api_auth import IsProgrammeManager
-    from safety.api import IsModerator
 
     roles = {MODERATOR_ACTOR: "Moderator", "manager": "Programme manager"}
     api_checks = {MODERATOR_ACTOR: IsModerator, "manager": IsProgrammeManager}
