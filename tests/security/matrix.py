@@ -75,6 +75,7 @@ SKIP_MODELS = {
     "safety.auditlog",
     "sessions.session",
     "account.emailconfirmation",
+    "usersessions.usersession",  # allauth's list of one's own signed-in devices
     # Reference data: no person owns it, and it is large.
     "profiles.occupation",
     "profiles.language",

@@ -123,6 +123,8 @@ class Matrix:
         self.leaks: list[str] = []
         self.changes: list[str] = []
         self.unexpected: list[str] = []
+        #: Markers the API and SCIM answered to their readers (the leak check reads JSON too).
+        self.api_seen: set[str] = set()
         self.login_url = reverse("account_login")
 
     # --- one request ---
@@ -130,7 +132,10 @@ class Matrix:
         client = self.actors.client(actor)
         self.attempts += 1
         response = send(client, method, url, data, json_body=json_body, **headers)
-        self.check_markers(reader or actor, f"{method} {url} as {actor}", body_text(response))
+        text = body_text(response)
+        self.check_markers(reader or actor, f"{method} {url} as {actor}", text)
+        if url.startswith(("/api/v1/", "/scim/")):
+            self.api_seen |= {v for v, readers in self.cast.markers.items() if v in text}
         return response
 
     def check_markers(self, reader, where, text):
@@ -389,6 +394,52 @@ def test_access_matrix(django_capture_on_commit_callbacks):
     assert matrix.changes == []
     assert matrix.unexpected == []
     assert figures["emails_checked"] > 0
+    # The JSON answers carried their readers' markers: the leak check saw real data there.
+    seen = {
+        value.split("-", 1)[1].rsplit("-", 1)[0] for value in matrix.api_seen if "MARK-" in value
+    }
+    assert API_MARKERS - seen == set()
+
+
+#: Markers the API must show their readers (proof that its answers were read, not only codes).
+API_MARKERS = {
+    "goal",
+    "milestone",
+    "session-topic",
+    "shared-note",
+    "private-note-mentee",
+    "private-note-mentor",
+    "workspace-message",
+    "flash-message",
+    "notification",
+    "request-message",
+    "request-question",
+    "report-details",
+    "hidden-question",
+}
+
+
+def test_hostile_json_is_a_write_the_owner_could_make(client):
+    """The matrix's JSON bodies are valid enough that, sent by someone allowed, they change
+    rows: a view that forgot its access check would change something, not refuse the input."""
+    cast = build_cast()
+    client.force_login(cast.mentee)
+    writes = [
+        ("PATCH", reverse("profiles_api:goal", kwargs={"pk": cast.goal.pk})),
+        ("POST", reverse("profiles_api:milestones", kwargs={"pk": cast.goal.pk})),
+        ("POST", reverse("sessions_api:session_notes", kwargs={"pk": cast.past_session.pk})),
+        ("POST", reverse("sessions_api:mentorship_messages", kwargs={"pk": cast.mentorship.pk})),
+        ("POST", reverse("sessions_api:session_messages", kwargs={"pk": cast.flash_session.pk})),
+        ("POST", reverse("matching_api:request_withdraw", kwargs={"pk": cast.request.pk})),
+        ("POST", reverse("core_api:notification_read", kwargs={"pk": cast.notification.pk})),
+    ]
+    unchanged = []
+    for method, url in writes:
+        before = snapshot()
+        response = send(client, method, url, None, json_body=HOSTILE_JSON)
+        if not changes(before, snapshot(), actor_id=None):
+            unchanged.append((method, url, response.status_code, response.content[:200]))
+    assert unchanged == []
 
 
 @pytest.mark.timeout(900)
