@@ -242,6 +242,8 @@ def test_forged_fields_change_nothing():
             continue
         if policy.kind not in (LOGIN, OBJECT, STAFF):
             continue
+        if policy.api:  # JSON, no form to fill in: the API's serializers name their fields
+            continue
         actor = next((a for a in PREFERRED if policy.kind == LOGIN or a in policy.allow), None)
         if actor is None or actor == ANONYMOUS:
             continue
