@@ -134,6 +134,25 @@ def _plain_text_html(text: str) -> str:
     )
 
 
+# What a browser drops from a URL before it reads the scheme (so " java\tscript:" is javascript:).
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+LINK_SCHEMES = ("http://", "https://")
+
+
+def safe_url(url: str | None) -> str:
+    """``url`` when it is an absolute http(s) link, else ``""``.
+
+    For every stored URL a page puts in an ``href`` (meeting links, profile
+    links): forms validate them, but a value can also arrive through the
+    import, the API or the admin, and a ``javascript:`` link must never
+    reach a page whatever wrote it.
+    """
+    if not url:
+        return ""
+    cleaned = _URL_NOISE.sub("", url)
+    return url.strip() if cleaned.lower().startswith(LINK_SCHEMES) else ""
+
+
 def render_markdown(text: str | None) -> str:
     """Markdown source → sanitised HTML (a ``str``; mark it safe only after this)."""
     if not text:

@@ -19,7 +19,7 @@ class MentoringSessionsConfig(AppConfig):
         from profiles import hooks as profile_hooks
         from safety import hooks as safety_hooks
 
-        from . import demo, extensions, reportable, selectors, views_workspace
+        from . import demo, extensions, personal_data, reportable, selectors, views_workspace
         from .services import events
         from .services import safety as session_safety
 
@@ -31,5 +31,6 @@ class MentoringSessionsConfig(AppConfig):
         register_panel(extensions.sessions_panel)
         reportable.register()
         events.register_event_kinds()
+        personal_data.register()
         safety_hooks.register_block_receiver(session_safety.sessions_end_on_block)
         safety_hooks.register_suspension_receiver(session_safety.sessions_end_on_suspension)

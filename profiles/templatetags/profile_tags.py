@@ -1,9 +1,9 @@
-"""Template helpers for profiles: ``{{ profile.bio|markdown }}`` and avatars."""
+"""Template helpers for profiles: ``{{ profile.bio|markdown }}``, ``{{ link|safe_url }}``, avatars."""
 
 from django import template
 from django.utils.safestring import mark_safe
 
-from ..sanitize import render_markdown
+from ..sanitize import render_markdown, safe_url
 
 register = template.Library()
 
@@ -13,6 +13,12 @@ def markdown_filter(text: str | None) -> str:
     """Render member-written Markdown as sanitised HTML (see ``profiles.sanitize``)."""
     # Safe to mark: the output went through the nh3 allowlist.
     return mark_safe(render_markdown(text))  # nh3-sanitised just above  # nosec B308 B703
+
+
+@register.filter(name="safe_url")
+def safe_url_filter(url: str | None) -> str:
+    """A stored link for an ``href``: http(s) only, else empty (see ``profiles.sanitize``)."""
+    return safe_url(url)
 
 
 @register.filter

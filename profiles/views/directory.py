@@ -27,6 +27,7 @@ from ..directory_selectors import (
 )
 from ..filters import MentorDirectoryFilter
 from ..hooks import profile_sections
+from ..sanitize import safe_url
 from ..timezones import zone_or_utc
 
 MENTORS_PER_PAGE = 20
@@ -112,7 +113,7 @@ def _web_links(profile) -> list[tuple[str, str, str]]:
         ("LinkedIn", "linkedin", profile.linkedin_url),
         ("Website", "globe", profile.website_url),
     ]
-    return [link for link in links if link[2].lower().startswith(("https://", "http://"))]
+    return [(label, icon, safe_url(url)) for label, icon, url in links if safe_url(url)]
 
 
 def _zone(name: str) -> ZoneInfo:

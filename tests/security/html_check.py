@@ -1,0 +1,111 @@
+"""Find what could run script in a rendered page, parsed as a browser parses it (html5lib).
+
+``findings(html)`` returns a ``Counter`` of what it found:
+
+* ``script``: a ``<script>`` without a ``src`` under our static files, or with
+  inline content (``inline-script``);
+* ``on:<tag>:<attribute>``: an event-handler attribute (``onclick``...);
+* ``url:<tag>:<attribute>``: a URL attribute whose value, entities decoded and
+  whitespace and control characters removed as a browser does, has the
+  ``javascript:``, ``vbscript:`` or ``data:`` scheme (``data:image/`` is allowed
+  for images);
+* ``style:<tag>``: a style attribute with ``expression(`` or ``javascript:``;
+* ``tag:<name>``: elements that embed or redirect (iframe, object, embed,
+  base, meta refresh, svg, math, form...).
+
+The hostile-text test compares a page with its baseline (the same page with
+harmless text in every field): hostile text must not add a single finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import html5lib
+
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "xlink:href",
+    "data",
+    "poster",
+    "background",
+    "srcdoc",
+    "srcset",
+    "ping",
+    "cite",
+}
+EMBEDDING_TAGS = {
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "svg",
+    "math",
+    "link",
+    "style",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "img",
+    "video",
+    "audio",
+    "source",
+    "details",
+    "marquee",
+}
+DANGEROUS_SCHEME = re.compile(r"^(javascript|vbscript|data):", re.IGNORECASE)
+# What a browser drops from a URL before reading its scheme.
+URL_NOISE = re.compile(r"[\x00-\x20\x7f-\x9f]+")
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1]
+
+
+def dangerous_url(value: str) -> bool:
+    cleaned = URL_NOISE.sub("", value)
+    if not DANGEROUS_SCHEME.match(cleaned):
+        return False
+    return not cleaned.lower().startswith("data:image/")
+
+
+def findings(html: str, *, static_url: str = "/static/") -> Counter:
+    document = html5lib.parse(html, namespaceHTMLElements=False)
+    found: Counter = Counter()
+    for element in document.iter():
+        if not isinstance(element.tag, str):
+            continue  # a comment
+        tag = _local(element.tag).lower()
+        attributes = {_local(k).lower(): v for k, v in element.attrib.items()}
+        if tag == "script":
+            src = attributes.get("src", "")
+            if not src.startswith(static_url):
+                found[f"script:{src or 'inline'}"] += 1
+            if (element.text or "").strip():
+                found["inline-script"] += 1
+        if tag in EMBEDDING_TAGS:
+            found[f"tag:{tag}"] += 1
+        if tag == "meta" and attributes.get("http-equiv", "").lower() == "refresh":
+            found["tag:meta-refresh"] += 1
+        for name, value in attributes.items():
+            if name.startswith("on"):
+                found[f"on:{tag}:{name}"] += 1
+            elif name in URL_ATTRIBUTES and dangerous_url(value):
+                found[f"url:{tag}:{name}"] += 1
+            elif name == "style" and re.search(r"expression\s*\(|javascript:", value, re.I):
+                found[f"style:{tag}"] += 1
+    return found
+
+
+def added(page: Counter, baseline: Counter) -> Counter:
+    """What ``page`` holds beyond its baseline."""
+    return page - baseline
