@@ -6,6 +6,7 @@ Registered when ``MatchingConfig.ready()`` imports this module.
 from mentorship.dashboard import register_panel
 from mentorship.models import Notification
 from mentorship.notifications import request_unread_count
+from mentorship.selectors import first_rows_and_count
 from profiles.models import Profile
 from profiles.selectors import member_takes_part, profile_of
 
@@ -27,8 +28,7 @@ def _profile(request) -> Profile | None:
 @register_panel
 def suggestions_panel(request) -> dict | None:
     profile = _profile(request)
-    suggestions = suggestions_visible_to(user=request.user)
-    count = suggestions.count()
+    top, count = first_rows_and_count(suggestions_visible_to(user=request.user), 3)
     if not count and not (profile and profile.is_mentee):
         return None
     return {
@@ -36,7 +36,7 @@ def suggestions_panel(request) -> dict | None:
         "order": 10,
         "context": {
             "count": count,
-            "top": list(suggestions[:3]),
+            "top": top,
             "cap": pending_cap(mentee=request.user),
         },
     }
@@ -46,7 +46,7 @@ def suggestions_panel(request) -> dict | None:
 def requests_panel(request) -> dict | None:
     profile = _profile(request)
     pending = match_requests_received(user=request.user, status=MatchRequest.Status.PENDING)
-    count = pending.count()
+    shown, count = first_rows_and_count(pending, 3)
     if not count and not (profile and profile.is_mentor):
         return None
     return {
@@ -54,7 +54,7 @@ def requests_panel(request) -> dict | None:
         "order": 20,
         "context": {
             "count": count,
-            "requests": list(pending[:3]),
+            "requests": shown,
             "places": mentor_places(mentor=request.user),
         },
     }

@@ -60,7 +60,12 @@ class NotificationsSeenMiddleware:
         ):
             from .notifications import notifications_mark_seen
 
-            notifications_mark_seen(user=user, path=request.path)
+            marked = notifications_mark_seen(user=user, path=request.path)
+            # The sign-in backend counted the unread ones with the user row: the
+            # badge is that count less the ones just marked, with no query of its own.
+            unread = getattr(user, "unread_notifications_at_load", None)
+            if unread is not None:
+                request._unread_notifications = max(unread - marked, 0)
         return self.get_response(request)
 
 

@@ -16,7 +16,7 @@ allauth's ``AccountMiddleware``.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import BACKEND_SESSION_KEY, logout
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,6 +26,28 @@ from .access import mfa_step_redirect, session_passed_mfa
 from .models import AuditLog
 
 
+class SignInBackendRenamedMiddleware:
+    """A session signed in through a stock backend goes on through its one-query successor.
+
+    Between ``SessionMiddleware`` and ``AuthenticationMiddleware``; Django
+    signs out a session whose backend is no longer listed. Can go once every
+    such session has expired (``SESSION_COOKIE_AGE`` after the change).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .auth_backends import RENAMED
+
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            backend = session.get(BACKEND_SESSION_KEY)
+            if backend in RENAMED:
+                session[BACKEND_SESSION_KEY] = RENAMED[backend]
+        return self.get_response(request)
+
+
 class SafetyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -33,9 +55,12 @@ class SafetyMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            suspension = selectors.active_suspension(user)
-            if suspension is not None:
-                return self._sign_out(request, suspension)
+            # The sign-in backend already asked whether one is in force (a user
+            # loaded some other way has no answer: ask).
+            if getattr(user, "suspension_in_force", True):
+                suspension = selectors.active_suspension(user)
+                if suspension is not None:
+                    return self._sign_out(request, suspension)
             if user.is_staff and self._is_admin_path(request) and not session_passed_mfa(request):
                 return mfa_step_redirect(request)
         return self.get_response(request)

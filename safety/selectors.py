@@ -10,8 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from mentorship.models import Notification
+from mentorship.request_memo import remembered
 from profiles.models import Profile
 
 from . import hooks
@@ -270,18 +273,59 @@ def people_by_id(ids: Iterable[int | None]) -> dict[int, object]:
     return {user.pk: user for user in get_user_model().objects.filter(pk__in=wanted)}
 
 
+#: The request memo's key for :func:`hidden_people_ids`; safety's writes forget it.
+HIDDEN_PEOPLE_MEMO = "safety.hidden_people_ids"
+
+
 def hidden_people_ids(viewer) -> set[int]:
     """People ``viewer`` must not see anywhere: blocked either way, or suspended.
 
     Filled into ``profiles.visibility`` so the directory and profile pages
-    (which live below this app) leave them out. One query.
+    (which live below this app) leave them out. One query per request: a page
+    asks from several panels, so the answer is remembered for the request
+    (:mod:`mentorship.request_memo`); blocks and suspensions forget it.
     """
     viewer_id = _pk(viewer)
     if viewer_id is None:
         return set()
+    return set(remembered((HIDDEN_PEOPLE_MEMO, viewer_id), lambda: _hidden_people_ids(viewer_id)))
+
+
+def _hidden_people_ids(viewer_id: int) -> frozenset[int]:
     blocked = Block.objects.filter(blocker_id=viewer_id).values_list("blocked_id", flat=True)
     blockers = Block.objects.filter(blocked_id=viewer_id).values_list("blocker_id", flat=True)
     suspended = Suspension.objects.active().values_list("user_id", flat=True)
     hidden = set(blocked.order_by().union(blockers.order_by(), suspended.order_by()))
     hidden.discard(viewer_id)
-    return hidden
+    return frozenset(hidden)
+
+
+# --- The signed-in person ------------------------------------------------------
+
+
+def signed_in_user(user_id):
+    """The signed-in person with what every page asks about them, in one query, or None.
+
+    Their profile (the navigation's name and roles), whether a suspension is in
+    force (``SafetyMiddleware`` signs them out) and their unread notifications
+    (the navigation's badge) come with the user row, instead of one query each
+    on every page. The sign-in backends (:mod:`safety.auth_backends`) load the
+    user through this.
+    """
+    unread = (
+        Notification.objects.filter(user_id=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("user_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return (
+        get_user_model()
+        .objects.select_related("profile")
+        .annotate(
+            suspension_in_force=Exists(Suspension.objects.active().filter(user_id=OuterRef("pk"))),
+            unread_notifications_at_load=Coalesce(Subquery(unread), 0),
+        )
+        .filter(pk=user_id)
+        .first()
+    )

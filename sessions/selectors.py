@@ -16,7 +16,7 @@ from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from matching.models import MatchRequest, Mentorship, RequestMessage
+from matching.models import Mentorship, RequestMessage
 from profiles.models import AvailabilitySlot, Goal, Milestone
 from profiles.selectors import profile_of
 from profiles.timezones import zone_or_utc
@@ -232,12 +232,12 @@ def thread(
     """A thread's messages, oldest first; a mentorship's starts with the request's questions."""
     items: list[ThreadItem] = []
     if mentorship is not None and mentorship.request_id:
-        # One query for the request, its mentee and their profile (the thread shows both).
-        request = MatchRequest.objects.select_related("mentee", "mentee__profile").get(
-            pk=mentorship.request_id
-        )
+        # The request usually came with the mentorship (``mentorship_for_party``), and
+        # its mentee is the mentorship's, already loaded with their profile.
+        request = mentorship.request
+        mentee = mentorship.mentee if request.mentee_id == mentorship.mentee_id else request.mentee
         if request.message:
-            items.append(ThreadItem(request.mentee, request.message, request.created_at, True))
+            items.append(ThreadItem(mentee, request.message, request.created_at, True))
         for msg in RequestMessage.objects.filter(request_id=mentorship.request_id).select_related(
             "author", "author__profile"
         ):

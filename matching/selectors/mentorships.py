@@ -9,7 +9,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet
 from matching.models import (
     Mentorship,
 )
-from profiles.models import Profile
+from profiles.selectors import profile_of
 
 
 def places_taken_subquery(mentor_ref: str) -> QuerySet:
@@ -52,7 +52,8 @@ def mentorships_for_user(*, user) -> QuerySet[Mentorship]:
 
 
 def mentorship_for_party(*, user, pk: int) -> Mentorship | None:
-    return mentorships_for_user(user=user).filter(pk=pk).first()
+    """One of ``user``'s mentorships, with the request it began from (its page shows both)."""
+    return mentorships_for_user(user=user).select_related("request__goal").filter(pk=pk).first()
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,6 @@ class Places:
 
 
 def mentor_places(*, mentor) -> Places:
-    profile = Profile.objects.filter(user=mentor).first()
+    profile = profile_of(mentor)  # usually the viewer's own, already loaded
     taken = Mentorship.objects.holding_places().filter(mentor=mentor).count()
     return Places(taken=taken, capacity=profile.capacity if profile else 0)

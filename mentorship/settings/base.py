@@ -59,9 +59,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "mentorship.request_memo.RequestMemoMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "safety.middleware.SignInBackendRenamedMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -151,9 +153,11 @@ else:
 
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "profiles.User"
+# Django's and allauth's backends, loading the signed-in person, their profile, a
+# suspension in force and their unread count in one query (safety/auth_backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "safety.auth_backends.ModelBackendOneQuery",
+    "safety.auth_backends.AccountBackendOneQuery",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

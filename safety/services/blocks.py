@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from mentorship.errors import Refusal
+from mentorship.request_memo import forget
 from profiles.services.locks import people_lock
 
 from .. import hooks
 from ..models import AuditLog, Block
+from ..selectors import HIDDEN_PEOPLE_MEMO
 from .audit import audit_record
 
 
@@ -41,6 +43,7 @@ def block_create(*, blocker, blocked, source: str = Block.Source.PROFILE, reques
             block.save()
     except IntegrityError:
         return Block.objects.get(blocker=blocker, blocked=blocked)
+    forget(HIDDEN_PEOPLE_MEMO)
     for receiver in hooks.block_receivers():
         receiver(blocker=blocker, blocked=blocked)
     audit_record(
@@ -60,6 +63,7 @@ def block_remove(*, blocker, block: Block, request=None) -> None:
         raise SafetyRefusal("This block is not yours.", code="block_not_yours")
     blocked_id = block.blocked_id
     block.delete()
+    forget(HIDDEN_PEOPLE_MEMO)
     audit_record(
         action=AuditLog.Action.UNBLOCK,
         actor=blocker,

@@ -16,12 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.notifications import notify
+from mentorship.request_memo import forget
 from profiles.services.account_sessions import account_sessions_end
 from profiles.services.locks import people_lock
 
 from .. import hooks
 from ..models import AuditLog, MentorReview, Report, Suspension, Warning
 from ..registry import content_for_type
+from ..selectors import HIDDEN_PEOPLE_MEMO
 from .audit import audit_record
 from .blocks import SafetyRefusal
 
@@ -229,6 +231,7 @@ def suspension_create(
     )
     suspension.full_clean()
     suspension.save()
+    forget(HIDDEN_PEOPLE_MEMO)
     # Every open session ends now, not at the person's next request.
     ended = account_sessions_end(user=user)
     if ended:
@@ -272,6 +275,7 @@ def suspension_lift(*, moderator, suspension: Suspension, request=None) -> Suspe
     suspension.lifted_at = timezone.now()
     suspension.lifted_by = moderator
     suspension.save(update_fields=["lifted_at", "lifted_by"])
+    forget(HIDDEN_PEOPLE_MEMO)
     audit_record(
         action=AuditLog.Action.SUSPENSION_LIFTED,
         actor=moderator,
