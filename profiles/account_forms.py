@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ConfirmLoginCodeForm as AllauthConfirmLoginCodeForm
 from allauth.core import context
@@ -12,6 +14,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 from mentorship.sign_in_limits import SignInThrottled, address_key, limited_sign_in
+
+#: Codes are a few characters; anything longer is refused before it is compared.
+CODE_MAX = 20
+
+
+def _bounded(field, limit: int):
+    """A copy of allauth's field with a length limit (the original stays as it is)."""
+    field = copy.deepcopy(field)
+    field.max_length = limit
+    field.validators.append(MaxLengthValidator(limit))
+    field.widget.attrs["maxlength"] = str(limit)
+    return field
 
 
 class ConfirmLoginCodeForm(AllauthConfirmLoginCodeForm):
@@ -23,15 +37,7 @@ class ConfirmLoginCodeForm(AllauthConfirmLoginCodeForm):
     code is refused until the window passes.
     """
 
-    #: Codes are a few characters; anything longer is refused before it is compared.
-    CODE_MAX = 20
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        field = self.fields["code"]
-        field.max_length = self.CODE_MAX
-        field.validators.append(MaxLengthValidator(self.CODE_MAX))
-        field.widget.attrs["maxlength"] = str(self.CODE_MAX)
+    code = _bounded(AllauthConfirmLoginCodeForm.base_fields["code"], CODE_MAX)
 
     def clean_code(self) -> str:
         request = context.request
