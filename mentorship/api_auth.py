@@ -12,8 +12,7 @@ from rest_framework import authentication, exceptions, pagination, permissions, 
 
 from mentorship.access import account_usable, is_programme_manager
 from mentorship.models import ApiToken
-from mentorship.services.tokens import api_token_authenticate
-from mentorship.sign_in_limits import SignInThrottled, limited_sign_in
+from mentorship.sign_in_limits import SignInThrottled, api_token_sign_in
 
 # --- authentication ------------------------------------------------------------
 
@@ -29,11 +28,7 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if keyword.lower() != self.keyword.lower():
             return None
         try:
-            token = limited_sign_in(
-                request._request,
-                action="api_token_failed",
-                attempt=lambda: api_token_authenticate(raw.strip()),
-            )
+            token = api_token_sign_in(request._request, raw)
         except SignInThrottled as refusal:
             raise exceptions.Throttled(detail=refusal.message) from None
         if token is None:

@@ -2,11 +2,13 @@ import json
 import re
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+from mentorship.sign_in_limits import SignInThrottled, api_token_sign_in
 
 
 class StaffMFARequiredMiddleware:
@@ -185,22 +187,13 @@ class ScimBearerTokenMiddleware:
 
             from mentorship.access import is_programme_manager
             from mentorship.models import ApiToken
-            from mentorship.services.tokens import api_token_authenticate
 
             request.user = AnonymousUser()
             header = request.headers.get("Authorization", "")
             keyword, _, raw = header.partition(" ")
             if keyword.lower() == "bearer":
-                from django.http import JsonResponse
-
-                from mentorship.sign_in_limits import SignInThrottled, limited_sign_in
-
                 try:
-                    token = limited_sign_in(
-                        request,
-                        action="api_token_failed",
-                        attempt=lambda: api_token_authenticate(raw.strip()),
-                    )
+                    token = api_token_sign_in(request, raw)
                 except SignInThrottled as refusal:
                     return JsonResponse(
                         {

@@ -88,3 +88,17 @@ def limited_sign_in(
     if result is not None:
         usage.rollback()
     return result
+
+
+def api_token_sign_in(request: HttpRequest, raw: str):
+    """The API token ``raw`` names (or ``None``), under the ``api_token_failed`` limit.
+
+    The one way a bearer token is checked: the API's authentication and the
+    SCIM middleware both call it. Raises :class:`SignInThrottled` once a
+    client address has spent its misses.
+    """
+    from .services.tokens import api_token_authenticate
+
+    return limited_sign_in(
+        request, action="api_token_failed", attempt=lambda: api_token_authenticate(raw.strip())
+    )

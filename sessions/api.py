@@ -286,6 +286,12 @@ class SessionConfirmView(APIView):
         return _session_answer(request, session)
 
 
+def _reason(request) -> str:
+    """The optional reason of a decline or a cancel, checked by the web's form."""
+    form = form_checked(ReasonForm(input_checked(SessionReasonSerializer, request.data)))
+    return form.cleaned_data["reason"]
+
+
 class SessionDeclineView(APIView):
     @extend_schema(
         tags=["sessions"],
@@ -295,9 +301,8 @@ class SessionDeclineView(APIView):
     def post(self, request, pk: int):
         """Decline a proposed time, with an optional reason."""
         session = _session(request, pk)
-        form = form_checked(ReasonForm(input_checked(SessionReasonSerializer, request.data)))
         session = services.session_decline(
-            session=session, by=request.user, reason=form.cleaned_data["reason"]
+            session=session, by=request.user, reason=_reason(request)
         )
         return _session_answer(request, session)
 
@@ -311,10 +316,7 @@ class SessionCancelView(APIView):
     def post(self, request, pk: int):
         """Cancel a proposed or confirmed session (late if close to its start)."""
         session = _session(request, pk)
-        form = form_checked(ReasonForm(input_checked(SessionReasonSerializer, request.data)))
-        session = services.session_cancel(
-            session=session, by=request.user, reason=form.cleaned_data["reason"]
-        )
+        session = services.session_cancel(session=session, by=request.user, reason=_reason(request))
         return _session_answer(request, session)
 
 
