@@ -46,7 +46,7 @@ def _isolated_cache(settings, tmp_path):
         # Redis database (the broker of a worker test may live there).
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "mentorship.cache.PrefixScopedRedisCache",
                 "LOCATION": os.environ["REDIS_URL"],
                 "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
             }
