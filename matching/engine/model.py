@@ -37,6 +37,9 @@ N_COMPONENTS = len(COMPONENTS)
 SKILLS, GOALS, SENIORITY, CONTEXT, AVAILABILITY, RESPONSIVENESS, RELATED = range(N_COMPONENTS)
 YEARS_RESOLUTION = 0.1  # years are keyed at this resolution so seniority tables stay small
 PAIRS_PER_CHUNK = 4_000_000  # ~16 MB per float32 chunk buffer, whatever the number of mentors
+# a call's categorical tables (distinct values x mentors) are built once when each
+# holds at most this many cells (~32 MB of float32), else per chunk
+CALL_TABLE_CELLS = 8_000_000
 
 
 @dataclass
@@ -62,6 +65,32 @@ class _Side:
     skills_rest: sp.csr_matrix | None = None
     goals_block: np.ndarray | None = None
     goals_rest: sp.csr_matrix | None = None
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The categorical components of some mentee rows as per-distinct-value tables
+    ``(u, m)`` plus each row's position in them (``MatchModel._row_tables``)."""
+
+    sen: np.ndarray
+    sen_inv: np.ndarray
+    ctx: np.ndarray
+    ctx_inv: np.ndarray
+    fmt: np.ndarray
+    fmt_inv: np.ndarray
+    lf: np.ndarray  # format share + mentor bias, -inf where a filter says no
+
+    def of(self, a: int, b: int) -> _Tables:
+        """The same tables for rows ``a:b`` of those they were built for."""
+        return _Tables(
+            sen=self.sen,
+            sen_inv=self.sen_inv[a:b],
+            ctx=self.ctx,
+            ctx_inv=self.ctx_inv[a:b],
+            fmt=self.fmt,
+            fmt_inv=self.fmt_inv[a:b],
+            lf=self.lf,
+        )
 
 
 def _codes(values: Sequence[str], vocabulary: dict[str, int]) -> np.ndarray:
@@ -482,32 +511,34 @@ class MatchModel(BaseEstimator):
         return r[keep], c[keep]
 
     # ------------------------------------------------------------- tables
-    def _row_tables(self, side: _Side, rows: np.ndarray):
+    def _row_tables(self, side: _Side, rows: np.ndarray) -> _Tables:
         """Per-distinct-value tables of the categorical components for ``rows``.
 
-        Returns a list of (table (u, m) float32 weighted, inverse (len(rows),),
-        raw component tables) so that ``table[inverse]`` is the row block.
+        Seniority by years, context by (industry, group), and formats + languages
+        (with the mentor bias and the filters as -inf) by their combination: a
+        table ``(u, m)`` per component and each row's position in it, so that
+        ``table[inverse]`` is the rows' block. A run has a few dozen distinct
+        values of each, so :meth:`candidates` builds the tables once for all its
+        rows (see ``CALL_TABLE_CELLS``) and each chunk only takes from them.
         """
         cfg = self.config_
+        w = self._weights
         m = len(self._cols)
-        out = []
         # seniority
         years = side.years[rows]
         key = np.where(np.isnan(years), np.inf, years)
-        uniq, inv = np.unique(key, return_inverse=True)
+        uniq, sen_inv = np.unique(key, return_inverse=True)
         uy = np.where(np.isinf(uniq), np.nan, uniq)
         sen = C.seniority(uy[:, None], self._c_years[None, :], cfg).astype(np.float32)
-        out.append(("seniority", sen, inv))
         # context
         key = side.industry[rows] * 1_000_003 + side.group[rows]
-        uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        uniq, first, ctx_inv = np.unique(key, return_index=True, return_inverse=True)
         ind = side.industry[rows][first]
         grp = side.group[rows][first]
         ctx = C.context(
             ind[:, None], self._c_industry[None, :], grp[:, None], self._c_group[None, :], cfg
         ).astype(np.float32)
-        ctx = np.broadcast_to(ctx, (len(uniq), m))
-        out.append(("context", ctx, inv))
+        ctx = np.ascontiguousarray(np.broadcast_to(ctx, (len(uniq), m)))
         # formats + languages (filters) + mentor bias
         languages = side.languages
         langs = [languages[i] for i in rows.tolist()]
@@ -517,15 +548,43 @@ class MatchModel(BaseEstimator):
             (setdefault(s, len(lang_codes)) for s in langs), dtype=np.int64, count=len(langs)
         )
         key = lang_key * 4 + side.format_bits[rows]
-        uniq, first, inv = np.unique(key, return_index=True, return_inverse=True)
+        uniq, first, fmt_inv = np.unique(key, return_index=True, return_inverse=True)
         fmt = C.format_compatible(
             side.format_bits[rows][first][:, None], self._c_format_bits[None, :]
         )
         allowed = np.stack([self._language_row(langs[i])[self._cols] for i in first])
         if cfg.format_hard_filter:
             allowed &= fmt
-        out.append(("format", fmt.astype(np.float32), inv, allowed))
-        return out
+        fmt = fmt.astype(np.float32)
+        # format compatibility, filters (as -inf) and the mentor bias in one table
+        lf = (w[AVAILABILITY] * cfg.format_share) * fmt + self._c_bias[None, :]
+        lf[~allowed] = -np.inf
+        return _Tables(
+            sen=sen,
+            sen_inv=sen_inv,
+            ctx=ctx,
+            ctx_inv=ctx_inv,
+            fmt=fmt,
+            fmt_inv=fmt_inv,
+            lf=lf.astype(np.float32),
+        )
+
+    def _call_tables(self, side: _Side, rows: np.ndarray) -> _Tables | None:
+        """The tables of all ``rows`` at once, or None when they would be too large
+        (then each chunk builds its own)."""
+        if not len(rows):
+            return None
+        m = max(len(self._cols), 1)
+        languages, bits = side.languages, side.format_bits
+        distinct = max(
+            len(np.unique(side.years[rows])),
+            len(np.unique(side.industry[rows] * 1_000_003 + side.group[rows])),
+            len({(languages[i], int(bits[i])) for i in rows.tolist()}),
+        )
+        if distinct * m > CALL_TABLE_CELLS:
+            return None
+        tables = self._row_tables(side, rows)
+        return tables
 
     # ------------------------------------------------------------- scoring
     def _chunk_rows(self) -> int:
@@ -551,7 +610,13 @@ class MatchModel(BaseEstimator):
         return {name: a[:c] for name, a in ws.items()}
 
     def _score_chunk(
-        self, side: _Side, rows: np.ndarray, width: int, excl_r: np.ndarray, excl_c: np.ndarray
+        self,
+        side: _Side,
+        rows: np.ndarray,
+        width: int,
+        excl_r: np.ndarray,
+        excl_c: np.ndarray,
+        tables: _Tables | None = None,
     ):
         cfg = self.config_
         w = self._weights
@@ -604,20 +669,16 @@ class MatchModel(BaseEstimator):
             hours[~known_e] = cfg.unknown_availability
         _add_scaled(total, hours, w[AVAILABILITY] * (1 - cfg.format_share))
 
-        tables = self._row_tables(side, rows)
-        sen, sen_inv = tables[0][1], tables[0][2]
-        ctx, ctx_inv = tables[1][1], tables[1][2]
-        fmt, fmt_inv, allowed = tables[2][1], tables[2][2], tables[2][3]
+        t = self._row_tables(side, rows) if tables is None else tables
+        sen, sen_inv, ctx, ctx_inv = t.sen, t.sen_inv, t.ctx, t.ctx_inv
+        fmt, fmt_inv = t.fmt, t.fmt_inv
         if w[SENIORITY]:
             np.take(sen, sen_inv, axis=0, out=buf)
             _add_scaled(total, buf, w[SENIORITY])
         if w[CONTEXT]:
-            np.take(np.ascontiguousarray(ctx), ctx_inv, axis=0, out=buf)
+            np.take(ctx, ctx_inv, axis=0, out=buf)
             _add_scaled(total, buf, w[CONTEXT])
-        # format compatibility, filters (as -inf) and the mentor bias in one table
-        lf = (w[AVAILABILITY] * cfg.format_share) * fmt + self._c_bias[None, :]
-        lf[~allowed] = -np.inf
-        np.take(lf.astype(np.float32), fmt_inv, axis=0, out=buf)
+        np.take(t.lf, fmt_inv, axis=0, out=buf)
         total += buf
         # pair exclusions (self, blocks, declines, active mentorships)
         if len(excl_r):
@@ -639,7 +700,7 @@ class MatchModel(BaseEstimator):
         comps[..., GOALS] = np.take_along_axis(goals, top, axis=1)
         hrs = np.take_along_axis(hours, top, axis=1)
         comps[..., SENIORITY] = sen[sen_inv[:, None], top]
-        comps[..., CONTEXT] = np.asarray(ctx)[ctx_inv[:, None], top]
+        comps[..., CONTEXT] = ctx[ctx_inv[:, None], top]
         comps[..., AVAILABILITY] = C.availability(hrs, fmt[fmt_inv[:, None], top], cfg)
         comps[..., RESPONSIVENESS] = self._c_responsiveness[top]
         comps[..., RELATED] = 0.0 if related is None else np.take_along_axis(related, top, axis=1)
@@ -706,11 +767,18 @@ class MatchModel(BaseEstimator):
         if len(self.mentors_) == 0:
             return Candidates(rows=rows, mentor_index=out_idx, scores=out_val, components=out_comp)
 
+        tables = self._call_tables(side, rows)
+
         def run(bounds: tuple[int, int]) -> None:
             a, b = bounds
             lo, hi = np.searchsorted(excl_p, [a, b])
             idx, val, comp = self._score_chunk(
-                side, rows[a:b], width, excl_p[lo:hi] - a, excl_c[lo:hi]
+                side,
+                rows[a:b],
+                width,
+                excl_p[lo:hi] - a,
+                excl_c[lo:hi],
+                None if tables is None else tables.of(a, b),
             )
             out_idx[a:b], out_val[a:b], out_comp[a:b] = idx, val, comp
 

@@ -247,6 +247,33 @@ def test_topk_equals_brute_force_and_chunking_does_not_matter():
         assert np.allclose(res.scores, top.scores, equal_nan=True, atol=1e-6)
 
 
+def test_tables_built_once_per_call_or_per_chunk_score_the_same(monkeypatch):
+    """A call builds the categorical tables once for all its rows when they are small;
+    when they would be too large each chunk builds its own: the same lists either way."""
+    from matching.engine import model as engine_model
+
+    mentees, mentors, cats = random_people(70, 40, seed=4)
+    excl = Exclusions({(3, 66), (9, 70)})
+    config = EngineConfig.from_dict({"k": 5, "chunk_size": 9, "exposure_strength": 0.0})
+    model = MatchModel(config=config, skill_categories=cats, random_state=0).fit(mentees, mentors)
+    built = []
+    real = MatchModel._row_tables
+    monkeypatch.setattr(
+        MatchModel,
+        "_row_tables",
+        lambda self, side, rows: built.append(len(rows)) or real(self, side, rows),
+    )
+    once = model.score_topk(exclusions=excl)
+    assert built == [70]
+    built.clear()
+    monkeypatch.setattr(engine_model, "CALL_TABLE_CELLS", 0)
+    per_chunk = model.score_topk(exclusions=excl)
+    assert len(built) > 1 and sum(built) == 70  # chunks of at least 16 rows
+    assert np.array_equal(once.mentor_index, per_chunk.mentor_index)
+    assert np.array_equal(once.scores, per_chunk.scores, equal_nan=True)
+    assert np.array_equal(once.components, per_chunk.components, equal_nan=True)
+
+
 def test_incremental_single_mentee_matches_full_run():
     mentees, mentors, cats = random_people(40, 30, seed=2)
     model = MatchModel(
