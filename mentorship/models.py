@@ -200,6 +200,9 @@ class WebhookDelivery(models.Model):
     last_error = models.CharField(max_length=300, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # Set while an attempt is in flight: the claim is a lease (services.webhooks.
+    # webhook_claim_lease); a worker killed mid-attempt leaves it to expire.
+    claimed_until = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

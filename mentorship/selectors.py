@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, QuerySet, Window
+from django.db.models import Count, Q, QuerySet, Window
 from django.utils import timezone
 
 from mentorship.models import ApiToken, Notification, WebhookDelivery, WebhookEndpoint
 
-# An attempt claimed this long ago without a result is considered lost.
+# An unclaimed attempt due this long ago without a message having run it is
+# considered lost (its message went with the broker).
 OVERDUE_AFTER = datetime.timedelta(minutes=2)
 
 
@@ -41,12 +42,27 @@ def webhook_deliveries_for(*, endpoint: WebhookEndpoint) -> QuerySet[WebhookDeli
 
 
 def webhook_deliveries_overdue(*, now=None) -> QuerySet[WebhookDelivery]:
+    """Pending deliveries (of active endpoints) whose message may be lost: unclaimed
+    and due more than ``OVERDUE_AFTER`` ago, or claimed by an attempt (its worker
+    may have died with the message; it is due when the lease ends)."""
     now = now or timezone.now()
     return WebhookDelivery.objects.filter(
+        Q(claimed_until__isnull=True, next_attempt_at__lte=now - OVERDUE_AFTER)
+        | Q(claimed_until__isnull=False),
         status=WebhookDelivery.Status.PENDING,
         endpoint__is_active=True,
-        next_attempt_at__lte=now - OVERDUE_AFTER,
     )
+
+
+def webhook_deliveries_to_requeue(*, now=None, limit: int = 500) -> list[tuple[int, float]]:
+    """(delivery id, countdown in seconds) for each overdue delivery: a claimed one
+    when its lease ends, any other at once."""
+    now = now or timezone.now()
+    rows = webhook_deliveries_overdue(now=now).order_by("pk").values_list("pk", "claimed_until")
+    return [
+        (pk, max(0.0, (until - now).total_seconds()) if until else 0.0)
+        for pk, until in rows[:limit]
+    ]
 
 
 def first_rows_and_count(queryset: QuerySet, n: int) -> tuple[list, int]:

@@ -26,13 +26,18 @@ def webhook_deliver(delivery_id: int) -> str:
 
     Retries are new messages with a countdown rather than ``self.retry`` so
     that the schedule lives in the delivery row (visible on the staff page)
-    and a duplicate message finds the attempt not due and does nothing.
+    and a duplicate message finds the attempt not due and does nothing. A
+    message that finds another attempt in flight looks again when that
+    attempt's lease ends (it may be a message redelivered after its worker died).
     """
     attempt = webhook_delivery_attempt(delivery_id=delivery_id)
     if attempt is None:
         return "skipped"
     if attempt.delivered:
         return "delivered"
+    if attempt.in_flight:
+        webhook_deliver.apply_async(args=[delivery_id], countdown=attempt.retry_in)
+        return "in flight"
     if attempt.retry_in is not None:
         webhook_deliver.apply_async(args=[delivery_id], countdown=attempt.retry_in)
         return "retrying"
@@ -41,13 +46,14 @@ def webhook_deliver(delivery_id: int) -> str:
 
 @shared_task(name="mentorship.tasks.webhook_sweep", ignore_result=True)
 def webhook_sweep() -> int:
-    """Queue pending deliveries whose attempt is overdue (a message lost with the broker)."""
-    from mentorship.selectors import webhook_deliveries_overdue
+    """Queue pending deliveries whose message may be lost (with the broker, or with a
+    worker killed mid-attempt: queued for when its claim's lease ends)."""
+    from mentorship.selectors import webhook_deliveries_to_requeue
 
-    ids = list(webhook_deliveries_overdue().values_list("pk", flat=True)[:500])
-    for delivery_id in ids:
-        webhook_deliver.delay(delivery_id)
-    return len(ids)
+    due = webhook_deliveries_to_requeue()
+    for delivery_id, countdown in due:
+        webhook_deliver.apply_async(args=[delivery_id], countdown=countdown)
+    return len(due)
 
 
 @shared_task(name="mentorship.tasks.send_pending_emails")

@@ -11,14 +11,16 @@ with, in the environment:
   that replaces a killed one runs on);
 * ``HOLD_TASK``: the task (by name) in which to hold;
 * ``HOLD_AT``: ``sql:<text>``: right after the (N+1)th statement containing
-  ``<text>`` (inside its transaction, nothing committed), or ``mail``: right
-  before the (N+1)th email leaves (its claim committed, the mail not sent);
+  ``<text>`` (inside its transaction, nothing committed), ``mail``: right
+  before the (N+1)th email leaves (its claim committed, the mail not sent), or
+  ``webhook``: right before the (N+1)th webhook POST (its delivery's claim
+  committed, nothing sent), counted across the pool child's tasks;
 * ``HOLD_AFTER``: N.
 
 So a kill lands at a known point, read back from the rows, not where a timer
-fires. Adding a crash case for another task (webhook deliveries, say) is an
-environment: ``HOLD_TASK=<its name>``, ``HOLD_AT=sql:<its claim table>`` or a
-hold in its HTTP sender like the mail one here.
+fires. Adding a crash case for another task is an environment:
+``HOLD_TASK=<its name>``, ``HOLD_AT=sql:<its claim table>`` or a hold in its
+sender like the mail and webhook ones here.
 """
 
 from __future__ import annotations
@@ -100,6 +102,22 @@ def _mail_to_the_outbox(**kwargs):
     from django.conf import settings
 
     settings.EMAIL_BACKEND = "tests.crash_worker.OutboxBackend"
+
+
+@worker_init.connect
+def _hold_before_webhook_posts(**kwargs):
+    """Wrap the webhook sender in the main process; the pool child forks with it."""
+    if HOLD_AT != "webhook":
+        return
+    from mentorship.services import webhook_http
+
+    post = webhook_http.post
+
+    def held_post(**post_kwargs):
+        _reached("webhook")
+        return post(**post_kwargs)
+
+    webhook_http.post = held_post
 
 
 def _hold_after_statement(execute, sql, params, many, context):

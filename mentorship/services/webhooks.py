@@ -11,6 +11,15 @@ when: exponential backoff (``WEBHOOK_RETRY_BASE_SECONDS`` × 2^(attempt-1))
 up to ``WEBHOOK_MAX_ATTEMPTS``. An endpoint whose attempts fail
 ``WEBHOOK_DISABLE_AFTER_FAILURES`` times in a row is disabled (its pending
 deliveries fail) and the staff who registered it are told.
+
+An attempt claims its delivery for a short lease (``webhook_claim_lease``,
+twice the POST's timeout) before it POSTs, and its result clears the claim.
+A duplicate message during the lease is told the attempt is in flight and to
+look again when the lease ends; a lease that ended without a result is a
+worker that died mid-attempt, and the next message (a redelivered one, or the
+sweep's) claims it again at once. A POST that went out but whose result was
+never recorded is therefore sent again: delivery is at least once, and
+receivers drop duplicates by ``webhook-id``.
 """
 
 from __future__ import annotations
@@ -103,7 +112,10 @@ def webhook_endpoint_disable(*, endpoint: WebhookEndpoint, reason: str) -> Webho
     endpoint.disabled_reason = reason[:200]
     endpoint.save(update_fields=["is_active", "disabled_reason"])
     WebhookDelivery.objects.filter(endpoint=endpoint, status=WebhookDelivery.Status.PENDING).update(
-        status=WebhookDelivery.Status.FAILED, next_attempt_at=None, last_error="endpoint disabled"
+        status=WebhookDelivery.Status.FAILED,
+        next_attempt_at=None,
+        claimed_until=None,
+        last_error="endpoint disabled",
     )
     return endpoint
 
@@ -156,6 +168,21 @@ def webhook_emit(*, kind: str, data: dict) -> WebhookEvent | None:
 class Attempt:
     delivered: bool
     retry_in: float | None  # seconds until the next attempt, None: no more attempts
+    in_flight: bool = False  # another attempt holds the claim: look again after its lease
+
+
+# How long after a live lease's end a duplicate message looks again.
+IN_FLIGHT_MARGIN_SECONDS = 1.0
+
+
+def _timeout_seconds() -> float:
+    return float(_setting("WEBHOOK_TIMEOUT_SECONDS", 5))
+
+
+def webhook_claim_lease() -> datetime.timedelta:
+    """How long an attempt's claim holds: twice the POST's timeout, so a live
+    attempt records its result first and a killed one is retried soon after."""
+    return datetime.timedelta(seconds=2 * _timeout_seconds())
 
 
 def _headers(delivery: WebhookDelivery, body: bytes) -> dict[str, str]:
@@ -174,7 +201,11 @@ def _headers(delivery: WebhookDelivery, body: bytes) -> dict[str, str]:
 
 def webhook_delivery_attempt(*, delivery_id: int) -> Attempt | None:
     """One attempt at a pending delivery; None when there is nothing to do (already
-    delivered, failed, endpoint disabled, or not due yet: a duplicate task)."""
+    delivered, failed, endpoint disabled, or waiting out a backoff: a duplicate task).
+
+    While another attempt's lease lasts, an ``in_flight`` result says when to
+    look again; an expired lease (its worker died) is claimed again at once.
+    """
     with transaction.atomic():
         delivery = (
             WebhookDelivery.objects.select_for_update()
@@ -188,15 +219,25 @@ def webhook_delivery_attempt(*, delivery_id: int) -> Attempt | None:
         if not endpoint.is_active:
             return None
         now = timezone.now()
-        if delivery.next_attempt_at and delivery.next_attempt_at > now + datetime.timedelta(
-            seconds=1
+        lease = webhook_claim_lease()
+        if delivery.claimed_until is not None and delivery.claimed_until > now:
+            left = (delivery.claimed_until - now).total_seconds()
+            retry_in = min(left + IN_FLIGHT_MARGIN_SECONDS, lease.total_seconds())
+            return Attempt(delivered=False, retry_in=retry_in, in_flight=True)
+        if (
+            delivery.claimed_until is None
+            and delivery.next_attempt_at
+            and delivery.next_attempt_at > now + datetime.timedelta(seconds=1)
         ):
             return None
-        # Claim the attempt: a second worker running the same task finds it not due.
+        # Claim the attempt for one lease, committed before the POST: a duplicate
+        # message finds it in flight; if this worker dies, the lease runs out.
         delivery.attempts += 1
         delivery.last_attempt_at = now
-        delivery.next_attempt_at = now + datetime.timedelta(minutes=10)
-        delivery.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at"])
+        delivery.claimed_until = delivery.next_attempt_at = now + lease
+        delivery.save(
+            update_fields=["attempts", "last_attempt_at", "next_attempt_at", "claimed_until"]
+        )
 
     body = json.dumps(delivery.event.payload, separators=(",", ":")).encode()
     status_code, error = None, ""
@@ -206,7 +247,7 @@ def webhook_delivery_attempt(*, delivery_id: int) -> Attempt | None:
             target=target,
             headers=_headers(delivery, body),
             body=body,
-            timeout=_setting("WEBHOOK_TIMEOUT_SECONDS", 5),
+            timeout=_timeout_seconds(),  # half the lease
         )
         if not 200 <= status_code < 300:
             error = f"HTTP {status_code}"
@@ -224,6 +265,7 @@ def _record(*, delivery_id: int, status_code: int | None, error: str) -> Attempt
     )
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     now = timezone.now()
+    delivery.claimed_until = None
     delivery.last_status_code = status_code
     delivery.last_error = error[:300]
     if not error:

@@ -2,6 +2,7 @@
 receiver is retried with backoff and then disabled; targets are checked."""
 
 import base64
+import datetime
 import hashlib
 import hmac
 import json
@@ -265,22 +266,129 @@ def test_staff_pages_access_ladder_and_delivery_log(client):
     assert client.get(reverse("matching:webhook_detail", args=[endpoint.pk])).status_code == 404
 
 
-def test_the_sweep_requeues_only_overdue_pending_deliveries(queued):
-    import datetime
-
+def test_the_sweep_requeues_overdue_and_claimed_deliveries_with_their_countdown(queued):
     from django_celery_beat.models import PeriodicTask
 
+    from mentorship.selectors import webhook_deliveries_to_requeue
+
     endpoint = _endpoint("http://127.0.0.1:9/hook")
-    event = webhooks.webhook_emit(kind="match.accepted", data={})
-    lost = event.deliveries.get()
-    WebhookDelivery.objects.filter(pk=lost.pk).update(
-        next_attempt_at=timezone.now() - datetime.timedelta(minutes=5)
+    now = timezone.now()
+
+    def delivery(**row):
+        pk = webhooks.webhook_emit(kind="match.accepted", data={}).deliveries.get().pk
+        WebhookDelivery.objects.filter(pk=pk).update(**row)
+        return pk
+
+    lost = delivery(next_attempt_at=now - datetime.timedelta(minutes=5))
+    due_later = delivery(next_attempt_at=now + datetime.timedelta(minutes=5))  # a backoff wait
+    just_due = delivery(next_attempt_at=now - datetime.timedelta(seconds=30))  # its message runs
+    in_flight = delivery(
+        attempts=1,
+        claimed_until=now + datetime.timedelta(seconds=4),
+        next_attempt_at=now + datetime.timedelta(seconds=4),
     )
-    due_later = webhooks.webhook_emit(kind="match.accepted", data={}).deliveries.get()
-    WebhookDelivery.objects.filter(pk=due_later.pk).update(
-        next_attempt_at=timezone.now() + datetime.timedelta(minutes=5)
+    crashed = delivery(
+        attempts=1,
+        claimed_until=now - datetime.timedelta(seconds=30),
+        next_attempt_at=now - datetime.timedelta(seconds=30),
     )
     assert endpoint.is_active
-    assert tasks.webhook_sweep() == 1
-    assert queued == [(lost.pk, None)]
+
+    # A claim is queued for when its lease ends, a lost message or an expired claim at once.
+    assert webhook_deliveries_to_requeue(now=now) == [(lost, 0.0), (in_flight, 4.0), (crashed, 0.0)]
+    assert tasks.webhook_sweep() == 3
+    countdowns = dict(queued)
+    assert set(countdowns) == {lost, in_flight, crashed}
+    assert not {due_later, just_due} & set(countdowns)
+    assert countdowns[lost] == countdowns[crashed] == 0.0
+    assert 0 < countdowns[in_flight] <= 4
     assert PeriodicTask.objects.filter(task="mentorship.tasks.webhook_sweep").exists()
+
+
+class Killed(BaseException):
+    """A worker killed mid-attempt: nothing after this point of the attempt runs."""
+
+
+def test_a_claim_is_a_lease_of_twice_the_timeout_and_its_result_clears_it(settings, monkeypatch):
+    settings.WEBHOOK_TIMEOUT_SECONDS = 3
+    seen = {}
+    real_post = webhook_http.post
+
+    def post(**kwargs):
+        seen["row"] = WebhookDelivery.objects.values("claimed_until", "next_attempt_at").get()
+        seen["timeout"] = kwargs["timeout"]
+        return real_post(**kwargs)
+
+    monkeypatch.setattr(webhook_http, "post", post)
+    with Receiver(fail_first=1) as receiver:
+        _endpoint(receiver.url)
+        delivery = webhooks.webhook_emit(kind="match.accepted", data={}).deliveries.get()
+        before = timezone.now()
+        assert webhooks.webhook_delivery_attempt(delivery_id=delivery.pk) == webhooks.Attempt(
+            delivered=False, retry_in=settings.WEBHOOK_RETRY_BASE_SECONDS
+        )
+        lease = webhooks.webhook_claim_lease()
+        assert lease == datetime.timedelta(seconds=6)
+        assert seen["timeout"] < lease.total_seconds()
+        claimed_until = seen["row"]["claimed_until"]
+        assert claimed_until == seen["row"]["next_attempt_at"]
+        assert before + lease <= claimed_until <= timezone.now() + lease
+        delivery.refresh_from_db()
+        assert delivery.claimed_until is None  # the failure was recorded: a backoff wait
+        assert delivery.next_attempt_at > timezone.now() + lease
+        # A duplicate message during the backoff does nothing, as before.
+        assert webhooks.webhook_delivery_attempt(delivery_id=delivery.pk) is None
+
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+        assert webhooks.webhook_delivery_attempt(delivery_id=delivery.pk).delivered
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.claimed_until) == ("delivered", 2, None)
+    assert len(receiver.requests) == 2
+
+
+def test_a_killed_attempt_is_in_flight_until_its_lease_ends_then_sent_again(
+    settings, monkeypatch, queued
+):
+    settings.WEBHOOK_TIMEOUT_SECONDS = 3
+    real_post = webhook_http.post
+
+    def killed(**kwargs):
+        raise Killed
+
+    with Receiver() as receiver:
+        endpoint = _endpoint(receiver.url)
+        delivery = webhooks.webhook_emit(kind="match.accepted", data={}).deliveries.get()
+        monkeypatch.setattr(webhook_http, "post", killed)
+        with pytest.raises(Killed):  # claimed (committed), then killed before the POST
+            tasks.webhook_deliver(delivery.pk)
+        monkeypatch.setattr(webhook_http, "post", real_post)
+        delivery.refresh_from_db()
+        assert (delivery.status, delivery.attempts) == ("pending", 1)
+        assert delivery.claimed_until is not None
+
+        # The message redelivered (or a duplicate) while the lease lasts: in flight, look again
+        # when it ends, not dropped.
+        lease = webhooks.webhook_claim_lease().total_seconds()
+        attempt = webhooks.webhook_delivery_attempt(delivery_id=delivery.pk)
+        assert attempt.in_flight and not attempt.delivered
+        assert 0 < attempt.retry_in <= lease
+        assert tasks.webhook_deliver(delivery.pk) == "in flight"
+        [(queued_id, countdown)] = queued
+        assert queued_id == delivery.pk and 0 < countdown <= lease
+        assert receiver.requests == []
+        delivery.refresh_from_db()
+        assert delivery.attempts == 1
+
+        # The lease ends without a result: the next message claims it again and sends it.
+        expired = timezone.now() - datetime.timedelta(seconds=1)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            claimed_until=expired, next_attempt_at=expired
+        )
+        assert tasks.webhook_deliver(delivery.pk) == "delivered"
+        assert tasks.webhook_deliver(delivery.pk) == "skipped"
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.claimed_until) == ("delivered", 2, None)
+    [received] = receiver.requests
+    assert received["headers"]["webhook-id"] == f"msg_{delivery.event.uid.hex}"
+    assert verify(endpoint.secret, received["headers"], received["body"])

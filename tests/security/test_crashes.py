@@ -18,8 +18,8 @@ Then all the work must be done within ``FINISH_SECONDS`` of the restart (of
 the new worker being ready, or of the child's death; a liveness bound, not a
 speed claim), exactly once: the suggestions of a clean
 run, one reminder and one email per person and session, one digest row and
-one email per person. Emails are counted in the worker's file outbox, one
-file per message. Each case prints a ``CRASH {...}`` line with its figures
+one email per person, one POST per webhook delivery. Emails are counted in
+the worker's file outbox, one file per message. Each case prints a ``CRASH {...}`` line with its figures
 (``-s`` shows them; docs/security.md "Crashes" records them).
 
 The points held:
@@ -32,9 +32,14 @@ The points held:
   mail never went). The outbox (``Notification.email_pending``,
   ``EmailDigest.sent_at`` set in the transaction that mails) closes it.
 
-A webhook delivery case is one more entry in ``CASES`` once the API branch's
-delivery task is merged: its task name, a hold in its HTTP sender or after
-its claim's SQL, and its "exactly once" check.
+* webhooks: right before the third delivery's POST (three
+  ``mentorship.tasks.webhook_deliver`` messages, as ``webhook_emit``'s signal
+  queues them), its claim committed. After a whole-worker kill the next beat
+  tick is ``webhook_sweep``, which queues the claimed delivery for when its
+  lease (twice ``WEBHOOK_TIMEOUT_SECONDS``, 2 s for this worker) ends; after a
+  pool-child kill the redelivered message finds the claim, waits out the
+  lease and sends it. POSTs are counted by a receiver on 127.0.0.1 in this
+  process, by ``webhook-id``.
 """
 
 from __future__ import annotations
@@ -46,19 +51,24 @@ import signal
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.utils import timezone
 
 from matching import services as matching_services
 from matching.models import MatchRun, MatchRunChunk, Suggestion
-from mentorship.models import EmailDigest, Notification
+from mentorship import tasks
+from mentorship.models import EmailDigest, Notification, WebhookDelivery
 from mentorship.notifications import notify
+from mentorship.services import webhooks
+from safety.roles import PROGRAMME_MANAGER
 from sessions.models import SessionReminder
-from tests.factories import EmailPreferenceFactory, UserFactory, community
+from tests.factories import EmailPreferenceFactory, UserFactory, community, staff_user
+from tests.mentorship.test_webhooks import Receiver, verify
 from tests.sessions.helpers import book_confirmed, pair
 from tests.workers import Broker, kill_worker, stop_worker, wait_for
 
@@ -69,6 +79,7 @@ HOLD_SECONDS = 180  # the held worker may be slow to start on a loaded machine
 CHUNK = 3
 SESSIONS = 6
 DIGEST_PEOPLE = 8
+WEBHOOKS = 3
 
 
 def _outbox(folder: Path) -> list[dict]:
@@ -87,6 +98,12 @@ class Case:
     mid_task: Callable[[Any, Path], None]  # asserts the kill lands mid-task
     done: Callable[[Any, Path], bool]
     exactly_once: Callable[[Any, Path], None]
+    # What the next beat tick sends after a whole-worker kill (default: dispatch again).
+    redispatch: Callable[[Broker, Any], None] | None = None
+    # What left the worker (figures): emails in the outbox, unless the case says otherwise.
+    sent: Callable[[Any, Path], int] = lambda state, outbox: len(_outbox(outbox))
+    env: dict[str, str] = field(default_factory=dict)  # for the worker
+    teardown: Callable[[Any], None] = lambda state: None
 
 
 # --- full scoring run --------------------------------------------------------------
@@ -201,6 +218,65 @@ def _digests_exactly_once(state, outbox):
     assert not Notification.objects.filter(awaiting_digest=True).exists()
 
 
+# --- webhook deliveries -------------------------------------------------------------
+
+
+def _arrange_webhooks():
+    receiver = Receiver().__enter__()
+    try:
+        endpoint = webhooks.webhook_endpoint_create(
+            by=staff_user(PROGRAMME_MANAGER), url=receiver.url, events=["match.accepted"]
+        )
+        queued = []  # what webhook_emit's signal queues, sent to the worker's queue by dispatch
+        with mock.patch.object(tasks.webhook_deliver, "delay", queued.append):
+            events = [
+                webhooks.webhook_emit(kind="match.accepted", data={"n": n}) for n in range(WEBHOOKS)
+            ]
+    except BaseException:
+        receiver.__exit__(None, None, None)
+        raise
+    assert len(queued) == WEBHOOKS
+    return {
+        "receiver": receiver,
+        "secret": endpoint.secret,
+        "deliveries": queued,
+        "webhook_ids": sorted(f"msg_{e.uid.hex}" for e in events),
+    }
+
+
+def _webhooks_dispatch(broker, state):
+    for delivery_id in state["deliveries"]:
+        broker.send("mentorship.tasks.webhook_deliver", delivery_id)
+
+
+def _webhook_rows(state):
+    return list(WebhookDelivery.objects.filter(pk__in=state["deliveries"]))
+
+
+def _webhooks_mid_task(state, outbox):
+    rows = _webhook_rows(state)
+    delivered = [d for d in rows if d.status == "delivered"]
+    claimed = [d for d in rows if d.status == "pending" and d.claimed_until is not None]
+    assert len(delivered) == WEBHOOKS - 1
+    assert len(claimed) == 1 and claimed[0].attempts == 1
+    assert len(state["receiver"].requests) == WEBHOOKS - 1
+    state["held"] = claimed[0].pk
+
+
+def _webhooks_done(state, outbox):
+    return all(d.status == "delivered" for d in _webhook_rows(state))
+
+
+def _webhooks_exactly_once(state, outbox):
+    requests = state["receiver"].requests
+    assert sorted(r["headers"]["webhook-id"] for r in requests) == state["webhook_ids"]
+    assert all(verify(state["secret"], r["headers"], r["body"]) for r in requests)
+    attempts = {d.pk: (d.status, d.attempts, d.claimed_until) for d in _webhook_rows(state)}
+    assert attempts == {
+        pk: ("delivered", 2 if pk == state["held"] else 1, None) for pk in state["deliveries"]
+    }
+
+
 CASES = {
     "full_run": Case(
         task="matching.tasks.score_chunk",
@@ -232,22 +308,37 @@ CASES = {
         done=_digests_done,
         exactly_once=_digests_exactly_once,
     ),
+    "webhooks": Case(
+        task="mentorship.tasks.webhook_deliver",
+        hold_at="webhook",
+        hold_after=WEBHOOKS - 1,
+        arrange=_arrange_webhooks,
+        dispatch=_webhooks_dispatch,
+        redispatch=lambda broker, state: broker.send("mentorship.tasks.webhook_sweep"),
+        mid_task=_webhooks_mid_task,
+        done=_webhooks_done,
+        exactly_once=_webhooks_exactly_once,
+        sent=lambda state, outbox: len(state["receiver"].requests),
+        env={"WEBHOOK_TIMEOUT_SECONDS": "2"},  # claims' lease: 4 s
+        teardown=lambda state: state["receiver"].__exit__(None, None, None),
+    ),
 }
 
 
 @pytest.mark.parametrize("kill", ["worker", "pool_child"])
 @pytest.mark.parametrize("name", list(CASES))
-def test_a_killed_worker_loses_and_doubles_nothing(name, kill, tmp_path, settings):
+def test_a_killed_worker_loses_and_doubles_nothing(name, kill, tmp_path, settings, request):
     case = CASES[name]
     settings.VAR_DIR = tmp_path / "inline"
     state = case.arrange()
+    request.addfinalizer(lambda: case.teardown(state))
     broker = Broker("redis", tmp_path / "worker", prefix=f"test-crash-{name}")
     outbox = tmp_path / "outbox"
     outbox.mkdir()
     marker = tmp_path / "held.json"
     logs = [tmp_path / "worker-1.log", tmp_path / "worker-2.log"]
     env = {"OUTBOX_DIR": str(outbox), "HOLD_MARKER": str(marker), "HOLD_TASK": case.task}
-    env |= {"HOLD_AT": case.hold_at, "HOLD_AFTER": str(case.hold_after)}
+    env |= {"HOLD_AT": case.hold_at, "HOLD_AFTER": str(case.hold_after), **case.env}
     first = broker.start_worker("first", logs[0], app="tests.crash_worker", pool="prefork", **env)
     second = None
     try:
@@ -263,7 +354,7 @@ def test_a_killed_worker_loses_and_doubles_nothing(name, kill, tmp_path, setting
         assert held["task"] == case.task
         assert held["pid"] != first.pid, "prefork: the task runs in the pool child"
         case.mid_task(state, outbox)
-        sent_before = len(_outbox(outbox))
+        sent_before = case.sent(state, outbox)
 
         if kill == "worker":
             kill_worker(first)
@@ -283,7 +374,7 @@ def test_a_killed_worker_loses_and_doubles_nothing(name, kill, tmp_path, setting
             )
             startup = time.monotonic() - restarted
             started = time.monotonic()
-            case.dispatch(broker, state)  # the next beat tick / the run's resume
+            (case.redispatch or case.dispatch)(broker, state)  # next beat tick / run's resume
             alive = [second]
         else:
             os.kill(held["pid"], signal.SIGKILL)
@@ -308,8 +399,8 @@ def test_a_killed_worker_loses_and_doubles_nothing(name, kill, tmp_path, setting
         "case": name,
         "killed": kill,
         "processes_killed": 2 if kill == "worker" else 1,
-        "emails_before_kill": sent_before,
-        "emails_total": len(_outbox(outbox)),
+        "sent_before_kill": sent_before,  # emails, or webhook POSTs
+        "sent_total": case.sent(state, outbox),
         "worker_start_seconds": round(startup, 2),
         "seconds_to_finish": round(seconds, 2),
     }
