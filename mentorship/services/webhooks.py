@@ -263,6 +263,10 @@ def _record(*, delivery_id: int, status_code: int | None, error: str) -> Attempt
     delivery = (
         WebhookDelivery.objects.select_for_update().select_related("endpoint").get(pk=delivery_id)
     )
+    if delivery.status != WebhookDelivery.Status.PENDING:
+        # The late result of an attempt that outlived its lease, after another attempt
+        # settled the delivery: what is settled stays settled, no failure counted.
+        return Attempt(delivered=delivery.status == WebhookDelivery.Status.DELIVERED, retry_in=None)
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=delivery.endpoint_id)
     now = timezone.now()
     delivery.claimed_until = None

@@ -392,3 +392,18 @@ def test_a_killed_attempt_is_in_flight_until_its_lease_ends_then_sent_again(
     [received] = receiver.requests
     assert received["headers"]["webhook-id"] == f"msg_{delivery.event.uid.hex}"
     assert verify(endpoint.secret, received["headers"], received["body"])
+
+
+def test_a_late_result_after_the_delivery_was_settled_changes_nothing():
+    """An attempt that outlived its lease (a receiver answering very slowly) while a
+    second attempt delivered: its late failure neither reopens the delivery nor counts."""
+    with Receiver() as receiver:
+        endpoint = _endpoint(receiver.url)
+        delivery = webhooks.webhook_emit(kind="match.accepted", data={}).deliveries.get()
+        assert webhooks.webhook_delivery_attempt(delivery_id=delivery.pk).delivered
+    before = WebhookDelivery.objects.values().get(pk=delivery.pk)
+    late = webhooks._record(delivery_id=delivery.pk, status_code=None, error="TimeoutError")
+    assert late == webhooks.Attempt(delivered=True, retry_in=None)
+    assert WebhookDelivery.objects.values().get(pk=delivery.pk) == before
+    endpoint.refresh_from_db()
+    assert endpoint.consecutive_failures == 0
