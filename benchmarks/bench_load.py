@@ -14,7 +14,7 @@ for each), and programme managers whose session passed MFA, as staff pages
 require. Then gunicorn (``LOAD_WORKERS`` sync workers, default 3) serves the
 base settings on a free loopback port and locust runs headless
 (``benchmarks/locust_pages.py``): 50 people for 60 s (10 for 20 s with
-``SCALE=small``), one to three seconds between clicks.
+``SCALE=small``), arriving 10 a second, one to three seconds between clicks.
 
 Figures per page name: ``p50_ms``, ``p95_ms``, ``p99_ms``, ``rps``, ``errors``;
 ``/healthz`` measured in the same run is the baseline (``ratio``: a page's p95
@@ -42,6 +42,10 @@ SIZES = {"full": (2000, 10000), "small": (200, 1000)}  # mentors, mentees
 LOAD = {"full": (50, 60), "small": (10, 20)}  # people, seconds
 POOLS = {"mentees": 40, "mentors": 20, "staff": 5}
 PENDING_PER_MENTOR = 6
+# People arrive over the first seconds (50 in 5 s), as a site's visitors do: all 50
+# starting in the same millisecond queue 50 first clicks behind each other, a
+# burst no real audience makes, which alone put ~3 % of a run's requests over 1 s.
+SPAWN_PER_SECOND = 10
 
 
 def _urls(scale: str) -> tuple[str, str]:
@@ -191,23 +195,52 @@ def _wait_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
 
 
 WARM_PAGES = {
-    "mentees": ["/matches/suggestions/", "/notifications/", "/mentors/?q=python", "/questions/"],
+    "mentees": [
+        "/matches/suggestions/",
+        "/notifications/",
+        "/mentors/?q=python",
+        "/questions/",
+        "/dashboard/",
+        "/healthz",
+    ],
     "mentors": ["/matches/requests/", "/dashboard/"],
     "staff": ["/programme/"],
 }
 
 
-def _warm_up(host: str, users_file: Path, rounds: int = 4) -> None:
-    """Each page a few times first, so every gunicorn worker has imported its views
-    and templates: the figures are of a warm site, not of the first requests."""
+def _warm_up(host: str, users_file: Path, workers: int, rounds: int = 4) -> None:
+    """Each page a few times first, by as many clients at once as there are gunicorn
+    workers (one client in turn would warm only the worker that happens to accept
+    every request: a cold worker's first requests took ~0.7 s and made every page's
+    p99), so every worker has imported its views and compiled its templates: the
+    figures are of a warm site, not of the first requests."""
+    from concurrent.futures import ThreadPoolExecutor
+
     data = json.loads(users_file.read_text())
-    for _ in range(rounds):
-        for kind, paths in WARM_PAGES.items():
-            cookie = f"{data['session_cookie']}={data[kind][0]['session']}"
-            for path in paths:
-                req = urllib.request.Request(host + path, headers={"Cookie": cookie})
-                with urllib.request.urlopen(req, timeout=60) as response:
-                    response.read()
+
+    def visit(session_path: tuple[str, str]) -> None:
+        session, path = session_path
+        cookie = f"{data['session_cookie']}={session}"
+        req = urllib.request.Request(host + path, headers={"Cookie": cookie})
+        with urllib.request.urlopen(req, timeout=60) as response:
+            response.read()
+
+    pages = [
+        (data[kind][0]["session"], path) for kind, paths in WARM_PAGES.items() for path in paths
+    ]
+    if data["flash_mentors"]:
+        flash = f"/people/{data['flash_mentors'][0]}/flash/"
+        pages.append((data["mentees"][0]["session"], flash))
+    for kind in ("mentees", "mentors"):
+        for person in data[kind]:
+            if person["mentorships"]:
+                pages.append(
+                    (person["session"], f"/matches/mentorships/{person['mentorships'][0]}/")
+                )
+                break
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        for _ in range(rounds):
+            list(pool.map(visit, pages * workers))
 
 
 def _figures(stats_csv: Path, seconds: float) -> dict:
@@ -290,11 +323,11 @@ def load_pages(scale: str) -> dict:
     )
     try:
         _wait_healthy(host, server, log)
-        _warm_up(host, users_file)
+        _warm_up(host, users_file, int(os.environ.get("LOAD_WORKERS", "3")))
         started = time.perf_counter()
         proc = subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks" / "locust_pages.py")]
-            + ["--headless", "--users", str(people), "--spawn-rate", str(people)]
+            + ["--headless", "--users", str(people), "--spawn-rate", str(SPAWN_PER_SECOND)]
             + ["--run-time", f"{seconds}s", "--host", host, "--only-summary"]
             + ["--csv", str(work / "load"), "--stop-timeout", "5"],
             cwd=ROOT,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from community import selectors, services
 from community.forms import AnswerForm, QuestionForm, QuestionPreferenceForm, QuestionSearchForm
 from community.models import DEFAULT_WEEKLY_LIMIT, QuestionPreference
+from mentorship.pagination import OneQueryPaginator
 from mentorship.views_helpers import refusals_shown
 from profiles.forms import SkillListForm
 from profiles.models import ProfileSkill
@@ -44,7 +44,7 @@ def question_list(request: HttpRequest):
         unanswered=bool(data.get("unanswered")),
         asked_of_me=bool(data.get("mine")),
     )
-    page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     filtering = any(data.get(k) for k in ("q", "skill", "unanswered", "mine"))
     asked_of_you = (
         selectors.questions_asked_of(viewer=request.user)

@@ -9,7 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from community.permissions import PROGRAMME_DASHBOARD_PERMISSION
-from community.selectors.dashboard import programme_chart, programme_charts
+from community.selectors.dashboard import (
+    CHARTS_CACHE_SECONDS,
+    programme_chart,
+    programme_charts_recent,
+)
 from safety.access import staff_permission_required
 
 
@@ -18,11 +22,16 @@ from safety.access import staff_permission_required
 @staff_permission_required(PROGRAMME_DASHBOARD_PERMISSION)
 @require_GET
 def programme_dashboard(request: HttpRequest):
-    charts = programme_charts()
+    charts, read_at = programme_charts_recent()
     return render(
         request,
         "community/programme_dashboard.html",
-        {"charts": charts, "charts_data": [chart.as_json() for chart in charts]},
+        {
+            "charts": charts,
+            "charts_data": [chart.as_json() for chart in charts],
+            "read_at": read_at,
+            "refresh_seconds": CHARTS_CACHE_SECONDS,
+        },
     )
 
 

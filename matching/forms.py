@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from matching.models import REQUEST_TEXT_MAX, Format
 from mentorship.forms import Form as BaseForm
-from profiles.models import Language
+from profiles.selectors import languages_in_use
 
 from .selectors import mentee_active_goals
 
@@ -22,8 +22,7 @@ class SuggestionFilterForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["language"].choices = [("", "Any language")] + [
-            (language.code, language.name)
-            for language in Language.objects.filter(profiles__isnull=False).distinct()
+            (language.code, language.name) for language in languages_in_use()
         ]
 
     def filters(self) -> dict:

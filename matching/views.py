@@ -9,7 +9,6 @@ person typed.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,6 +43,7 @@ from matching.selectors import (
 )
 from matching.selectors.declines import declined_by_mentee
 from matching.services.declines import suggestion_decline_undo as decline_undo
+from mentorship.pagination import OneQueryPaginator
 from mentorship.views_helpers import refusals_shown
 from profiles.directory_selectors import profile_for_viewer, profile_visible_to
 from profiles.models import Profile
@@ -67,10 +67,7 @@ def _decline_form(pk: int, data=None) -> SuggestionDeclineForm:
 def suggestion_list(request: HttpRequest):
     filter_form = SuggestionFilterForm(request.GET or None)
     suggestions = suggestions_filtered(user=request.user, **filter_form.filters())
-    page = Paginator(suggestions, 10).get_page(request.GET.get("page"))
-    for suggestion in page.object_list:
-        # One form per card, with ids of its own so each label finds its field.
-        suggestion.decline_form = _decline_form(suggestion.pk)
+    page = OneQueryPaginator(suggestions, 10).get_page(request.GET.get("page"))
     profile = profile_of(request.user)
     return render(
         request,
@@ -114,6 +111,12 @@ def suggestion_decline(request: HttpRequest, pk: int):
             "Changed your mind? They are under “Mentors you said no to”.",
         )
         return redirect("matching:suggestions")
+    if request.htmx and request.method == "GET" and request.htmx.target == f"decline-form-{pk}":
+        # The card's "Not for me" box opened: its form, fetched then.
+        suggestion.decline_form = form
+        return render(
+            request, "matching/includes/_suggestion_decline_form.html", {"suggestion": suggestion}
+        )
     if request.htmx:
         # Invalid input: the card comes back with the form open and its errors.
         card = suggestions_visible_to(user=request.user).filter(pk=pk).first() or suggestion
@@ -227,7 +230,9 @@ def mentor_request(request: HttpRequest, public_id):
 
 @login_required
 def requests_sent(request: HttpRequest):
-    page = Paginator(match_requests_sent(user=request.user), 20).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(match_requests_sent(user=request.user), 20).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "matching/requests_sent.html",
@@ -281,7 +286,7 @@ def request_inbox(request: HttpRequest):
     show = request.GET.get("show", "pending")
     status = MatchRequest.Status.PENDING if show == "pending" else ""
     requests = match_requests_received(user=request.user, status=status)
-    page = Paginator(requests, 20).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(requests, 20).get_page(request.GET.get("page"))
     items = match_request_inbox_items(requests=page.object_list, for_mentor=True)
     return render(
         request,

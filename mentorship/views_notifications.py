@@ -5,7 +5,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,6 +27,7 @@ from .notifications import (
     notifications_mark_all_read,
     request_unread_count,
 )
+from .pagination import OneQueryPaginator
 
 User = get_user_model()
 
@@ -35,7 +35,7 @@ User = get_user_model()
 @login_required
 def notification_list(request: HttpRequest):
     notifications = Notification.objects.filter(user=request.user)
-    page = Paginator(notifications, 25).get_page(request.GET.get("page"))
+    page = OneQueryPaginator(notifications, 25).get_page(request.GET.get("page"))
     return render(
         request,
         "notifications/notification_list.html",

@@ -9,6 +9,7 @@ class ProfilesConfig(AppConfig):
         from allauth.account import signals as account_signals
         from allauth.mfa import signals as mfa_signals
         from django.contrib.auth.signals import user_logged_in, user_logged_out
+        from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from mentorship.dashboard import register_panel
 
@@ -16,6 +17,19 @@ class ProfilesConfig(AppConfig):
         from .views.profile import completeness_panel
 
         register_panel(completeness_panel)
+        from .directory_selectors import directory_changed
+        from .models import Profile, ProfileSkill, User
+
+        for model in (Profile, ProfileSkill, User):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    directory_changed, sender=model, dispatch_uid=f"profiles.directory.{model}"
+                )
+        m2m_changed.connect(
+            directory_changed,
+            sender=Profile.languages.through,
+            dispatch_uid="profiles.directory.languages",
+        )
         user_logged_in.connect(receivers.on_logged_in, dispatch_uid="profiles.sessions.login")
         user_logged_out.connect(receivers.on_logged_out, dispatch_uid="profiles.sessions.logout")
         for signal in (

@@ -23,9 +23,13 @@ Decisions (also in docs/demo-data.md, "Directory"):
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
 from datetime import date, datetime
 from functools import lru_cache
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, Lower, NullIf
@@ -207,16 +211,77 @@ def available_now_q(*, today: date | None = None) -> Q:
     )
 
 
+INDUSTRIES_CACHE_KEY = "directory:industries"
+INDUSTRIES_CACHE_SECONDS = 60
+
+
 def directory_industries() -> list[str]:
-    """Industries that listed mentors name, for the industry filter."""
-    return list(
-        directory_mentors()
-        .exclude(industry="")
-        .order_by()
-        .values_list("industry", flat=True)
-        .distinct()
-        .order_by("industry")
+    """Industries that listed mentors name, for the industry filter.
+
+    Every directory page shows the list, and reading it scans every mentor; it
+    changes only when a profile does, so it is cached for a minute and forgotten
+    when a profile is saved or deleted (:func:`directory_industries_forget`). A
+    bulk load that bypasses ``save()`` shows in it within the minute.
+    """
+    industries = cache.get(INDUSTRIES_CACHE_KEY)
+    if industries is None:
+        industries = list(
+            directory_mentors()
+            .exclude(industry="")
+            .order_by()
+            .values_list("industry", flat=True)
+            .distinct()
+            .order_by("industry")
+        )
+        cache.set(INDUSTRIES_CACHE_KEY, industries, INDUSTRIES_CACHE_SECONDS)
+    return list(industries)
+
+
+DIRECTORY_VERSION_KEY = "directory:version"
+RESULTS_CACHE_SECONDS = 60
+
+
+def directory_changed(**kwargs) -> None:
+    """Receiver of every change a directory card shows (profiles, their skills and
+    languages, accounts, mentorships that take places): the next directory page
+    reads afresh, its industries too."""
+    if kwargs.get("sender") is User and not _account_change_shows(kwargs.get("update_fields")):
+        return
+    cache.delete(INDUSTRIES_CACHE_KEY)
+    cache.set(DIRECTORY_VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _account_change_shows(update_fields) -> bool:
+    """A sign-in saves ``last_login`` only: nothing a card shows."""
+    return update_fields is None or not set(update_fields) <= {"last_login", "password"}
+
+
+def directory_results_key(*, params, viewer, viewer_tz: str) -> str:
+    """The cache key of one directory result page as ``viewer`` sees it.
+
+    Everything the page depends on is in it: the query string, the people
+    hidden from the viewer (blocks either way, suspensions: a new block or
+    suspension shows at once), the viewer's zone (overlap), the hour (zone
+    offsets) and the day (who is away), and the directory's version, which
+    every change of what a card shows replaces (:func:`directory_changed`).
+    """
+    version = cache.get(DIRECTORY_VERSION_KEY)
+    if version is None:
+        version = uuid.uuid4().hex
+        cache.add(DIRECTORY_VERSION_KEY, version, None)
+        version = cache.get(DIRECTORY_VERSION_KEY, version)
+    now = timezone.now()
+    raw = json.dumps(
+        [
+            version,
+            sorted((k, sorted(v)) for k, v in params.lists()),
+            viewer_tz,
+            sorted(hidden_people_ids(viewer)),
+            now.strftime("%Y-%m-%dT%H"),
+            timezone.localdate().isoformat(),
+        ]
     )
+    return "directory:results:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
 def directory_languages() -> QuerySet:

@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.urls import reverse
 
-from .models import Goal, Occupation, Profile, ProfileSkill, Skill, User
+from .models import Goal, Language, Occupation, Profile, ProfileSkill, Skill, User
 
 # --- Skills --------------------------------------------------------------------
 
@@ -89,6 +89,13 @@ def profile_skills(*, profile: Profile, direction: str) -> QuerySet[ProfileSkill
 
 
 # --- Occupations ---------------------------------------------------------------
+
+
+def languages_in_use() -> QuerySet[Language]:
+    """Languages at least one profile speaks, by name (an index probe per language,
+    not a scan of everyone's languages)."""
+    spoken = Profile.languages.through.objects.filter(language_id=OuterRef("pk"))
+    return Language.objects.filter(Exists(spoken)).order_by("name")
 
 
 def occupations_search(*, query: str, limit: int = 12) -> list[Occupation]:

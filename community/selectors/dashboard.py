@@ -15,6 +15,7 @@ import datetime
 import statistics
 from collections.abc import Callable
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -321,6 +322,22 @@ CHARTS: dict[str, Callable[[datetime.datetime], Chart]] = {
 def programme_charts(*, now: datetime.datetime | None = None) -> list[Chart]:
     now = now or timezone.now()
     return [fn(now) for fn in CHARTS.values()]
+
+
+CHARTS_CACHE_KEY = "programme:charts"
+#: The page's figures are read at most this often (each read scans the whole
+#: programme); the page says when they were read, and a CSV is always read afresh.
+CHARTS_CACHE_SECONDS = 60
+
+
+def programme_charts_recent() -> tuple[list[Chart], datetime.datetime]:
+    """Every chart as read at most ``CHARTS_CACHE_SECONDS`` ago, and when it was read."""
+    cached = cache.get(CHARTS_CACHE_KEY)
+    if cached is None:
+        read_at = timezone.now()
+        cached = (programme_charts(now=read_at), read_at)
+        cache.set(CHARTS_CACHE_KEY, cached, CHARTS_CACHE_SECONDS)
+    return cached
 
 
 def programme_chart(*, slug: str, now: datetime.datetime | None = None) -> Chart | None:

@@ -8,15 +8,20 @@ filter form is a plain GET form and the whole page renders.
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import Http404
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from mentorship.pagination import OneQueryPaginator
+
 from ..directory_selectors import (
+    RESULTS_CACHE_SECONDS,
     availability_in_viewer_time,
     directory_mentors,
+    directory_results_key,
     mentor_status,
     profile_contact_visible,
     profile_for_viewer,
@@ -58,18 +63,29 @@ def mentor_directory(request):
         request=request,
         viewer_timezone=viewer_tz,
     )
-    page = Paginator(filterset.qs, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
     context = {
         "filter": filterset,
-        "page_obj": page,
-        "cards": [_card(profile, viewer_tz=viewer_tz, today=today) for profile in page],
         "viewer_tz": viewer_tz,
         "active_filters": sum(1 for name in filterset.filters if request.GET.get(name)),
     }
+    # The result list is the same for everyone with the same query, zone and hidden
+    # people until a card changes (see directory_results_key): kept for a minute, as
+    # the rendered (escaped, SafeString) fragment.
+    key = directory_results_key(params=request.GET, viewer=request.user, viewer_tz=viewer_tz)
+    results = cache.get(key)
+    if results is None:
+        page = OneQueryPaginator(filterset.qs, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
+        today = timezone.localdate()
+        cards = [_card(profile, viewer_tz=viewer_tz, today=today) for profile in page]
+        results = render_to_string(
+            "profiles/directory/_results.html",
+            {**context, "page_obj": page, "cards": cards},
+            request=request,
+        )
+        cache.set(key, results, RESULTS_CACHE_SECONDS)
     if request.htmx and not request.htmx.boosted:
-        return render(request, "profiles/directory/_results.html", context)
-    return render(request, "profiles/directory/directory.html", context)
+        return HttpResponse(results)
+    return render(request, "profiles/directory/directory.html", {**context, "results": results})
 
 
 @require_GET

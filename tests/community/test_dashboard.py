@@ -5,12 +5,13 @@ import datetime
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from community.selectors.dashboard import CHARTS, programme_chart
+from community.selectors.dashboard import CHARTS, CHARTS_CACHE_KEY, programme_chart
 from profiles.models import User
 from tests.community.bulk import programme
 from tests.factories import (
@@ -91,6 +92,7 @@ def test_the_page_and_each_csv_run_a_constant_number_of_queries_on_50_and_5000_p
     programme(50, seed=1)
     counts = {}
     for name, url in urls.items():
+        cache.delete(CHARTS_CACHE_KEY)  # the page's figures read afresh, as once a minute
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         counts[name] = len(captured)
@@ -101,8 +103,37 @@ def test_the_page_and_each_csv_run_a_constant_number_of_queries_on_50_and_5000_p
     programme(4950, seed=2)
     assert User.objects.count() >= 5000
     for name, url in urls.items():
+        cache.delete(CHARTS_CACHE_KEY)
         with django_assert_num_queries(counts[name]):
             assert client.get(url).status_code == 200
+
+
+def test_the_page_reads_its_figures_at_most_once_a_minute_and_says_when(client, settings):
+    staff_login(client, staff_user(PROGRAMME_MANAGER))
+    url = reverse("community:programme_dashboard")
+    first = client.get(url)
+    signups = {c.slug: c for c in first.context["charts"]}["signups"]
+    before = sum(signups.columns[0][1])
+    assert "Figures as of" in first.content.decode()
+    UserFactory.create_batch(3)
+    with CaptureQueriesContext(connection) as captured:
+        again = client.get(url)
+    assert {c.slug: c for c in again.context["charts"]}["signups"].columns == signups.columns
+    assert len(captured) < len(CHARTS)  # no chart read again
+    # A CSV is read afresh; and once the minute is over, so is the page.
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(
+                    reverse("community:programme_chart_csv", args=["signups"])
+                ).content.decode()
+            )
+        )
+    )
+    assert sum(int(r[1]) for r in rows[1:] if r[1]) == before + 3
+    cache.delete(CHARTS_CACHE_KEY)
+    fresh = {c.slug: c for c in client.get(url).context["charts"]}["signups"]
+    assert sum(fresh.columns[0][1]) == before + 3
 
 
 def test_sessions_ratings_reports_and_the_first_session_step():

@@ -200,6 +200,31 @@ def test_not_for_me_with_htmx_removes_the_card_without_reload(client, world):
     assert "Mentors you said no to (1)" in page.content.decode()
 
 
+def test_the_not_for_me_form_is_fetched_when_its_box_opens(client, world):
+    """The cards carry no forms; opening "Not for me" fetches the card's form (htmx),
+    and without JS the box links to the same form on its own page."""
+    client.force_login(world["mentee"])
+    pk = world["suggestion"].pk
+    url = reverse("matching:suggestion_decline", args=[pk])
+    page = client.get(reverse("matching:suggestions")).content.decode()
+    assert f'id="decline-form-{pk}"' in page and f'hx-get="{url}"' in page
+    assert f'<a href="{url}">Tell us why' in page
+    assert 'name="reason"' not in page
+    fragment = client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"decline-form-{pk}")
+    body = fragment.content.decode()
+    assert fragment.status_code == 200 and "<article" not in body and "<html" not in body
+    assert f'id="decline-{pk}-reason"' in body and 'name="csrfmiddlewaretoken"' in body
+    assert f'hx-post="{url}"' in body
+    own_page = client.get(url).content.decode()
+    assert "<html" in own_page and f'id="decline-{pk}-reason"' in own_page
+    # Another mentee opening the box finds nothing.
+    client.force_login(make_mentee())
+    assert (
+        client.get(url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET=f"decline-form-{pk}").status_code
+        == 404
+    )
+
+
 def test_undo_not_for_me_brings_the_card_back(client, world):
     client.force_login(world["mentee"])
     decline = reverse("matching:suggestion_decline", args=[world["suggestion"].pk])

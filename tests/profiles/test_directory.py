@@ -124,6 +124,19 @@ def test_industry_filter(client, viewer):
     choices = [value for value, _ in response.context["filter"].form.fields["industry"].choices]
     assert choices == ["", "Healthcare", "Technology"]
 
+    # The list is cached, and forgotten when a profile changes.
+    latest = mentor("Law Mentor", industry="Legal")
+    response = client.get(URL)
+    choices = [value for value, _ in response.context["filter"].form.fields["industry"].choices]
+    assert choices == ["", "Healthcare", "Legal", "Technology"]
+    Profile.objects.filter(pk=latest.pk).update(industry="Space")  # no save(): cached
+    response = client.get(URL)
+    assert "Space" not in dict(response.context["filter"].form.fields["industry"].choices)
+    latest.refresh_from_db()
+    latest.save()
+    response = client.get(URL)
+    assert "Space" in dict(response.context["filter"].form.fields["industry"].choices)
+
 
 def test_language_filter(client, viewer):
     mentor("Spanish Speaker", languages=["en", "es"])
@@ -311,3 +324,45 @@ def test_first_page_query_count_does_not_grow_with_mentors(client, viewer):
     # Session, user, suspension check, notifications seen, viewer, blocks, filters,
     # count, page, skills, languages, roles, unread count: no page over 15.
     assert with_five <= 15
+
+
+def test_result_pages_are_kept_until_a_card_changes_and_never_shown_across_a_block(
+    client, viewer
+):
+    from tests.factories import BlockFactory, MentorshipFactory, SuspensionFactory
+
+    ada = mentor("Ada Kept", headline="Data engineer", capacity=1)
+    mentor("Bo Kept")
+    first = _first_page_queries(client)
+    again = _first_page_queries(client)
+    assert again < first  # the same page again: the list, skills and languages not read
+    assert "Data engineer" in client.get(URL).content.decode()
+
+    # Whatever a card shows, changed, is shown on the next page.
+    ada.headline = "Staff data engineer"
+    ada.save()
+    assert "Staff data engineer" in client.get(URL).content.decode()
+    ProfileSkillFactory(
+        profile=ada, skill=skill("Docker"), direction=ProfileSkill.Direction.OFFERS, level=4
+    )
+    assert "Docker" in client.get(URL).content.decode()
+    ada.languages.add(language("pt"))
+    assert "Portuguese" in client.get(URL).content.decode()
+    MentorshipFactory(mentor=ada.user)
+    assert "Full for long-term" in client.get(URL).content.decode()
+    ada.user.name = "Ada Renamed"
+    ada.user.save()
+    assert "Ada Renamed" in client.get(URL).content.decode()
+
+    # A block either way, or a suspension, hides the person at once, cached or not.
+    bo = Profile.objects.get(user__name="Bo Kept")
+    BlockFactory(blocker=bo.user, blocked=viewer.user)
+    assert "Bo Kept" not in client.get(URL).content.decode()
+    SuspensionFactory(user=ada.user)
+    page = client.get(URL).content.decode()
+    assert "Ada Renamed" not in page
+    # Another viewer (no block, another zone) has pages of their own.
+    other = ProfileFactory(user=UserFactory(name="Other Viewer"), timezone="Asia/Tokyo")
+    client.force_login(other.user)
+    page = client.get(URL).content.decode()
+    assert "Bo Kept" in page and "Asia/Tokyo" in page
