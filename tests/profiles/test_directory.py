@@ -326,9 +326,7 @@ def test_first_page_query_count_does_not_grow_with_mentors(client, viewer):
     assert with_five <= 15
 
 
-def test_result_pages_are_kept_until_a_card_changes_and_never_shown_across_a_block(
-    client, viewer
-):
+def test_result_pages_are_kept_until_a_card_changes_and_never_shown_across_a_block(client, viewer):
     from tests.factories import BlockFactory, MentorshipFactory, SuspensionFactory
 
     ada = mentor("Ada Kept", headline="Data engineer", capacity=1)
