@@ -24,17 +24,6 @@ class MatchingAppConfig(AppConfig):
 
         profile_changed.connect(receivers.on_profile_changed, dispatch_uid="matching.rescore")
         hooks.register_places_taken(selectors.places_taken_subquery)
-        # A mentorship that starts or ends changes a mentor's free places on their card.
-        from django.db.models.signals import post_delete, post_save
-
-        from profiles.directory_selectors import directory_changed
-
-        from .models import Mentorship
-
-        for signal in (post_save, post_delete):
-            signal.connect(
-                directory_changed, sender=Mentorship, dispatch_uid="matching.directory_places"
-            )
         hooks.register_match_check(selectors.users_are_matched)
         hooks.register_profile_panel(profile_panels.response_rate_panel)
         hooks.register_profile_panel(profile_panels.request_panel)

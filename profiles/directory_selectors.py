@@ -242,9 +242,11 @@ RESULTS_CACHE_SECONDS = 60
 
 
 def directory_changed(**kwargs) -> None:
-    """Receiver of every change a directory card shows (profiles, their skills and
-    languages, accounts, mentorships that take places): the next directory page
-    reads afresh, its industries too."""
+    """Receiver of the changes a directory card shows (profiles, their skills and
+    languages, names and active accounts): the next directory page reads afresh, its
+    industries too. Free places (a mentorship started or ended) are not among them:
+    every accepted request would empty every page; a card's places and the "has
+    capacity now" filter may be up to ``RESULTS_CACHE_SECONDS`` behind."""
     if kwargs.get("sender") is User and not _account_change_shows(kwargs.get("update_fields")):
         return
     cache.delete(INDUSTRIES_CACHE_KEY)
@@ -259,11 +261,13 @@ def _account_change_shows(update_fields) -> bool:
 def directory_results_key(*, params, viewer, viewer_tz: str) -> str:
     """The cache key of one directory result page as ``viewer`` sees it.
 
-    Everything the page depends on is in it: the query string, the people
+    Everything the cards depend on is in it: the query string, the people
     hidden from the viewer (blocks either way, suspensions: a new block or
-    suspension shows at once), the viewer's zone (overlap), the hour (zone
-    offsets) and the day (who is away), and the directory's version, which
-    every change of what a card shows replaces (:func:`directory_changed`).
+    suspension shows at once), the viewer's UTC offset now (overlaps and the
+    overlap filter depend on offsets only, so viewers in London and Lisbon
+    share pages), the hour (offsets change on the hour) and the day (who is
+    away), and the directory's version, which every change of what a card
+    shows replaces (:func:`directory_changed`).
     """
     version = cache.get(DIRECTORY_VERSION_KEY)
     if version is None:
@@ -275,7 +279,7 @@ def directory_results_key(*, params, viewer, viewer_tz: str) -> str:
         [
             version,
             sorted((k, sorted(v)) for k, v in params.lists()),
-            viewer_tz,
+            _offset_hours(viewer_tz, now),
             sorted(hidden_people_ids(viewer)),
             now.strftime("%Y-%m-%dT%H"),
             timezone.localdate().isoformat(),

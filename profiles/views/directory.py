@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -68,24 +68,26 @@ def mentor_directory(request):
         "viewer_tz": viewer_tz,
         "active_filters": sum(1 for name in filterset.filters if request.GET.get(name)),
     }
-    # The result list is the same for everyone with the same query, zone and hidden
-    # people until a card changes (see directory_results_key): kept for a minute, as
-    # the rendered (escaped, SafeString) fragment.
+    # The cards are the same for everyone with the same query, hidden people and UTC
+    # offset until a card changes (see directory_results_key): kept for a minute, as
+    # the rendered (escaped, SafeString) fragment with its count.
     key = directory_results_key(params=request.GET, viewer=request.user, viewer_tz=viewer_tz)
-    results = cache.get(key)
-    if results is None:
+    cached = cache.get(key)
+    if cached is None:
         page = OneQueryPaginator(filterset.qs, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
         today = timezone.localdate()
         cards = [_card(profile, viewer_tz=viewer_tz, today=today) for profile in page]
-        results = render_to_string(
-            "profiles/directory/_results.html",
+        body = render_to_string(
+            "profiles/directory/_results_body.html",
             {**context, "page_obj": page, "cards": cards},
             request=request,
         )
-        cache.set(key, results, RESULTS_CACHE_SECONDS)
+        cached = (page.paginator.count, body)
+        cache.set(key, cached, RESULTS_CACHE_SECONDS)
+    context["result_count"], context["results_body"] = cached
     if request.htmx and not request.htmx.boosted:
-        return HttpResponse(results)
-    return render(request, "profiles/directory/directory.html", {**context, "results": results})
+        return render(request, "profiles/directory/_results.html", context)
+    return render(request, "profiles/directory/directory.html", context)
 
 
 @require_GET
