@@ -62,10 +62,11 @@ class NotificationsSeenMiddleware:
         ):
             from .notifications import notifications_mark_seen
 
-            marked = notifications_mark_seen(user=user, path=request.path)
-            # The sign-in backend counted the unread ones with the user row: the
-            # badge is that count less the ones just marked, with no query of its own.
+            # The sign-in backend counted the unread ones with the user row: with
+            # none unread there is nothing to settle (no write on most pages), and
+            # the badge is that count less the ones just marked, with no query of its own.
             unread = getattr(user, "unread_notifications_at_load", None)
+            marked = notifications_mark_seen(user=user, path=request.path) if unread != 0 else 0
             if unread is not None:
                 request._unread_notifications = max(unread - marked, 0)
         return self.get_response(request)

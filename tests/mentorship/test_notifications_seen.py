@@ -30,3 +30,23 @@ def test_answering_a_request_settles_its_notification_for_the_mentor():
     assert not Notification.objects.filter(user=mentor, read_at__isnull=True).exists()
     # The mentee's "accepted" notification is news to them, untouched.
     assert Notification.objects.filter(user=mentee, read_at__isnull=True).count() == 1
+
+
+def test_with_nothing_unread_a_page_view_writes_nothing(client):
+    from django.db import connection
+
+    mentee = make_mentee()
+    client.force_login(mentee)
+    seen: list[str] = []
+
+    def record(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    client.get(reverse("matching:suggestions"))  # the session's first page
+    with connection.execute_wrapper(record):
+        client.get(reverse("matching:suggestions"))
+    assert not [sql for sql in seen if sql.lstrip().upper().startswith("UPDATE")]
+    notify(user=mentee, kind="x", title="Your suggestions changed", url="/matches/suggestions/")
+    client.get(reverse("matching:suggestions"))
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
