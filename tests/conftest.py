@@ -58,6 +58,14 @@ def _isolated_cache(settings, tmp_path):
                 "LOCATION": str(tmp_path / "cache"),
             }
         }
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"fragments-{uuid.uuid4().hex}",
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        },
+    }
     yield
 
 

@@ -157,6 +157,17 @@ else:
         }
     }
 
+# Rendered page fragments (the directory's result pages) live in each process's
+# own memory, bounded (MAX_ENTRIES, culled when full): a query string is anyone's
+# to vary, and a shared cache filled with their variations would crowd the
+# broker's Redis. What invalidates them (a version key) is in the shared cache.
+CACHES["fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "fragments",
+    "TIMEOUT": 60,
+    "OPTIONS": {"MAX_ENTRIES": 300},
+}
+
 # --- Auth -------------------------------------------------------------------
 AUTH_USER_MODEL = "profiles.User"
 # Django's and allauth's backends, loading the signed-in person, their profile, a

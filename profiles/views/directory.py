@@ -8,7 +8,7 @@ filter form is a plain GET form and the whole page renders.
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -70,9 +70,11 @@ def mentor_directory(request):
     }
     # The cards are the same for everyone with the same query, hidden people and UTC
     # offset until a card changes (see directory_results_key): kept for a minute, as
-    # the rendered (escaped, SafeString) fragment with its count.
+    # the rendered (escaped, SafeString) fragment with its count, in this process's
+    # bounded "fragments" cache (settings).
     key = directory_results_key(params=request.GET, viewer=request.user, viewer_tz=viewer_tz)
-    cached = cache.get(key)
+    fragments = caches["fragments"]
+    cached = fragments.get(key)
     if cached is None:
         page = OneQueryPaginator(filterset.qs, MENTORS_PER_PAGE).get_page(request.GET.get("page"))
         today = timezone.localdate()
@@ -83,7 +85,7 @@ def mentor_directory(request):
             request=request,
         )
         cached = (page.paginator.count, body)
-        cache.set(key, cached, RESULTS_CACHE_SECONDS)
+        fragments.set(key, cached, RESULTS_CACHE_SECONDS)
     context["result_count"], context["results_body"] = cached
     if request.htmx and not request.htmx.boosted:
         return render(request, "profiles/directory/_results.html", context)

@@ -4,7 +4,7 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -355,7 +355,7 @@ def test_result_pages_are_kept_until_a_card_changes_and_never_shown_across_a_blo
     assert "Full for long-term" not in client.get(URL).content.decode()
     MentorshipFactory(mentor=ada.user, mentee=mentee)
     assert "Full for long-term" not in client.get(URL).content.decode()
-    cache.clear()
+    caches["fragments"].clear()
     assert "Full for long-term" in client.get(URL).content.decode()
     ada.user.name = "Ada Renamed"
     ada.user.save()
@@ -396,3 +396,19 @@ def _statements(action) -> list[str]:
     with connection.execute_wrapper(record):
         action()
     return seen
+
+
+def test_kept_result_pages_are_bounded_in_number(client, viewer, settings):
+    """A query string is anyone's to vary: kept pages are culled, never unbounded."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "fragments-bounded",
+            "OPTIONS": {"MAX_ENTRIES": 5},
+        },
+    }
+    mentor("Only Mentor")
+    for n in range(12):
+        assert client.get(URL, {"q": f"nobody-{n}"}).status_code == 200
+    assert 0 < len(caches["fragments"]._cache) <= 5
