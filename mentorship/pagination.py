@@ -4,16 +4,19 @@ Django's ``Paginator`` runs ``COUNT(*)`` over the filtered rows and then the
 page's ``SELECT``: two passes over the same filters (on a directory search,
 both scan every mentor). :class:`OneQueryPaginator` selects the page with a
 window count over the whole filtered set (``COUNT(*) OVER ()``, computed before
-``LIMIT``), so the total comes with the rows. Only a page past the end (or an
-empty list) costs the plain count, to find the last page as ``get_page`` does.
+``LIMIT``), so the total comes with the rows (``mentorship.selectors.
+rows_and_count``, which the dashboard panels use too). Only a page past the end
+(or an empty list) costs the plain count, to find the last page as ``get_page``
+does.
 """
 
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet, Window
+from django.db.models import QuerySet
 
-TOTAL = "rows_in_all"
+from .selectors import rows_and_count
+
 MAX_OFFSET = 2**62  # an OFFSET the database takes (a bigint)
 
 
@@ -31,15 +34,8 @@ class OneQueryPaginator(Paginator):
         bottom = (wanted - 1) * self.per_page
         if wanted < 1 or bottom > MAX_OFFSET:  # Django answers with the last page
             return super().get_page(number)
-        query = self.object_list.query
-        if query.distinct or query.combinator:  # a window counts the rows before DISTINCT
-            return super().get_page(number)
-        rows = list(
-            self.object_list.annotate(**{TOTAL: Window(Count("pk"))})[
-                bottom : bottom + self.per_page
-            ]
-        )
+        rows, total = rows_and_count(self.object_list, bottom, bottom + self.per_page)
         if not rows:  # nothing at all, or past the last page: Django's own answer
             return super().get_page(number)
-        self.__dict__["count"] = getattr(rows[0], TOTAL)  # the cached_property's value
+        self.__dict__["count"] = total  # the cached_property's value
         return self._get_page(rows, wanted, self)

@@ -65,11 +65,26 @@ def webhook_deliveries_to_requeue(*, now=None, limit: int = 500) -> list[tuple[i
     ]
 
 
-def first_rows_and_count(queryset: QuerySet, n: int) -> tuple[list, int]:
-    """The first ``n`` rows of ``queryset`` and how many rows it holds in all, in one query.
+def rows_and_count(queryset: QuerySet, start: int, stop: int) -> tuple[list, int | None]:
+    """Rows ``start:stop`` of ``queryset`` and how many rows it holds in all.
 
-    A panel that shows "3 of 12" reads both with a window count over the
-    whole filtered set, instead of a ``COUNT(*)`` and then the rows.
+    One query where it can: a window count over the whole filtered set (computed
+    before ``LIMIT``) instead of a ``COUNT(*)`` and then the rows. A DISTINCT or
+    combined (UNION) queryset is counted apart, since a window counts the rows
+    before DISTINCT. The total is None when a slice past the first row is empty
+    (no row carried it).
     """
-    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:n])
-    return rows, (rows[0].rows_in_all if rows else 0)
+    query = queryset.query
+    if query.distinct or query.combinator:
+        return list(queryset[start:stop]), queryset.count()
+    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[start:stop])
+    if rows:
+        return rows, rows[0].rows_in_all
+    return rows, (0 if start == 0 else None)
+
+
+def first_rows_and_count(queryset: QuerySet, n: int) -> tuple[list, int]:
+    """The first ``n`` rows of ``queryset`` and how many rows it holds in all, in one query:
+    a panel that shows "3 of 12" (see :func:`rows_and_count`)."""
+    rows, total = rows_and_count(queryset, 0, n)
+    return rows, total or 0

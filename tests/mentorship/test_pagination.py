@@ -55,3 +55,10 @@ def test_distinct_lists_are_counted_after_distinct(people, django_assert_num_que
     doubled = (doubled | doubled).distinct().order_by("email")
     page = OneQueryPaginator(doubled, 10).get_page(3)
     assert page.paginator.count == 23 and len(page.object_list) == 3
+    # The dashboard panels' "3 of N" shares the count.
+    from mentorship.selectors import first_rows_and_count
+
+    rows, total = first_rows_and_count(doubled, 3)
+    assert len(rows) == 3 and total == 23
+    assert first_rows_and_count(people, 3)[1] == 23
+    assert first_rows_and_count(people.none(), 3) == ([], 0)
