@@ -220,20 +220,21 @@ def directory_industries() -> list[str]:
 
     Every directory page shows the list, and reading it scans every mentor; it
     changes only when a profile does, so it is cached for a minute and forgotten
-    when a profile is saved or deleted (:func:`directory_industries_forget`). A
-    bulk load that bypasses ``save()`` shows in it within the minute.
+    when a card changes (:func:`directory_changed`). A bulk load that bypasses
+    ``save()`` shows in it within the minute.
     """
-    industries = cache.get(INDUSTRIES_CACHE_KEY)
-    if industries is None:
-        industries = list(
+    industries = cache.get_or_set(
+        INDUSTRIES_CACHE_KEY,
+        lambda: list(
             directory_mentors()
             .exclude(industry="")
             .order_by()
             .values_list("industry", flat=True)
             .distinct()
             .order_by("industry")
-        )
-        cache.set(INDUSTRIES_CACHE_KEY, industries, INDUSTRIES_CACHE_SECONDS)
+        ),
+        INDUSTRIES_CACHE_SECONDS,
+    )
     return list(industries)
 
 
@@ -269,11 +270,7 @@ def directory_results_key(*, params, viewer, viewer_tz: str) -> str:
     away), and the directory's version, which every change of what a card
     shows replaces (:func:`directory_changed`).
     """
-    version = cache.get(DIRECTORY_VERSION_KEY)
-    if version is None:
-        version = uuid.uuid4().hex
-        cache.add(DIRECTORY_VERSION_KEY, version, None)
-        version = cache.get(DIRECTORY_VERSION_KEY, version)
+    version = cache.get_or_set(DIRECTORY_VERSION_KEY, lambda: uuid.uuid4().hex, None)
     now = timezone.now()
     raw = json.dumps(
         [

@@ -332,12 +332,12 @@ CHARTS_CACHE_SECONDS = 60
 
 def programme_charts_recent() -> tuple[list[Chart], datetime.datetime]:
     """Every chart as read at most ``CHARTS_CACHE_SECONDS`` ago, and when it was read."""
-    cached = cache.get(CHARTS_CACHE_KEY)
-    if cached is None:
+
+    def read() -> tuple[list[Chart], datetime.datetime]:
         read_at = timezone.now()
-        cached = (programme_charts(now=read_at), read_at)
-        cache.set(CHARTS_CACHE_KEY, cached, CHARTS_CACHE_SECONDS)
-    return cached
+        return programme_charts(now=read_at), read_at
+
+    return cache.get_or_set(CHARTS_CACHE_KEY, read, CHARTS_CACHE_SECONDS)
 
 
 def programme_chart(*, slug: str, now: datetime.datetime | None = None) -> Chart | None:
