@@ -93,6 +93,11 @@ class _Tables:
         )
 
 
+def _context_key(side: _Side, rows: np.ndarray) -> np.ndarray:
+    """One integer per row for its (industry, occupation group) pair."""
+    return side.industry[rows] * 1_000_003 + side.group[rows]
+
+
 def _codes(values: Sequence[str], vocabulary: dict[str, int]) -> np.ndarray:
     # A value the mentors never used gets a code no mentor has (-2), so it is
     # known but equal to nobody.
@@ -531,7 +536,7 @@ class MatchModel(BaseEstimator):
         uy = np.where(np.isinf(uniq), np.nan, uniq)
         sen = C.seniority(uy[:, None], self._c_years[None, :], cfg).astype(np.float32)
         # context
-        key = side.industry[rows] * 1_000_003 + side.group[rows]
+        key = _context_key(side, rows)
         uniq, first, ctx_inv = np.unique(key, return_index=True, return_inverse=True)
         ind = side.industry[rows][first]
         grp = side.group[rows][first]
@@ -578,13 +583,12 @@ class MatchModel(BaseEstimator):
         languages, bits = side.languages, side.format_bits
         distinct = max(
             len(np.unique(side.years[rows])),
-            len(np.unique(side.industry[rows] * 1_000_003 + side.group[rows])),
+            len(np.unique(_context_key(side, rows))),
             len({(languages[i], int(bits[i])) for i in rows.tolist()}),
         )
         if distinct * m > CALL_TABLE_CELLS:
             return None
-        tables = self._row_tables(side, rows)
-        return tables
+        return self._row_tables(side, rows)
 
     # ------------------------------------------------------------- scoring
     def _chunk_rows(self) -> int:
