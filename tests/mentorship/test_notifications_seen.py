@@ -33,19 +33,12 @@ def test_answering_a_request_settles_its_notification_for_the_mentor():
 
 
 def test_with_nothing_unread_a_page_view_writes_nothing(client):
-    from django.db import connection
+    from tests.queries import statements
 
     mentee = make_mentee()
     client.force_login(mentee)
-    seen: list[str] = []
-
-    def record(execute, sql, params, many, context):
-        seen.append(sql)
-        return execute(sql, params, many, context)
-
     client.get(reverse("matching:suggestions"))  # the session's first page
-    with connection.execute_wrapper(record):
-        client.get(reverse("matching:suggestions"))
+    seen = statements(lambda: client.get(reverse("matching:suggestions")))
     assert not [sql for sql in seen if sql.lstrip().upper().startswith("UPDATE")]
     notify(user=mentee, kind="x", title="Your suggestions changed", url="/matches/suggestions/")
     client.get(reverse("matching:suggestions"))

@@ -25,6 +25,7 @@ from tests.factories import (
     UserFactory,
     language,
 )
+from tests.queries import statements
 
 pytestmark = pytest.mark.django_db
 URL = reverse("profiles:directory")
@@ -332,8 +333,8 @@ def test_result_pages_are_kept_until_a_card_changes_and_never_shown_across_a_blo
 
     ada = mentor("Ada Kept", headline="Data engineer", capacity=1)
     mentor("Bo Kept")
-    first = _statements(lambda: client.get(URL))
-    again = _statements(lambda: client.get(URL))
+    first = statements(lambda: client.get(URL))
+    again = statements(lambda: client.get(URL))
     assert any("profiles_profileskill" in sql for sql in first)
     assert len(again) < len(first)  # the same page again: the list, skills, languages not read
     assert not any("profiles_profileskill" in sql for sql in again)
@@ -375,27 +376,14 @@ def test_result_pages_are_kept_until_a_card_changes_and_never_shown_across_a_blo
     assert "Bo Kept" in page and "Asia/Tokyo" in page
     # A viewer at the same UTC offset shares those pages, with their own zone named.
     seoul = ProfileFactory(user=UserFactory(name="Seoul Viewer"), timezone="Asia/Seoul")
-    tokyo_sql = _statements(lambda: client.get(URL, {"q": "Kept"}))
+    tokyo_sql = statements(lambda: client.get(URL, {"q": "Kept"}))
     client.force_login(seoul.user)
     client.get(URL)  # the session's first page
-    shared_sql = _statements(lambda: client.get(URL, {"q": "Kept"}))
+    shared_sql = statements(lambda: client.get(URL, {"q": "Kept"}))
     assert any("profiles_profileskill" in sql for sql in tokyo_sql)
     assert not any("profiles_profileskill" in sql for sql in shared_sql)
     page = client.get(URL, {"q": "Kept"}).content.decode()
     assert "Asia/Seoul" in page and "Asia/Tokyo" not in page and "Bo Kept" in page
-
-
-def _statements(action) -> list[str]:
-    """The SQL ``action`` runs (a wrapper sees every statement, whatever the log holds)."""
-    seen: list[str] = []
-
-    def record(execute, sql, params, many, context):
-        seen.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        action()
-    return seen
 
 
 def test_kept_result_pages_are_bounded_in_number(client, viewer, settings):
