@@ -40,8 +40,9 @@ def register_reliability_source(func: Callable) -> Callable:
     return func
 
 
-def reliability_counts(mentor_ids: Iterable[int]) -> dict[int, tuple[float, float]]:
-    ids = list(mentor_ids)
+def reliability_counts(mentor_ids: Iterable[int] | None) -> dict[int, tuple[float, float]]:
+    """Per mentor: (sessions counted, kept), summed over the sources; ``None``: every mentor."""
+    ids = None if mentor_ids is None else list(mentor_ids)
     out: dict[int, tuple[float, float]] = {}
     for source in _reliability_sources:
         for mentor_id, (counted, kept) in source(ids).items():

@@ -372,11 +372,13 @@ def reliability_counts(mentor_ids) -> dict[int, tuple[float, float]]:
     (no-show reported by the mentee), or that the mentor cancelled late. Kept:
     held sessions, each weighted by the mentee's rating when there is one
     (5 → 1.0, 1 → 0.0); a held session without a rating counts fully.
+    ``mentor_ids`` None: every mentor (grouped over the whole table, no id list).
     """
-    ids = list(mentor_ids)
     counted: dict[int, float] = {}
     kept: dict[int, float] = {}
-    base = MentoringSession.objects.filter(mentor_id__in=ids)
+    base = MentoringSession.objects.all()
+    if mentor_ids is not None:
+        base = base.filter(mentor_id__in=list(mentor_ids))
     missed = (
         base.filter(
             Q(status=Status.NO_SHOW, no_show_user_id=F("mentor_id"))

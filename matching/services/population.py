@@ -180,12 +180,17 @@ def _people_fields(rows: list[dict], now: datetime) -> dict[str, Any]:
     }
 
 
-def _reliability_arrays(mentor_ids: list[int]) -> dict[str, np.ndarray]:
-    """Session evidence from the app that fills ``matching.hooks`` (sessions), as arrays."""
+def _reliability_arrays(rows: list[dict], mentor_ids: list[int] | None) -> dict[str, np.ndarray]:
+    """Session evidence from the app that fills ``matching.hooks`` (sessions), as arrays.
+
+    ``mentor_ids`` None: ``rows`` are every mentor, counted without an id list (a list of
+    20,000 ids costs more to send than the counts).
+    """
     found = hooks.reliability_counts(mentor_ids)
+    ids = [r["user_id"] for r in rows]
     return {
-        "sessions_counted": np.array([found.get(i, (0.0, 0.0))[0] for i in mentor_ids], float),
-        "sessions_kept": np.array([found.get(i, (0.0, 0.0))[1] for i in mentor_ids], float),
+        "sessions_counted": np.array([found.get(i, (0.0, 0.0))[0] for i in ids], float),
+        "sessions_kept": np.array([found.get(i, (0.0, 0.0))[1] for i in ids], float),
     }
 
 
@@ -222,7 +227,7 @@ def _mentor_facts(
         "requests_answered_in_time": np.array(
             [counts.get(r["user_id"], (0, 0))[1] for r in rows], dtype=np.int64
         ),
-        **_reliability_arrays([r["user_id"] for r in rows]),
+        **_reliability_arrays(rows, mentor_ids),
     }
 
 
