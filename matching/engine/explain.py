@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -27,11 +28,100 @@ def _years(n: float) -> str:
     return f"{n:g} year{'s' if n != 1 else ''}"
 
 
+class Side(NamedTuple):
+    """One person's facts as plain Python values, read once per person, not once per pair.
+
+    ``order``: the skill names by weight (highest first), then name; ``hours``: the
+    168 hours of the week as a bit mask (overlap = popcount of the AND).
+    """
+
+    skills: Mapping[str, float]
+    order: tuple[str, ...]
+    hours: int
+    years: float
+    text: str
+    hours_assumed: bool
+    industry: str
+    group: str
+    languages: frozenset[str]
+    formats: frozenset[str]
+    #: the skill names of ``order`` that ``categories`` knows, by category (built for them)
+    by_category: Mapping[str, tuple[str, ...]] | None = None
+    categories: Mapping[str, str] | None = None
+
+
+def _by_category(order: Sequence[str], categories: Mapping[str, str]) -> dict:
+    out: dict[str, list[str]] = {}
+    for name in order:
+        cat = categories.get(name)
+        if cat is not None:
+            out.setdefault(cat, []).append(name)
+    return {cat: tuple(names) for cat, names in out.items()}
+
+
+def sides(
+    people: Mentees, rows: Sequence[int], categories: Mapping[str, str] | None = None
+) -> list[Side]:
+    """:class:`Side` of each row of ``people`` (a few array operations for all of them).
+
+    With ``categories`` (the explanation's), each side also holds its skills by category.
+    """
+    rows = [int(r) for r in rows]
+    if not rows:
+        return []
+    packed = np.packbits(people.available_hours[rows], axis=1)
+    years = people.years_experience[rows].tolist()
+    assumed = people.hours_assumed[rows].tolist()
+    out = []
+    for k, r in enumerate(rows):
+        skills = people.skills[r]
+        order = tuple(sorted(skills, key=lambda n, d=skills: (-d[n], n)))
+        out.append(
+            Side(
+                skills=skills,
+                order=order,
+                hours=int.from_bytes(packed[k].tobytes(), "big"),
+                years=years[k],
+                text=people.text[r],
+                hours_assumed=bool(assumed[k]),
+                industry=people.industry[r],
+                group=people.occupation_group[r],
+                languages=people.languages[r],
+                formats=people.formats[r],
+                by_category=_by_category(order, categories) if categories else None,
+                categories=categories or None,
+            )
+        )
+    return out
+
+
 def explain_pair(
     *,
     mentee: Mentees,
     mentor: Mentors,
     components: np.ndarray,
+    score: float,
+    **options: Any,
+) -> dict[str, Any]:
+    """Explain one (mentee, mentor) pair; ``mentee`` and ``mentor`` hold one row each.
+
+    The keyword ``options`` and the result are those of :func:`explain_sides`, which
+    callers explaining many pairs use with :func:`sides` (each person read once).
+    """
+    return explain_sides(
+        mentee=sides(mentee, [0])[0],
+        mentor=sides(mentor, [0])[0],
+        components=np.asarray(components).tolist(),
+        score=score,
+        **options,
+    )
+
+
+def explain_sides(
+    *,
+    mentee: Side,
+    mentor: Side,
+    components: Sequence[float],
     score: float,
     categories: Mapping[str, str] | None = None,
     max_skills: int = 5,
@@ -39,7 +129,7 @@ def explain_pair(
     related_threshold: float = 0.5,
     related_goals: bool = True,
 ) -> dict[str, Any]:
-    """Explain one (mentee, mentor) pair; ``mentee`` and ``mentor`` hold one row each.
+    """Explain one (mentee, mentor) pair from their :class:`Side` facts.
 
     Returns
     -------
@@ -63,52 +153,59 @@ def explain_pair(
     (``goal_skills``). Nothing below the threshold is ever named.
     """
     categories = categories or {}
-    wanted = mentee.skills[0]
-    offered = mentor.skills[0]
-    shared = sorted(set(wanted) & set(offered), key=lambda s: (-wanted[s] * offered[s], s))
+    wanted = mentee.skills
+    offered = mentor.skills
+    shared = sorted([s for s in wanted if s in offered], key=lambda s: (-wanted[s] * offered[s], s))
     related: list[list[str]] = []
-    offered_by_cat: dict[str, list[str]] = {}
-    for name in sorted(offered, key=lambda s: (-offered[s], s)):
-        if name not in wanted and name in categories:
-            offered_by_cat.setdefault(categories[name], []).append(name)
-    for name in sorted(wanted, key=lambda s: (-wanted[s], s)):
-        if name in offered or name not in categories:
+    by_category = {}
+    if categories:
+        by_category = (
+            mentor.by_category
+            if mentor.categories is categories
+            else _by_category(mentor.order, categories)
+        )
+    taken: dict[str, int] = {}  # per category: how far its offered names are used
+    for name in mentee.order if by_category else ():
+        cat = categories.get(name)
+        if name in offered or cat is None or cat not in by_category:
             continue
-        # each offered tool explains one wanted tool, so reasons do not repeat
-        pool = offered_by_cat.get(categories[name], [])
-        if pool:
-            related.append([name, pool.pop(0), categories[name]])
+        # each offered tool explains one wanted tool, so reasons do not repeat; an
+        # offered tool the mentee wants is not "related", it is shared
+        pool, i = by_category[cat], taken.get(cat, 0)
+        while i < len(pool) and pool[i] in wanted:
+            i += 1
+        if i < len(pool):
+            related.append([name, pool[i], cat])
+            i += 1
+        taken[cat] = i
     close = _close_skills(wanted, offered, shared, relatedness, related_threshold, categories)
     explained = {want for want, _, _ in close}
     named = {o for _, others, _ in close for o in others}
     goal_skills = []
-    if related_goals and relatedness is not None and mentee.text[0].strip():
+    if related_goals and relatedness is not None and mentee.text.strip():
         goal_skills = _goal_skills(
-            mentee.text[0],
+            mentee.text,
             [o for o in offered if o not in wanted and o not in named],
             relatedness,
             related_threshold,
             categories,
         )
     related = [r for r in related if r[0] not in explained]
-    overlap = int((mentee.available_hours[0] & mentor.available_hours[0]).sum())
-    gap = float(mentor.years_experience[0] - mentee.years_experience[0])
-    years_ahead = None if np.isnan(gap) else round(gap, 1)
-    same_industry = bool(mentee.industry[0]) and mentee.industry[0] == mentor.industry[0]
-    same_group = (
-        bool(mentee.occupation_group[0])
-        and mentee.occupation_group[0] == mentor.occupation_group[0]
-    )
-    languages = sorted(mentee.languages[0] & mentor.languages[0])
-    e_formats, r_formats = mentee.formats[0], mentor.formats[0]
+    overlap = (mentee.hours & mentor.hours).bit_count()
+    gap = mentor.years - mentee.years
+    years_ahead = None if math.isnan(gap) else round(gap, 1)
+    same_industry = bool(mentee.industry) and mentee.industry == mentor.industry
+    same_group = bool(mentee.group) and mentee.group == mentor.group
+    languages = sorted(mentee.languages & mentor.languages)
+    e_formats, r_formats = mentee.formats, mentor.formats
     if e_formats and r_formats:
         formats = sorted(e_formats & r_formats)
     else:
         formats = sorted(e_formats or r_formats)
 
-    hours_assumed = bool(mentee.hours_assumed[0])
-    mentor_years = float(mentor.years_experience[0])
-    mentee_years = float(mentee.years_experience[0])
+    hours_assumed = mentee.hours_assumed
+    mentor_years = mentor.years
+    mentee_years = mentee.years
     assumed = []
     if hours_assumed:
         assumed.append("availability")
@@ -135,10 +232,10 @@ def explain_pair(
         reasons.append(f"{_hours(overlap)} a week overlap")
     if years_ahead is not None and years_ahead > 0:
         reasons.append(f"{_years(years_ahead)} ahead of you")
-    elif years_ahead is None and not np.isnan(mentor_years) and mentor_years > 0:
+    elif years_ahead is None and not math.isnan(mentor_years) and mentor_years > 0:
         reasons.append(f"{_years(mentor_years)} of experience")
     if same_industry:
-        reasons.append(f"Same industry: {mentor.industry[0]}")
+        reasons.append(f"Same industry: {mentor.industry}")
     if same_group:
         reasons.append("Same occupation group")
     if languages:
@@ -161,10 +258,10 @@ def explain_pair(
         for_mentor.append(f"{_hours(overlap)} a week overlap with your availability")
     if years_ahead is not None and years_ahead > 0:
         for_mentor.append(f"You are {_years(years_ahead)} ahead of them")
-    elif np.isnan(mentee_years):
+    elif math.isnan(mentee_years):
         for_mentor.append("Has not said how many years they have worked")
     if same_industry:
-        for_mentor.append(f"Also works in {mentor.industry[0]}")
+        for_mentor.append(f"Also works in {mentor.industry}")
     if same_group:
         for_mentor.append("Works in the same occupation group as you")
     if languages:
@@ -173,9 +270,7 @@ def explain_pair(
         for_mentor.append(f"Looking for {_join([FORMAT_LABELS.get(f, f) for f in formats])}")
     return {
         "score": round(float(score), 4),
-        "components": {
-            name: round(float(v), 4) for name, v in zip(COMPONENTS, components, strict=True)
-        },
+        "components": {name: round(v, 4) for name, v in zip(COMPONENTS, components, strict=True)},
         "reasons": reasons,
         "reasons_for_mentor": for_mentor,
         "assumed": assumed,

@@ -15,7 +15,6 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -25,10 +24,9 @@ from django.utils import timezone
 from matching.engine import (
     Exclusions,
     MatchModel,
-    Mentors,
     select_topk,
 )
-from matching.engine.explain import explain_pair
+from matching.engine.explain import explain_sides, sides
 from matching.models import (
     MatchRun,
     Suggestion,
@@ -63,21 +61,6 @@ class ScoredRows:
     figures: dict[str, Any] = field(default_factory=dict)
 
 
-def _one(people, row: int) -> SimpleNamespace:
-    """One person's fields as the one-row sequences ``explain_pair`` reads (no copy of the rest)."""
-    return SimpleNamespace(
-        skills=[people.skills[row]],
-        available_hours=people.available_hours[row : row + 1],
-        years_experience=people.years_experience[row : row + 1],
-        text=[people.text[row]],
-        hours_assumed=people.hours_assumed[row : row + 1],
-        industry=[people.industry[row]],
-        occupation_group=[people.occupation_group[row]],
-        languages=[people.languages[row]],
-        formats=[people.formats[row]],
-    )
-
-
 def explained_rows(
     *,
     population: Population,
@@ -94,22 +77,27 @@ def explained_rows(
     """
     mentors = population.mentors
     out: list[Row] = []
-    mentor_subsets: dict[int, Mentors] = {}
-    for pos, row in enumerate(top_rows):
-        mentee = _one(mentees, row)
-        mentee_id = int(mentees.ids[row])
+    if not len(top_rows):
+        return out
+    used = np.unique(mentor_index[mentor_index >= 0])
+    categories = explain_options.get("categories")
+    mentor_side = dict(zip(used.tolist(), sides(mentors, used, categories), strict=True))
+    mentee_sides = sides(mentees, top_rows)
+    mentee_ids = mentees.ids[top_rows].tolist()
+    mentor_ids = mentors.ids.tolist() if len(used) > len(mentors) // 4 else None
+    clipped = np.clip(scores, 0.0, 1.0).tolist()
+    component_lists = np.asarray(components).tolist()
+    for pos, mentee in enumerate(mentee_sides):
+        mentee_id = mentee_ids[pos]
         rank = 0
-        for slot, j in enumerate(mentor_index[pos]):
+        for slot, j in enumerate(mentor_index[pos].tolist()):
             if j < 0:
                 continue
-            mentor = mentor_subsets.get(j)
-            if mentor is None:
-                mentor = mentor_subsets[j] = _one(mentors, j)
-            score = float(np.clip(scores[pos, slot], 0.0, 1.0))
-            explanation = explain_pair(
+            score = clipped[pos][slot]
+            explanation = explain_sides(
                 mentee=mentee,
-                mentor=mentor,
-                components=components[pos, slot],
+                mentor=mentor_side[j],
+                components=component_lists[pos][slot],
                 score=score,
                 **explain_options,  # names close skills too (skill model)
             )
@@ -117,7 +105,7 @@ def explained_rows(
             out.append(
                 Row(
                     mentee_id,
-                    int(mentors.ids[j]),
+                    mentor_ids[j] if mentor_ids is not None else int(mentors.ids[j]),
                     rank,
                     round(score, 6),
                     explanation["components"],

@@ -33,7 +33,7 @@ from safety import selectors as safety_selectors
 
 from . import skill_model
 from .population import Population, mentor_facts_load, model_fit, population_load
-from .snapshots import DERIVED, model_from_bytes, snapshot_drop, snapshot_save
+from .snapshots import DERIVED, heap_settle, model_from_bytes, snapshot_drop, snapshot_save
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +180,7 @@ def _from_base(base: dict) -> Warm:
     )
     _set_prices(warm)
     _thresholds(warm)
+    heap_settle(warm.model)
     return warm
 
 
@@ -208,6 +209,7 @@ def _refit(run: MatchRun, engine: dict) -> Warm:
     )
     _set_prices(warm)
     _thresholds(warm)
+    heap_settle(warm.model)
     return warm
 
 

@@ -373,3 +373,61 @@ def test_config_from_dict_validates():
         EngineConfig.from_dict({"weights": {"skills": -1}})
     with pytest.raises(ValueError):
         EngineConfig(context_preference="sometimes")
+
+
+def test_explanations_from_sides_built_once_equal_one_pair_at_a_time():
+    """Explaining a chunk reads each person once (``sides`` with the categories); every
+    pair's explanation is the one ``explain_pair`` gives for that pair alone."""
+    from matching.engine.explain import explain_pair, explain_sides, sides
+
+    mentees, mentors, cats = random_people(60, 40, seed=11)
+    model = MatchModel(config={"k": 5}, skill_categories=cats).fit(mentees, mentors)
+    top = model.score_topk()
+    options = model.explain_options()
+    mentee_sides = sides(mentees, top.rows)
+    mentor_sides = sides(mentors, range(len(mentors)), options["categories"])
+    compared, with_related = 0, 0
+    for pos, row in enumerate(top.rows):
+        for slot, j in enumerate(top.mentor_index[pos]):
+            if j < 0:
+                continue
+            one = explain_pair(
+                mentee=mentees.subset([row]),
+                mentor=mentors.subset([j]),
+                components=top.components[pos, slot],
+                score=float(top.scores[pos, slot]),
+                **options,
+            )
+            batched = explain_sides(
+                mentee=mentee_sides[pos],
+                mentor=mentor_sides[j],
+                components=top.components[pos, slot].tolist(),
+                score=float(top.scores[pos, slot]),
+                **options,
+            )
+            assert batched == one
+            compared += 1
+            with_related += bool(one["related_skills"])
+    assert compared > 100
+    assert with_related > 10  # the category path was compared too
+
+
+def test_a_related_tool_is_one_the_mentee_does_not_already_want():
+    from matching.engine.explain import explain_pair
+
+    cats = dict.fromkeys(("Figma", "Sketch", "Inkscape", "GIMP", "Krita"), "Graphics software")
+    mentee = Mentees.from_records([person(1, {"Figma": 3, "Inkscape": 2, "GIMP": 1})])
+    offering = Mentors.from_records([mentor(2, {"Figma": 5, "Krita": 4, "Sketch": 2})])
+    ex = explain_pair(
+        mentee=mentee,
+        mentor=offering,
+        components=np.zeros(len(COMPONENTS), np.float32),
+        score=0.5,
+        categories=cats,
+    )
+    assert ex["shared_skills"] == ["Figma"]
+    # each wanted tool gets its own offered tool, the strongest first; Figma is shared
+    assert ex["related_skills"] == [
+        ["Inkscape", "Krita", "Graphics software"],
+        ["GIMP", "Sketch", "Graphics software"],
+    ]
