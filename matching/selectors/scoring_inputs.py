@@ -28,6 +28,10 @@ def active_long_term_counts(mentor_ids: Iterable[int] | None = None) -> dict[int
     )
 
 
+#: From this many ids on, :func:`exclusions_load` reads their id range, then keeps the ids.
+RANGE_FROM = 500
+
+
 def exclusions_load(
     *, mentee_ids: Iterable[int] | None = None, mentor_ids: Iterable[int] | None = None
 ) -> Exclusions:
@@ -41,12 +45,19 @@ def exclusions_load(
     rids = None if mentor_ids is None else list(mentor_ids)
     pairs: set[tuple[int, int]] = set()
 
+    def among(field: str, chosen: list[int]) -> Q:
+        # a run's chunk of thousands of ids: their range, cut to the ids below (an id list
+        # that long costs more to build and send than the few extra rows)
+        if len(chosen) > RANGE_FROM:
+            return Q(**{f"{field}__gte": min(chosen), f"{field}__lte": max(chosen)})
+        return Q(**{f"{field}__in": chosen})
+
     def add(qs, a="mentee_id", b="mentor_id", *, both_ways=False):
         for side, other, chosen in ((a, b, ids), (b, a, rids)):
             if chosen is not None:
-                cond = Q(**{f"{side}__in": chosen})
+                cond = among(side, chosen)
                 if both_ways:
-                    cond |= Q(**{f"{other}__in": chosen})
+                    cond |= among(other, chosen)
                 qs = qs.filter(cond)
         for x, y in qs.order_by().values_list(a, b):
             pairs.add((x, y))

@@ -179,3 +179,24 @@ def test_population_load_takes_a_fixed_number_of_queries(django_assert_max_num_q
     with django_assert_max_num_queries(len(few.captured_queries)):
         pop = population_load()
     assert len(pop.mentees) == 12 and len(pop.mentors) == 12
+
+
+@pytest.mark.django_db
+def test_exclusions_of_a_long_id_list_read_its_range_and_keep_only_those_ids(monkeypatch):
+    """A run's chunk asks with thousands of ids: read by their range, the answer is the same."""
+    from matching import selectors
+    from matching.selectors import scoring_inputs
+    from tests.factories import PairExclusionFactory, UserFactory
+
+    mentees = [UserFactory() for _ in range(4)]
+    mentor = UserFactory()
+    for m in mentees:
+        PairExclusionFactory(mentee=m, mentor=mentor)
+    asked = [mentees[0].pk, mentees[2].pk, mentees[3].pk]  # mentees[1] is inside the range
+    by_list = selectors.exclusions_load(mentee_ids=asked).pairs
+    monkeypatch.setattr(scoring_inputs, "RANGE_FROM", 2)
+    by_range = selectors.exclusions_load(mentee_ids=asked).pairs
+    assert by_range == by_list == {(m, mentor.pk) for m in asked}
+    assert selectors.exclusions_load(
+        mentor_ids=[mentor.pk, mentees[1].pk, mentees[3].pk]
+    ).pairs == {(m.pk, mentor.pk) for m in mentees}
