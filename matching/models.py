@@ -562,7 +562,8 @@ class MatchRunModel(models.Model):
         blank=True,
         help_text="The skill-relatedness version (SkillVectorSet) it scores with; none: without.",
     )
-    data = models.BinaryField(blank=True)  # empty: a run with nobody to match
+    #: empty: a run with nobody to match; stored uncompressed on PostgreSQL (migration 0011)
+    data = models.BinaryField(blank=True)
     size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 

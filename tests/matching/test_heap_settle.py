@@ -1,4 +1,4 @@
-"""A big model's objects are frozen out of the cyclic GC's scans; a small one's are not."""
+"""A big model in memory is frozen out of the cyclic GC; in PostgreSQL it is stored uncompressed."""
 
 import gc
 
@@ -33,3 +33,17 @@ def test_a_big_model_is_frozen_and_a_later_one_releases_the_earlier_freeze(model
     del garbage
     gc.unfreeze()
     assert gc.collect() >= 1  # the frozen cycle is collectable again once released
+
+
+@pytest.mark.django_db
+def test_a_stored_model_is_not_compressed_again_by_postgresql():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("storage settings are PostgreSQL's")
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT attstorage FROM pg_attribute "
+            "WHERE attrelid = 'matching_matchrunmodel'::regclass AND attname = 'data'"
+        )
+        assert cur.fetchone()[0] == "e"  # EXTERNAL: out of line, uncompressed
