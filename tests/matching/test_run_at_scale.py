@@ -68,3 +68,29 @@ def test_the_declined_pairs_a_full_run_excludes_are_read_from_their_own_index():
         cur.execute(f"EXPLAIN {sql}", params)
         plan = "\n".join(row[0] for row in cur.fetchall())
     assert "suggestion_declined_pairs" in plan
+
+
+@pytest.mark.django_db
+def test_rows_copied_twice_are_written_once_and_the_copy_falls_back_quietly():
+    """Rows go straight into the table; a row that exists already (a second write of the
+    same run's list) is skipped through the fallback, inside the caller's transaction."""
+    from django.db import transaction
+
+    from matching.models import Suggestion
+    from matching.services.suggestion_rows import Row, rows_insert
+    from tests.factories import MatchRunFactory, make_mentee, make_mentor
+
+    run = MatchRunFactory()
+    mentee, mentors = make_mentee(), [make_mentor() for _ in range(3)]
+    rows = [
+        Row(mentee.pk, m.pk, rank, 0.5, {"skills": 0.5}, ["Offers skills you want: SQL"])
+        for rank, m in enumerate(mentors, start=1)
+    ]
+    with transaction.atomic():
+        assert rows_insert(run=run, rows=rows[:2], statuses=["open", "open"]) == 2
+        assert rows_insert(run=run, rows=rows, statuses=["open"] * 3) == 3
+        assert Suggestion.objects.filter(run=run).count() == 3  # the transaction still works
+    stored = Suggestion.objects.get(run=run, mentor_id=mentors[0].pk)
+    assert stored.reasons == ["Offers skills you want: SQL"]
+    assert stored.components == {"skills": 0.5}
+    assert stored.is_current and stored.created_at is not None

@@ -3,15 +3,17 @@
 ``tests/matching/test_worker_kill.py`` starts it as
 ``celery -A tests.matching.worker_hold worker`` with ``HOLD_AFTER_CHUNKS=N``
 and ``HOLD_MARKER=<path>``. The worker scores ``N`` chunks as usual; in the
-next chunk it stops right after that chunk's suggestions are inserted,
-inside the chunk's transaction (nothing committed), writes the marker (JSON:
+next chunk it stops right after that chunk's suggestions went in (one
+``COPY``, which Django's statement hooks do not see: the hold is at the
+chunk's own bookkeeping ``UPDATE`` that follows it), inside the chunk's
+transaction (nothing committed), writes the marker (JSON:
 run, chunk, pid, whether a transaction is open) and waits to be killed. So
 the kill lands at a known point of the run, read back from its rows, rather
 than wherever a timer happens to fire.
 
 Only public hooks are used (Celery's task signals, Django's
 ``connection.execute_wrappers``) and only stable names (the chunk task's
-name, the suggestion table), so the services behind the task may move.
+name, the chunk table and its column), so the services behind the task may move.
 """
 
 import json
@@ -26,7 +28,8 @@ from mentorship.celery import app
 __all__ = ["app"]
 
 CHUNK_TASK = "matching.tasks.score_chunk"
-SUGGESTION_TABLE = '"matching_suggestion"'
+#: The statement right after a chunk's rows are written, in the same transaction.
+AFTER_ROWS = 'UPDATE "matching_matchrunchunk" SET "suggestions_count"'
 HOLD_AFTER = int(os.environ.get("HOLD_AFTER_CHUNKS", "0"))
 MARKER = os.environ.get("HOLD_MARKER")
 _chunks_run = {"count": 0}
@@ -50,7 +53,7 @@ def _hold_in_this_chunk(sender=None, args=None, **kwargs):
 
     def hold_after_suggestions_insert(execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if sql.lstrip().upper().startswith("INSERT") and SUGGESTION_TABLE in sql:
+        if sql.lstrip().startswith(AFTER_ROWS):
             state = {
                 "run": run_id,
                 "chunk": index,

@@ -280,7 +280,9 @@ def _webhooks_exactly_once(state, outbox):
 CASES = {
     "full_run": Case(
         task="matching.tasks.score_chunk",
-        hold_at='sql:INSERT INTO "matching_suggestion"',
+        # right after a chunk's rows went in (one COPY, outside Django's statement hooks),
+        # before its transaction commits
+        hold_at='sql:UPDATE "matching_matchrunchunk" SET "suggestions_count"',
         hold_after=3,
         arrange=_arrange_run,
         dispatch=lambda broker, state: broker.start_run(state["run"].pk),
