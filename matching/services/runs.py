@@ -191,7 +191,9 @@ def match_run_score_chunk(*, run_id: int, index: int) -> int:
         if not MatchRun.objects.filter(pk=run.pk, status=MatchRun.Status.RUNNING).exists():
             transaction.set_rollback(True)
             return 0
-        written = suggestions_write(run=run, scored=scored, skip_newer_than=run.started_at)
+        written = suggestions_write(  # fresh: the chunk was claimed just above, once
+            run=run, scored=scored, skip_newer_than=run.started_at, fresh=True
+        )
         MatchRunChunk.objects.filter(pk=chunk.pk).update(
             suggestions_count=written, seconds=round(time.perf_counter() - started, 3)
         )

@@ -1,9 +1,10 @@
 """Engine results -> ``Suggestion`` rows: top-k with explanations, and writing a mentee's current list.
 
-Writing is at the speed of the database: on PostgreSQL the rows go in with
-one ``COPY`` straight into the table (inside a savepoint; if a row exists
-after all, again through a temporary table and ``INSERT ... SELECT ... ON
-CONFLICT DO NOTHING``); elsewhere (SQLite) with ``bulk_create``. The previous
+Writing is at the speed of the database: on PostgreSQL a full run's chunk
+goes in with one ``COPY`` straight into the table (inside a savepoint; if a
+row exists after all, as below), other writers' rows (which may exist
+already) with a ``COPY`` into a temporary table and one ``INSERT ... SELECT
+... ON CONFLICT DO NOTHING``; elsewhere (SQLite) with ``bulk_create``. The previous
 current rows of the mentees are flipped with one ``UPDATE ... RETURNING``
 that also hands back the statuses to carry over.
 """
@@ -239,11 +240,27 @@ _COLUMNS = (
 )
 
 
-def rows_insert(*, run: MatchRun, rows: Sequence[Row], statuses: Sequence[str]) -> int:
+def _copy_straight(cur, table: str, cols: str, buf: io.StringIO) -> bool:
+    """``COPY`` the rows straight into the table; False (nothing written) if one exists.
+
+    Inside a savepoint, so the rare exception rolls back only the copy.
+    """
+    try:
+        with transaction.atomic():
+            cur.cursor.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH CSV", buf)
+        return True
+    except (IntegrityError, psycopg2.IntegrityError):
+        return False
+
+
+def rows_insert(
+    *, run: MatchRun, rows: Sequence[Row], statuses: Sequence[str], fresh: bool = False
+) -> int:
     """Insert current rows of ``run``; a row that already exists is skipped. Returns rows sent.
 
-    On PostgreSQL with one ``COPY`` into the table; only if some row exists already, again
-    through a temporary table and ``INSERT ... ON CONFLICT DO NOTHING``.
+    On PostgreSQL through a temporary table and ``INSERT ... ON CONFLICT DO NOTHING``;
+    with ``fresh`` (rows new by construction: a full run's claimed chunk) with one ``COPY``
+    straight into the table, and the first way only if some row exists after all.
     """
     if not rows:
         return 0
@@ -297,15 +314,9 @@ def rows_insert(*, run: MatchRun, rows: Sequence[Row], statuses: Sequence[str]) 
     cols = ", ".join((*_COLUMNS, "created_at"))
     with connection.cursor() as cur:
         buf.seek(0)
-        try:
-            # Straight into the table: rows are new by construction (a chunk is claimed
-            # once; writers of a mentee's list hold its lock). A savepoint keeps the
-            # rare exception cheap: a row that exists after all rolls back only the copy.
-            with transaction.atomic():
-                cur.cursor.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH CSV", buf)
+        if fresh and _copy_straight(cur, table, cols, buf):
             return len(rows)
-        except (IntegrityError, psycopg2.IntegrityError):
-            buf.seek(0)
+        buf.seek(0)
         cur.execute(
             "CREATE TEMP TABLE IF NOT EXISTS matching_suggestion_load "  # noqa: S608  # nosec B608 - our column list and quoted table
             f"ON COMMIT DELETE ROWS AS SELECT {cols} FROM {table} WITH NO DATA"
@@ -331,7 +342,11 @@ def mentees_lock(mentee_ids: Sequence[int]) -> None:
 
 
 def suggestions_write(
-    *, run: MatchRun, scored: ScoredRows, skip_newer_than: datetime | None = None
+    *,
+    run: MatchRun,
+    scored: ScoredRows,
+    skip_newer_than: datetime | None = None,
+    fresh: bool = False,
 ) -> int:
     """Make ``scored`` the current suggestions of its mentees (inside a transaction).
 
@@ -363,4 +378,4 @@ def suggestions_write(
     carried = current_flip(mentee_ids=targets, keep_run=run)
     rows = [r for r in scored.rows if r.mentee_id not in skip]
     statuses = [carried.get((r.mentee_id, r.mentor_id), Suggestion.Status.OPEN) for r in rows]
-    return rows_insert(run=run, rows=rows, statuses=statuses)
+    return rows_insert(run=run, rows=rows, statuses=statuses, fresh=fresh)

@@ -87,7 +87,8 @@ def test_rows_copied_twice_are_written_once_and_the_copy_falls_back_quietly():
         for rank, m in enumerate(mentors, start=1)
     ]
     with transaction.atomic():
-        assert rows_insert(run=run, rows=rows[:2], statuses=["open", "open"]) == 2
+        assert rows_insert(run=run, rows=rows[:1], statuses=["open"]) == 1
+        assert rows_insert(run=run, rows=rows[:2], statuses=["open"] * 2, fresh=True) == 2
         assert rows_insert(run=run, rows=rows, statuses=["open"] * 3) == 3
         assert Suggestion.objects.filter(run=run).count() == 3  # the transaction still works
     stored = Suggestion.objects.get(run=run, mentor_id=mentors[0].pk)
