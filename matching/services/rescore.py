@@ -115,7 +115,12 @@ def _insert_mentor(
     if math.isfinite(room):
         cand = cand[: int(math.ceil(room))]
     ids = mentees.ids[cand].tolist()
-    mentees_lock(ids)
+    present = mentees_lock(ids)
+    if len(present) < len(ids):  # deleted since the warm model read them: never listed again
+        gone = [i for i, m in zip(cand.tolist(), ids, strict=True) if m not in present]
+        warm.mentee_live[gone] = False
+        keep = [k for k, m in enumerate(ids) if m in present]
+        cand, ids = cand[keep], [ids[k] for k in keep]
     current: dict[int, list[tuple]] = {}
     for row in (
         Suggestion.objects.filter(mentee_id__in=ids, is_current=True)
@@ -234,7 +239,9 @@ def match_rescore_users(
                     prices=warm.prices,
                     figures=False,
                 )
-                mentees_lock(scored.mentee_ids)
+                present = mentees_lock(scored.mentee_ids)
+                scored.rows = [r for r in scored.rows if r.mentee_id in present]
+                scored.mentee_ids = [m for m in scored.mentee_ids if m in present]
                 written = _write_lists(warm, run, scored.rows, scored.mentee_ids)
                 rewritten.update(scored.mentee_ids)
                 eligible = [

@@ -331,13 +331,17 @@ def rows_insert(
     return len(rows)
 
 
-def mentees_lock(mentee_ids: Sequence[int]) -> None:
-    """Lock the mentees' profile rows in id order (writers of one mentee's list queue up)."""
-    list(
+def mentees_lock(mentee_ids: Sequence[int]) -> set[int]:
+    """Lock the mentees' profile rows in id order (writers of one mentee's list queue up).
+
+    Returns the user ids that still exist: a person deleted since the data were read
+    (their rows would fail the foreign key at commit and the whole write with them).
+    """
+    return set(
         Profile.objects.select_for_update()
         .filter(user_id__in=sorted(mentee_ids))
         .order_by("user_id")
-        .values_list("id", flat=True)
+        .values_list("user_id", flat=True)
     )
 
 
@@ -360,10 +364,10 @@ def suggestions_write(
     ids = scored.mentee_ids
     if not ids:
         return 0
-    mentees_lock(ids)
-    skip: set[int] = set()
+    present = mentees_lock(ids)
+    skip: set[int] = {i for i in ids if i not in present}
     if skip_newer_than is not None:
-        skip = set(
+        skip |= set(
             Suggestion.objects.filter(
                 mentee_id__in=ids,
                 is_current=True,

@@ -421,3 +421,28 @@ def test_prune_task_uses_the_retention_setting(settings):
 
 # A real worker bringing a new mentor into fitting lists within a minute:
 # tests/matching/test_new_mentor_reaches_mentees.py (filesystem broker and Redis).
+
+
+def test_a_person_deleted_behind_the_warm_models_back_gets_no_rows_and_breaks_no_rescore():
+    """A deletion that sent no re-score (a direct delete, the admin): the warm model still
+    lists them, but nothing is written for them, and the new mentor reaches everyone else."""
+    no_balancing()
+    gone = make_mentee(wants=("Kubernetes",))
+    stays = make_mentee(wants=("Kubernetes",))
+    make_mentor(skills=("Excel",))
+    full_run()
+    services.match_rescore_user(user_id=stays.pk)  # this process is now warm
+    gone_id = gone.pk
+    type(gone).objects.filter(pk=gone_id).delete()  # no signal a re-score listens to
+
+    newcomer = make_mentor(skills=("Kubernetes",))
+    run = services.match_rescore_user(user_id=newcomer.pk)
+
+    assert run.status == run.Status.SUCCEEDED, run.error
+    listing = set(
+        Suggestion.objects.filter(mentor=newcomer, is_current=True).values_list(
+            "mentee_id", flat=True
+        )
+    )
+    assert listing == {stays.pk}
+    assert not Suggestion.objects.filter(mentee_id=gone_id).exists()
