@@ -80,6 +80,17 @@ def _mentor_quota(warm: Warm, col: int, k: int, strength: float) -> float:
     return max(places * float(cap[col]) / total / strength, 1.0)
 
 
+def _lock_present(warm: Warm, mentee_ids: list[int]) -> set[int]:
+    """Lock the mentees' lists; returns who still exists. Anyone deleted since the warm
+    model read them (a deletion that sent no re-score) is never listed by it again."""
+    present = mentees_lock(mentee_ids)
+    for uid in mentee_ids:
+        row = None if uid in present else warm.mentee_row(uid)
+        if row is not None:
+            warm.mentee_live[row] = False
+    return present
+
+
 def _insert_mentor(
     warm: Warm,
     run: MatchRun,
@@ -115,10 +126,8 @@ def _insert_mentor(
     if math.isfinite(room):
         cand = cand[: int(math.ceil(room))]
     ids = mentees.ids[cand].tolist()
-    present = mentees_lock(ids)
-    if len(present) < len(ids):  # deleted since the warm model read them: never listed again
-        gone = [i for i, m in zip(cand.tolist(), ids, strict=True) if m not in present]
-        warm.mentee_live[gone] = False
+    present = _lock_present(warm, ids)
+    if len(present) < len(ids):
         keep = [k for k, m in enumerate(ids) if m in present]
         cand, ids = cand[keep], [ids[k] for k in keep]
     current: dict[int, list[tuple]] = {}
@@ -239,7 +248,7 @@ def match_rescore_users(
                     prices=warm.prices,
                     figures=False,
                 )
-                present = mentees_lock(scored.mentee_ids)
+                present = _lock_present(warm, scored.mentee_ids)
                 scored.rows = [r for r in scored.rows if r.mentee_id in present]
                 scored.mentee_ids = [m for m in scored.mentee_ids if m in present]
                 written = _write_lists(warm, run, scored.rows, scored.mentee_ids)

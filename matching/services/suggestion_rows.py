@@ -21,7 +21,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import orjson
 import psycopg2
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from matching.engine import (
@@ -85,9 +85,9 @@ def explained_rows(
     used = np.unique(mentor_index[mentor_index >= 0])
     categories = explain_options.get("categories")
     mentor_side = dict(zip(used.tolist(), sides(mentors, used, categories), strict=True))
+    mentor_id = dict(zip(used.tolist(), mentors.ids[used].tolist(), strict=True))
     mentee_sides = sides(mentees, top_rows)
     mentee_ids = mentees.ids[top_rows].tolist()
-    mentor_ids = mentors.ids.tolist() if len(used) > len(mentors) // 4 else None
     clipped = np.clip(scores, 0.0, 1.0).tolist()
     component_lists = np.asarray(components).tolist()
     for pos, mentee in enumerate(mentee_sides):
@@ -108,7 +108,7 @@ def explained_rows(
             out.append(
                 Row(
                     mentee_id,
-                    mentor_ids[j] if mentor_ids is not None else int(mentors.ids[j]),
+                    mentor_id[j],
                     rank,
                     round(score, 6),
                     explanation["components"],
@@ -249,7 +249,7 @@ def _copy_straight(cur, table: str, cols: str, buf: io.StringIO) -> bool:
         with transaction.atomic():
             cur.cursor.copy_expert(f"COPY {table} ({cols}) FROM STDIN WITH CSV", buf)
         return True
-    except (IntegrityError, psycopg2.IntegrityError):
+    except psycopg2.IntegrityError:  # the raw cursor's error: Django does not wrap it
         return False
 
 

@@ -35,12 +35,11 @@ def test_a_big_model_is_frozen_and_a_later_one_releases_the_earlier_freeze(model
     assert gc.collect() >= 1  # the frozen cycle is collectable again once released
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_a_stored_model_is_not_compressed_again_by_postgresql():
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        pytest.skip("storage settings are PostgreSQL's")
     with connection.cursor() as cur:
         cur.execute(
             "SELECT attstorage FROM pg_attribute "
@@ -49,6 +48,7 @@ def test_a_stored_model_is_not_compressed_again_by_postgresql():
         assert cur.fetchone()[0] == "e"  # EXTERNAL: out of line, uncompressed
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db
 def test_the_declined_pairs_a_full_run_excludes_are_read_from_their_own_index():
     """Not by scanning millions of suggestion rows (5.7 s at 100,000 mentees)."""
@@ -56,8 +56,6 @@ def test_the_declined_pairs_a_full_run_excludes_are_read_from_their_own_index():
 
     from matching.models import Suggestion
 
-    if connection.vendor != "postgresql":
-        pytest.skip("query plans are PostgreSQL's")
     assert Suggestion.Status.DECLINED == "declined"  # the index's condition
     qs = Suggestion.objects.filter(status=Suggestion.Status.DECLINED).values_list(
         "mentee_id", "mentor_id"
