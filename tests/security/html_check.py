@@ -1,4 +1,10 @@
-"""Find what could run script in a rendered page, parsed as a browser parses it (html5lib).
+"""Find what could run script in a rendered page, parsed as a browser parses it.
+
+The page is parsed by an HTML5 parser, the one the spec describes and browsers
+implement: Lexbor (``selectolax``), in C, which took 2 ms where html5lib took
+150 ms on a 95 kB suggestions page (the hostile-text test parses about 2,600
+pages). Lexbor does not walk into a ``<template>``'s content, so a page holding
+one is parsed by html5lib, which does (our own pages hold none).
 
 ``findings(html)`` returns a ``Counter`` of what it found:
 
@@ -23,6 +29,7 @@ import re
 from collections import Counter
 
 import html5lib
+from selectolax.lexbor import LexborHTMLParser
 
 URL_ATTRIBUTES = {
     "href",
@@ -78,19 +85,35 @@ def dangerous_url(value: str) -> bool:
     return not cleaned.lower().startswith("data:image/")
 
 
-def findings(html: str, *, static_url: str = "/static/") -> Counter:
-    document = html5lib.parse(html, namespaceHTMLElements=False)
+TEMPLATE_TAG = re.compile(r"<template", re.IGNORECASE)
+
+
+def _elements(html: str, parser: str):
+    """(tag, attributes, text) of every element, tag and attribute names lowercased."""
+    if parser == "html5lib" or (parser == "auto" and TEMPLATE_TAG.search(html)):
+        document = html5lib.parse(html, namespaceHTMLElements=False)
+        for element in document.iter():
+            if isinstance(element.tag, str):  # not a comment
+                attributes = {_local(k).lower(): v for k, v in element.attrib.items()}
+                yield _local(element.tag).lower(), attributes, element.text or ""
+        return
+    for node in LexborHTMLParser(html).root.traverse(include_text=False):
+        if node.tag.startswith("-"):
+            continue  # a comment or a doctype
+        attributes = {k.lower(): v or "" for k, v in node.attributes.items()}
+        text = node.text(deep=True) if node.tag == "script" else ""
+        yield node.tag.lower(), attributes, text
+
+
+def findings(html: str, *, static_url: str = "/static/", parser: str = "auto") -> Counter:
+    """``parser``: "auto" (Lexbor, html5lib for a page with a template), or either one."""
     found: Counter = Counter()
-    for element in document.iter():
-        if not isinstance(element.tag, str):
-            continue  # a comment
-        tag = _local(element.tag).lower()
-        attributes = {_local(k).lower(): v for k, v in element.attrib.items()}
+    for tag, attributes, text in _elements(html, parser):
         if tag == "script":
             src = attributes.get("src", "")
             if not src.startswith(static_url):
                 found[f"script:{src or 'inline'}"] += 1
-            if (element.text or "").strip():
+            if text.strip():
                 found["inline-script"] += 1
         if tag in EMBEDDING_TAGS:
             found[f"tag:{tag}"] += 1

@@ -379,3 +379,31 @@ def test_hostile_text_never_runs(chunk):
     _write_figures(chunk, {**figures, "unseen": unseen, "problems": problems[:200]})
     assert problems == []
     assert set(unseen) <= NOT_SHOWN_IN_FIXTURE, "a field the test writes shows on no page"
+
+
+def _contexts(payload: str) -> list[str]:
+    """A payload as markup, and inside a double- and a single-quoted attribute."""
+    return [payload, f'<div title="{payload}">x</div>', f"<a href='{payload}'>x</a>"]
+
+
+def test_the_checker_sees_raw_payloads_and_both_parsers_agree():
+    """The check can fail: raw (unescaped) payloads hold what it looks for. Lexbor,
+    which parses the pages, finds what html5lib finds (same counts, attribute names
+    without their namespace prefix), on every payload in every context."""
+    raw = [p for p in PAYLOADS if findings(p)]
+    assert len(raw) >= 45, f"only {len(raw)} raw payloads hold a finding"
+    assert all(findings(f'<a href="{u}">x</a>') for u in URL_PAYLOADS)
+
+    def plain(found: Counter) -> Counter:
+        return Counter({k.replace(":xlink:", ":"): v for k, v in found.items()})
+
+    for payload in [*PAYLOADS, *URL_PAYLOADS, "<template><img src=x onerror=alert(1)></template>"]:
+        for html in _contexts(payload):
+            by_lexbor = plain(findings(html, parser="lexbor"))
+            by_html5lib = plain(findings(html, parser="html5lib"))
+            if "<template" in html.lower():
+                assert findings(html) == findings(html, parser="html5lib")
+                if html.startswith("<template"):
+                    assert by_html5lib  # what is inside the template counts
+            else:
+                assert by_lexbor == by_html5lib, html
