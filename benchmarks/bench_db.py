@@ -689,6 +689,18 @@ def import_rescore(scale: str) -> dict:
                 "imported_mentees_matchable": len(matchable),
                 "rescore_run_seconds": run.duration_seconds,
                 "mentor_inserted_into": run.figures.get("mentor_inserted_into"),
+                "runs_since_import": [
+                    {
+                        "seconds": r.duration_seconds,
+                        "refit_wanted": r.figures.get("refit_wanted", ""),
+                        "changed": len(r.parameters.get("changed_ids", [])),
+                        **{
+                            key: r.figures.get(key)
+                            for key in ("lists_seconds", "insert_seconds", "warm_phases")
+                        },
+                    }
+                    for r in runs.order_by("pk")
+                ],
             }
         finally:
             User.objects.filter(email__startswith=f"import-{tag}-").delete()

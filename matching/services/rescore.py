@@ -19,13 +19,15 @@ kind ``incremental`` per call (``subject`` = the person when there is one;
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Sequence
 
 import numpy as np
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
-from matching.engine.explain import explain_pair
+from matching.engine.explain import explain_sides, sides
 from matching.engine.update import score_columns
 from matching.models import (
     MatchingConfig,
@@ -91,106 +93,137 @@ def _lock_present(warm: Warm, mentee_ids: list[int]) -> set[int]:
     return present
 
 
-def _insert_mentor(
+def _insert_mentors(
     warm: Warm,
     run: MatchRun,
-    col: int,
+    cols: Sequence[int],
     scores: np.ndarray,
     comp: np.ndarray,
     skip_rows: set[int],
+    done: set[int],
 ) -> tuple[list[int], int]:
-    """Put mentor ``col`` into the lists where they now belong; (mentees rewritten, rows).
+    """Put mentors ``cols`` into the lists where they now belong; (mentees rewritten, rows).
 
-    ``scores``/``comp``: the mentor's column against every mentee (NaN = not allowed).
+    ``scores``/``comp``: the mentors' columns against every mentee (NaN = not
+    allowed), column ``k`` for ``cols[k]``. Each mentor is offered to the lists
+    where their score minus their price beats the lowest in the list (or the
+    list is short), best first, up to their exposure quota; a list then keeps
+    the best ``k`` of what it held and every mentor offered to it, and is
+    rewritten once however many of them it took (an import's new mentors
+    often fit the same mentees). ``done``: the mentees whose lists this run
+    rewrote already (by an earlier group of mentors): their rows of this run
+    are replaced, and the set is updated.
     """
     model = warm.model
     cfg = model.config_
     mentors, mentees = model.mentors_, model.mentees_
-    mentor_id = int(mentors.ids[col])
-    allowed = (
-        np.isfinite(scores) & warm.mentee_live[: len(scores)] & ~warm.mentee_hidden[: len(scores)]
-    )
+    n = scores.shape[0]
+    open_rows = warm.mentee_live[:n] & ~warm.mentee_hidden[:n]
     if skip_rows:
-        allowed[list(skip_rows)] = False
-    price = float(warm.prices[col]) if col < len(warm.prices) else 0.0
-    adjusted = np.where(allowed, scores - np.float32(price), -np.inf).astype(np.float32)
-    need = allowed & ((warm.length < cfg.k) | (adjusted > warm.threshold))
-    cand = np.flatnonzero(need)
-    if not len(cand):
-        return [], 0
-    appearances = Suggestion.objects.filter(mentor_id=mentor_id, is_current=True).count()
-    room = _mentor_quota(warm, col, cfg.k, cfg.exposure_strength) - appearances
-    if room <= 0:
-        return [], 0
-    cand = cand[np.argsort(-adjusted[cand], kind="stable")]
-    if math.isfinite(room):
-        cand = cand[: int(math.ceil(room))]
-    ids = mentees.ids[cand].tolist()
-    present = _lock_present(warm, ids)
-    if len(present) < len(ids):
-        keep = [k for k, m in enumerate(ids) if m in present]
-        cand, ids = cand[keep], [ids[k] for k in keep]
-    current: dict[int, list[tuple]] = {}
-    for row in (
-        Suggestion.objects.filter(mentee_id__in=ids, is_current=True)
-        .exclude(mentor_id=mentor_id)
-        .values_list(
-            "mentee_id",
-            "mentor_id",
-            "score",
-            "components",
-            "reasons",
-            "reasons_for_mentor",
-            "assumed",
-            "status",
+        open_rows = open_rows.copy()
+        open_rows[list(skip_rows)] = False
+    short = warm.length[:n] < cfg.k
+    mentor_ids = [int(mentors.ids[c]) for c in cols]
+    prices = [float(warm.prices[c]) if c < len(warm.prices) else 0.0 for c in cols]
+    appearances = dict(
+        Suggestion.objects.filter(mentor_id__in=mentor_ids, is_current=True)
+        .values("mentor_id")
+        .annotate(n=Count("id"))
+        .values_list("mentor_id", "n")
+    )
+    offers: dict[int, list[int]] = {}  # mentee row -> the columns offered to their list
+    for k, col in enumerate(cols):
+        column = scores[:, k]
+        allowed = np.isfinite(column) & open_rows
+        adjusted = np.where(allowed, column - np.float32(prices[k]), -np.inf).astype(np.float32)
+        cand = np.flatnonzero(allowed & (short | (adjusted > warm.threshold[:n])))
+        room = _mentor_quota(warm, col, cfg.k, cfg.exposure_strength) - appearances.get(
+            mentor_ids[k], 0
         )
+        if not len(cand) or room <= 0:
+            continue
+        cand = cand[np.argsort(-adjusted[cand], kind="stable")]
+        if math.isfinite(room):
+            cand = cand[: int(math.ceil(room))]
+        for i in cand.tolist():
+            offers.setdefault(i, []).append(k)
+    if not offers:
+        return [], 0
+    rows = sorted(offers)
+    ids = mentees.ids[rows].tolist()
+    present = _lock_present(warm, ids)
+    current: dict[int, list[tuple]] = {}
+    for row in Suggestion.objects.filter(
+        mentee_id__in=[m for m in ids if m in present], is_current=True
+    ).values_list(
+        "mentee_id",
+        "mentor_id",
+        "score",
+        "components",
+        "reasons",
+        "reasons_for_mentor",
+        "assumed",
+        "status",
     ):
         current.setdefault(row[0], []).append(row[1:])
     price_of = dict(zip(mentors.ids.tolist(), warm.prices.tolist(), strict=False))
-    mentor = mentors.subset([col])
     explain_options = model.explain_options()
+    mentor_sides = sides(mentors, list(cols), explain_options.get("categories"))
     out_rows: list[Row] = []
     statuses: list[str] = []
     written: list[int] = []
-    for i, mentee_id in zip(cand.tolist(), ids, strict=True):
-        score = float(np.clip(scores[i], 0.0, 1.0))
-        explanation = explain_pair(
-            mentee=mentees.subset([i]),
-            mentor=mentor,
-            components=comp[i],
-            score=score,
-            **explain_options,
-        )
+    for i, mentee_id, mentee in zip(rows, ids, sides(mentees, rows), strict=True):
+        if mentee_id not in present:
+            continue
+        offered = offers[i]
+        offered_ids = {mentor_ids[k] for k in offered}
         entries = [
-            (s - price_of.get(m, 0.0), s, m, c, r, rm, a, st)
+            (s - price_of.get(m, 0.0), s, m, c, r, rm, a, st, False)
             for m, s, c, r, rm, a, st in current.get(mentee_id, [])
+            if m not in offered_ids  # a mentor offered again replaces their old row
         ]
-        new = (
-            score - price,
-            score,
-            mentor_id,
-            explanation["components"],
-            explanation["reasons"],
-            explanation["reasons_for_mentor"],
-            explanation["assumed"],
-            "open",
-        )
-        entries.append(new)
+        for k in offered:
+            score = float(np.clip(scores[i, k], 0.0, 1.0))
+            explanation = explain_sides(
+                mentee=mentee,
+                mentor=mentor_sides[k],
+                components=np.asarray(comp[i, k]).tolist(),
+                score=score,
+                **explain_options,
+            )
+            entries.append(
+                (
+                    score - prices[k],
+                    score,
+                    mentor_ids[k],
+                    explanation["components"],
+                    explanation["reasons"],
+                    explanation["reasons_for_mentor"],
+                    explanation["assumed"],
+                    "open",
+                    True,
+                )
+            )
         entries.sort(key=lambda e: (-e[0], e[2]))
         kept = entries[: cfg.k]
-        if new not in kept:
+        if not any(e[8] for e in kept):
             continue
         kept.sort(key=lambda e: (-e[1], e[2]))
-        for rank, (_, s, m, c, r, rm, a, st) in enumerate(kept, start=1):
+        for rank, (_, s, m, c, r, rm, a, st, _new) in enumerate(kept, start=1):
             out_rows.append(Row(mentee_id, m, rank, round(s, 6), c, r, rm, a))
             statuses.append(st)
         written.append(mentee_id)
         warm.threshold[i] = min(e[0] for e in kept)
         warm.length[i] = len(kept)
+    replaced = 0
     if written:
+        again = [m for m in written if m in done]
+        if again:  # rows this run wrote a moment ago, in this transaction: replaced
+            replaced, _ = Suggestion.objects.filter(run=run, mentee_id__in=again).delete()
         current_flip(mentee_ids=written, keep_run=run)
         rows_insert(run=run, rows=out_rows, statuses=statuses)
-    return written, len(out_rows)
+        done.update(written)
+    return written, len(out_rows) - replaced
 
 
 def match_rescore_users(
@@ -221,9 +254,11 @@ def match_rescore_users(
         model = warm.model
         rewritten: set[int] = set()
         written = 0
-        inserted: list[int] = []
+        inserted: set[int] = set()  # the lists new or changed mentors entered
+        phases = {"lists_seconds": 0.0, "insert_seconds": 0.0}
         with transaction.atomic():
             if model is not None:
+                t_lists = time.perf_counter()
                 mentor_cols = [c for c in map(warm.mentor_row, changed) if c is not None]
                 mentor_ids = [int(model.mentors_.ids[c]) for c in mentor_cols]
                 targets = sorted(
@@ -253,6 +288,8 @@ def match_rescore_users(
                 scored.mentee_ids = [m for m in scored.mentee_ids if m in present]
                 written = _write_lists(warm, run, scored.rows, scored.mentee_ids)
                 rewritten.update(scored.mentee_ids)
+                t_insert = time.perf_counter()
+                phases["lists_seconds"] = round(t_insert - t_lists, 3)
                 eligible = [
                     c
                     for c in mentor_cols
@@ -265,13 +302,12 @@ def match_rescore_users(
                     col_scores, col_comp = score_columns(
                         model, group, exclusions=exclusions_load(mentor_ids=group_ids)
                     )
-                    for k, col in enumerate(group.tolist()):
-                        into, count = _insert_mentor(
-                            warm, run, col, col_scores[:, k], col_comp[:, k], skip
-                        )
-                        inserted += into
-                        written += count
+                    into, count = _insert_mentors(
+                        warm, run, group.tolist(), col_scores, col_comp, skip, inserted
+                    )
+                    written += count
                 rewritten.update(inserted)
+                phases["insert_seconds"] = round(time.perf_counter() - t_insert, 3)
                 _refresh_thresholds(warm, scored.rows, scored.mentee_ids)
             gone = [u for u in result.gone if u not in rewritten]
             if gone:
@@ -294,6 +330,8 @@ def match_rescore_users(
             },
             figures={
                 "warm_seconds": round(warm.seconds, 3),
+                **phases,
+                "warm_phases": warm.phases,
                 "refitted": warm.refitted,
                 "refit_wanted": result.refit_wanted,
                 "base_run": warm.base_run_id,

@@ -10,8 +10,8 @@ worker converges on the same data whatever it re-scored itself.
 It is re-fitted (everyone loaded, the model fitted and stored as the new
 base) when the engine configuration changed, when a new skill-relatedness
 model version was fitted, when a changed person uses a
-skill the model's vocabulary does not know, or after
-``MATCHING_WARM_MAX_CHANGES`` changed people (the IDF weights drift).
+skill the model's vocabulary does not know, or after more changed people
+than ``max_changes`` allows (the IDF weights drift).
 Words of goal texts the vocabulary does not know are ignored until then.
 """
 
@@ -38,8 +38,16 @@ from .snapshots import DERIVED, heap_settle, model_from_bytes, snapshot_drop, sn
 logger = logging.getLogger(__name__)
 
 
-def max_changes() -> int:
-    return int(getattr(settings, "MATCHING_WARM_MAX_CHANGES", 1000))
+def max_changes(people: int = 0) -> int:
+    """Changed people a warm model of ``people`` takes before a re-fit is wanted:
+    ``MATCHING_WARM_MAX_CHANGES`` (1,000), or ``MATCHING_WARM_MAX_CHANGES_SHARE`` (5 %)
+    of the population when that is more. The drift of a thousand changed people
+    in a 120,000-person model is a tenth of what it is in a 12,000-person one; a
+    fixed count made every 1,000-person import at that size re-score twice (the
+    import on the warm model, then a re-fit costing a full run's prepare step)."""
+    floor = int(getattr(settings, "MATCHING_WARM_MAX_CHANGES", 1000))
+    share = float(getattr(settings, "MATCHING_WARM_MAX_CHANGES_SHARE", 0.05))
+    return max(floor, int(share * people))
 
 
 @dataclass
@@ -62,6 +70,8 @@ class Warm:
     length: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     seconds: float = 0.0
     refitted: bool = False
+    #: seconds per step of the latest ``warm_get`` (for a run's figures)
+    phases: dict = field(default_factory=dict)
 
     @property
     def population(self) -> Population:
@@ -288,13 +298,21 @@ def warm_get(
 
     Re-fitted here when there is no stored model, when the engine
     configuration changed, or with ``refit``. A skill the vocabulary does not
-    know, or more than ``MATCHING_WARM_MAX_CHANGES`` changes, do not hold the
+    know, or more changes than ``max_changes`` allows, do not hold the
     re-score up: it goes ahead on the warm model and ``refit_wanted`` says
     why a re-fit should follow (``rescore_users(..., refit=True)``).
     ``gone``: the changed people who are not (or no longer) matchable mentees.
     """
     global _WARM
     started = time.perf_counter()
+    phases: dict[str, float] = {}
+    lap = [started]
+
+    def mark(step: str) -> None:
+        now = time.perf_counter()
+        phases[step] = round(phases.get(step, 0.0) + now - lap[0], 3)
+        lap[0] = now
+
     base = _latest_base()
     refit = (
         refit
@@ -313,18 +331,23 @@ def warm_get(
             warm = _from_base(base)
         except MatchingRunError:  # its skill model version is gone: fit a new base
             refit = True
+        mark("from_base")
     gone: list[int] = []
     wanted = ""
     if not refit:
         top, ids = _changed_since(warm.seen_run_id)
         ids = sorted(set(ids) | set(changed_ids))
         people = population_load(mentee_ids=ids, mentor_ids=ids)
+        mark("changed_load")
         if _unknown_skill_people(warm.model, people):
             wanted = "a skill the model's vocabulary does not know"
-        elif warm.changes + len(ids) > max_changes():
-            wanted = f"more than {max_changes()} people changed since the model was fitted"
+        elif warm.changes + len(ids) > (
+            limit := max_changes(len(warm.model.mentees_) + len(warm.model.mentors_))
+        ):
+            wanted = f"more than {limit} people changed since the model was fitted"
         touched = _touched_since(warm.seen_run_id)
         gone = [u for u in _patch(warm, ids, people) if u in set(changed_ids)]
+        mark("patch")
         warm.seen_run_id = top
         prices_run, _ = _latest_prices()
         if prices_run != warm.prices_run_id:
@@ -332,7 +355,9 @@ def warm_get(
             _thresholds(warm)
         elif touched:
             _thresholds(warm, touched)
+        mark("thresholds")
         _refresh_facts(warm)
+        mark("facts")
     if refit:
         logger.info("re-fitting the warm model for run #%s", run.pk)
         warm = _refit(run, engine)
@@ -340,7 +365,9 @@ def warm_get(
         gone = [u for u in changed_ids if u not in as_mentee]
         if warm.model is not None:
             _refresh_facts(warm)
+        mark("refit")
     warm.seconds = time.perf_counter() - started
+    warm.phases = phases
     _WARM = warm
     return WarmResult(warm=warm, gone=gone, refit_wanted=wanted)
 

@@ -260,6 +260,38 @@ def test_a_mentor_who_starts_accepting_enters_the_lists_a_full_run_would_give():
     assert lists() == after_incremental  # every list, not only the mentor's
 
 
+@pytest.mark.parametrize("group", [1, 32])
+def test_mentors_who_start_accepting_together_enter_the_lists_a_full_run_would_give(
+    group, monkeypatch
+):
+    """One batched re-score of several mentors (an import): a list that takes more than
+    one of them holds what a full run would give it, with each row once, whether they
+    were scored in one group of columns or (group 1) one after another."""
+    from matching.services import rescore
+
+    monkeypatch.setattr(rescore, "COLUMN_GROUP", group)
+    no_balancing()
+    mentors, mentees = community(mentors=10, mentees=16, seed=5)
+    late = [mentors[1], mentors[4], mentors[7]]
+    Profile.objects.filter(user__in=late).update(accepting=False)
+    full_run()
+    assert not Suggestion.objects.filter(mentor__in=late, is_current=True).exists()
+
+    Profile.objects.filter(user__in=late).update(accepting=True, capacity=20)
+    run = services.match_rescore_users(user_ids=[m.pk for m in late])
+    after_incremental = lists()
+
+    took_two = [
+        ids for ids in after_incremental.values() if len(set(ids) & {m.pk for m in late}) > 1
+    ]
+    assert took_two, "the fixture should have a list that takes two of them"
+    assert run.figures["mentor_inserted_into"] > 0
+    # every row written once: a list that took two of them was not rewritten twice
+    assert run.suggestions_count == Suggestion.objects.filter(run=run).count()
+    full_run()
+    assert lists() == after_incremental
+
+
 def test_a_new_mentor_appears_in_the_lists_of_mentees_they_fit():
     excel = make_mentor(skills=("Excel",))
     fits = make_mentee(wants=("Kubernetes",), goals=("Run clusters",))
@@ -303,6 +335,28 @@ def test_the_warm_model_follows_changes_made_by_other_workers():
     services.warm_forget()
     services.match_rescore_user(user_id=mentees[0].pk)  # a fresh warm model, patched
     assert not Suggestion.objects.filter(mentor=mentors[1], is_current=True).exists()
+
+
+def test_a_refit_is_wanted_after_more_changes_than_the_population_allows(settings):
+    """The warm model takes MATCHING_WARM_MAX_CHANGES changed people, or its share of
+    the population when that is more, before it asks for a re-fit."""
+    mentors, mentees = community(mentors=6, mentees=14, seed=9)  # 20 people
+    full_run()
+    settings.MATCHING_WARM_MAX_CHANGES = 2
+    settings.MATCHING_WARM_MAX_CHANGES_SHARE = 0.25  # 5 of 20
+
+    within = services.match_rescore_users(user_ids=[m.pk for m in mentees[:4]])
+    assert within.figures["refit_wanted"] == ""
+    beyond = services.match_rescore_users(user_ids=[m.pk for m in mentees[4:6]])
+    assert beyond.figures["refit_wanted"] == (
+        "more than 5 people changed since the model was fitted"
+    )
+    settings.MATCHING_WARM_MAX_CHANGES_SHARE = 0.0  # the count alone
+    services.warm_forget()
+    again = services.match_rescore_users(user_ids=[m.pk for m in mentees[:3]])
+    assert again.figures["refit_wanted"] == (
+        "more than 2 people changed since the model was fitted"
+    )
 
 
 def test_a_new_skill_rescores_at_once_then_queues_one_refit(monkeypatch):
