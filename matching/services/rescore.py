@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from django.db import transaction
@@ -38,7 +39,14 @@ from matching.selectors import exclusions_load
 
 from . import skill_model
 from .runs import match_run_fail
-from .suggestion_rows import Row, current_flip, mentees_lock, rows_insert, score_rows
+from .suggestion_rows import (
+    Row,
+    current_flip,
+    mentees_lock,
+    rows_carry,
+    rows_insert,
+    score_rows,
+)
 from .warm import Warm, warm_get
 
 #: A re-score of a mentor recomputes at most this many of the lists that show them.
@@ -93,137 +101,147 @@ def _lock_present(warm: Warm, mentee_ids: list[int]) -> set[int]:
     return present
 
 
-def _insert_mentors(
+class Offer(NamedTuple):
+    """A mentor offered to a mentee's list: their column, id, score and price-adjusted score."""
+
+    col: int
+    mentor_id: int
+    score: float
+    adjusted: float
+    components: list[float]
+
+
+def _mentor_offers(
     warm: Warm,
-    run: MatchRun,
     cols: Sequence[int],
     scores: np.ndarray,
     comp: np.ndarray,
     skip_rows: set[int],
-    done: set[int],
-) -> tuple[list[int], int]:
-    """Put mentors ``cols`` into the lists where they now belong; (mentees rewritten, rows).
+    offers: dict[int, list[Offer]],
+) -> None:
+    """Offer mentors ``cols`` to the lists where they belong (added to ``offers``, by mentee row).
 
     ``scores``/``comp``: the mentors' columns against every mentee (NaN = not
-    allowed), column ``k`` for ``cols[k]``. Each mentor is offered to the lists
+    allowed), column ``k`` for ``cols[k]``. A mentor is offered to the lists
     where their score minus their price beats the lowest in the list (or the
-    list is short), best first, up to their exposure quota; a list then keeps
-    the best ``k`` of what it held and every mentor offered to it, and is
-    rewritten once however many of them it took (an import's new mentors
-    often fit the same mentees). ``done``: the mentees whose lists this run
-    rewrote already (by an earlier group of mentors): their rows of this run
-    are replaced, and the set is updated.
+    list is short), best first, up to their exposure quota.
     """
     model = warm.model
     cfg = model.config_
-    mentors, mentees = model.mentors_, model.mentees_
     n = scores.shape[0]
     open_rows = warm.mentee_live[:n] & ~warm.mentee_hidden[:n]
     if skip_rows:
         open_rows = open_rows.copy()
         open_rows[list(skip_rows)] = False
     short = warm.length[:n] < cfg.k
-    mentor_ids = [int(mentors.ids[c]) for c in cols]
-    prices = [float(warm.prices[c]) if c < len(warm.prices) else 0.0 for c in cols]
+    mentor_ids = [int(model.mentors_.ids[c]) for c in cols]
     appearances = dict(
         Suggestion.objects.filter(mentor_id__in=mentor_ids, is_current=True)
         .values("mentor_id")
         .annotate(n=Count("id"))
         .values_list("mentor_id", "n")
     )
-    offers: dict[int, list[int]] = {}  # mentee row -> the columns offered to their list
     for k, col in enumerate(cols):
+        price = float(warm.prices[col]) if col < len(warm.prices) else 0.0
         column = scores[:, k]
         allowed = np.isfinite(column) & open_rows
-        adjusted = np.where(allowed, column - np.float32(prices[k]), -np.inf).astype(np.float32)
+        adjusted = np.where(allowed, column - np.float32(price), -np.inf).astype(np.float32)
         cand = np.flatnonzero(allowed & (short | (adjusted > warm.threshold[:n])))
-        room = _mentor_quota(warm, col, cfg.k, cfg.exposure_strength) - appearances.get(
-            mentor_ids[k], 0
-        )
+        quota = _mentor_quota(warm, col, cfg.k, cfg.exposure_strength)
+        room = quota - appearances.get(mentor_ids[k], 0)
         if not len(cand) or room <= 0:
             continue
         cand = cand[np.argsort(-adjusted[cand], kind="stable")]
         if math.isfinite(room):
             cand = cand[: int(math.ceil(room))]
-        for i in cand.tolist():
-            offers.setdefault(i, []).append(k)
-    if not offers:
-        return [], 0
+        clipped = np.clip(column[cand], 0.0, 1.0).tolist()
+        for i, score, components in zip(
+            cand.tolist(), clipped, comp[cand, k].tolist(), strict=True
+        ):
+            offers.setdefault(i, []).append(
+                Offer(col, mentor_ids[k], score, score - price, components)
+            )
+
+
+def _enter_lists(
+    warm: Warm, run: MatchRun, offers: dict[int, list[Offer]]
+) -> tuple[list[int], int]:
+    """Each list keeps the best ``k`` of what it held and the mentors offered to it; a list
+    that took any of them is rewritten once (into ``run``). Returns (mentees, rows)."""
+    model = warm.model
+    k = model.config_.k
+    mentors, mentees = model.mentors_, model.mentees_
     rows = sorted(offers)
     ids = mentees.ids[rows].tolist()
     present = _lock_present(warm, ids)
     current: dict[int, list[tuple]] = {}
-    for row in Suggestion.objects.filter(
+    for pk, mentee_id, mentor_id, score, status in Suggestion.objects.filter(
         mentee_id__in=[m for m in ids if m in present], is_current=True
-    ).values_list(
-        "mentee_id",
-        "mentor_id",
-        "score",
-        "components",
-        "reasons",
-        "reasons_for_mentor",
-        "assumed",
-        "status",
-    ):
-        current.setdefault(row[0], []).append(row[1:])
+    ).values_list("pk", "mentee_id", "mentor_id", "score", "status"):
+        current.setdefault(mentee_id, []).append((pk, mentor_id, score, status))
     price_of = dict(zip(mentors.ids.tolist(), warm.prices.tolist(), strict=False))
     explain_options = model.explain_options()
-    mentor_sides = sides(mentors, list(cols), explain_options.get("categories"))
-    out_rows: list[Row] = []
+    categories = explain_options.get("categories")
+    mentor_side: dict = {}
+    new_rows: list[Row] = []
     statuses: list[str] = []
+    carried: list[tuple[int, int]] = []
     written: list[int] = []
-    for i, mentee_id, mentee in zip(rows, ids, sides(mentees, rows), strict=True):
+    for i, mentee_id in zip(rows, ids, strict=True):
         if mentee_id not in present:
             continue
-        offered = offers[i]
-        offered_ids = {mentor_ids[k] for k in offered}
+        offered = {o.mentor_id: o for o in offers[i]}
+        held = current.get(mentee_id, [])
+        # a mentor offered again replaces their old row (and keeps its status)
+        status_of = {m: st for _, m, _, st in held if m in offered}
         entries = [
-            (s - price_of.get(m, 0.0), s, m, c, r, rm, a, st, False)
-            for m, s, c, r, rm, a, st in current.get(mentee_id, [])
-            if m not in offered_ids  # a mentor offered again replaces their old row
+            (score - price_of.get(m, 0.0), score, m, pk)
+            for pk, m, score, _ in held
+            if m not in offered
         ]
-        for k in offered:
-            score = float(np.clip(scores[i, k], 0.0, 1.0))
+        entries += [(o.adjusted, o.score, o.mentor_id, None) for o in offered.values()]
+        entries.sort(key=lambda e: (-e[0], e[2]))
+        kept = entries[:k]
+        if all(e[3] is not None for e in kept):
+            continue  # nothing offered made the list
+        kept.sort(key=lambda e: (-e[1], e[2]))
+        mentee = sides(mentees, [i])[0]
+        for rank, (_, _score, m, pk) in enumerate(kept, start=1):
+            if pk is not None:
+                carried.append((pk, rank))
+                continue
+            o = offered[m]
+            if o.col not in mentor_side:
+                mentor_side[o.col] = sides(mentors, [o.col], categories)[0]
             explanation = explain_sides(
                 mentee=mentee,
-                mentor=mentor_sides[k],
-                components=np.asarray(comp[i, k]).tolist(),
-                score=score,
+                mentor=mentor_side[o.col],
+                components=o.components,
+                score=o.score,
                 **explain_options,
             )
-            entries.append(
-                (
-                    score - prices[k],
-                    score,
-                    mentor_ids[k],
+            new_rows.append(
+                Row(
+                    mentee_id,
+                    m,
+                    rank,
+                    round(o.score, 6),
                     explanation["components"],
                     explanation["reasons"],
                     explanation["reasons_for_mentor"],
                     explanation["assumed"],
-                    "open",
-                    True,
                 )
             )
-        entries.sort(key=lambda e: (-e[0], e[2]))
-        kept = entries[: cfg.k]
-        if not any(e[8] for e in kept):
-            continue
-        kept.sort(key=lambda e: (-e[1], e[2]))
-        for rank, (_, s, m, c, r, rm, a, st, _new) in enumerate(kept, start=1):
-            out_rows.append(Row(mentee_id, m, rank, round(s, 6), c, r, rm, a))
-            statuses.append(st)
+            statuses.append(status_of.get(m, Suggestion.Status.OPEN))
         written.append(mentee_id)
         warm.threshold[i] = min(e[0] for e in kept)
         warm.length[i] = len(kept)
-    replaced = 0
-    if written:
-        again = [m for m in written if m in done]
-        if again:  # rows this run wrote a moment ago, in this transaction: replaced
-            replaced, _ = Suggestion.objects.filter(run=run, mentee_id__in=again).delete()
-        current_flip(mentee_ids=written, keep_run=run)
-        rows_insert(run=run, rows=out_rows, statuses=statuses)
-        done.update(written)
-    return written, len(out_rows) - replaced
+    if not written:
+        return [], 0
+    current_flip(mentee_ids=written, keep_run=run)
+    count = rows_carry(run=run, carried=carried)
+    count += rows_insert(run=run, rows=new_rows, statuses=statuses)
+    return written, count
 
 
 def match_rescore_users(
@@ -254,7 +272,7 @@ def match_rescore_users(
         model = warm.model
         rewritten: set[int] = set()
         written = 0
-        inserted: set[int] = set()  # the lists new or changed mentors entered
+        inserted: list[int] = []  # the lists new or changed mentors entered
         phases = {"lists_seconds": 0.0, "insert_seconds": 0.0}
         with transaction.atomic():
             if model is not None:
@@ -296,15 +314,16 @@ def match_rescore_users(
                     if model.mentors_.accepting[c] and model.mentors_.capacity_left[c] > 0
                 ]
                 skip = set(rows.tolist())
+                offers: dict[int, list[Offer]] = {}
                 for g in range(0, len(eligible), COLUMN_GROUP):
                     group = np.array(eligible[g : g + COLUMN_GROUP], dtype=np.int64)
                     group_ids = model.mentors_.ids[group].tolist()
                     col_scores, col_comp = score_columns(
                         model, group, exclusions=exclusions_load(mentor_ids=group_ids)
                     )
-                    into, count = _insert_mentors(
-                        warm, run, group.tolist(), col_scores, col_comp, skip, inserted
-                    )
+                    _mentor_offers(warm, group.tolist(), col_scores, col_comp, skip, offers)
+                if offers:
+                    inserted, count = _enter_lists(warm, run, offers)
                     written += count
                 rewritten.update(inserted)
                 phases["insert_seconds"] = round(time.perf_counter() - t_insert, 3)

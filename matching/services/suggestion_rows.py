@@ -253,6 +253,53 @@ def _copy_straight(cur, table: str, cols: str, buf: io.StringIO) -> bool:
         return False
 
 
+def rows_carry(*, run: MatchRun, carried: Sequence[tuple[int, int]]) -> int:
+    """Copy existing suggestion rows into ``run`` as current, each at a new rank.
+
+    ``carried``: (row id, rank) pairs, rows whose list is rewritten with the same
+    explanation (a list a new mentor enters keeps its other entries). On
+    PostgreSQL one ``INSERT ... SELECT``: their explanations never leave the
+    database. The old rows must no longer be current (``current_flip`` first).
+    """
+    if not carried:
+        return 0
+    ids = [pk for pk, _ in carried]
+    ranks = [rank for _, rank in carried]
+    table = connection.ops.quote_name(Suggestion._meta.db_table)
+    copied = ", ".join(c for c in _COLUMNS if c not in ("run_id", "rank", "is_current"))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute(
+                f"INSERT INTO {table} (run_id, rank, is_current, created_at, {copied}) "  # noqa: S608  # nosec B608 - our column list and quoted table
+                f"SELECT %s, v.rank, TRUE, %s, {copied} FROM {table} s "
+                "JOIN unnest(%s::bigint[], %s::int[]) AS v(id, rank) ON s.id = v.id",
+                [run.pk, timezone.now(), ids, ranks],
+            )
+            return cur.rowcount
+    rank_of = dict(carried)
+    old = Suggestion.objects.in_bulk(ids)
+    Suggestion.objects.bulk_create(
+        [
+            Suggestion(
+                run=run,
+                mentee_id=o.mentee_id,
+                mentor_id=o.mentor_id,
+                rank=rank_of[pk],
+                score=o.score,
+                components=o.components,
+                reasons=o.reasons,
+                reasons_for_mentor=o.reasons_for_mentor,
+                assumed=o.assumed,
+                status=o.status,
+                is_current=True,
+            )
+            for pk, o in old.items()
+        ],
+        batch_size=2000,
+    )
+    return len(old)
+
+
 def rows_insert(
     *, run: MatchRun, rows: Sequence[Row], statuses: Sequence[str], fresh: bool = False
 ) -> int:
