@@ -580,6 +580,8 @@ class MatchModel(BaseEstimator):
         if not len(rows):
             return None
         m = max(len(self._cols), 1)
+        if len(rows) * m <= CALL_TABLE_CELLS:  # fits whatever the distinct values (a column)
+            return self._row_tables(side, rows)
         languages, bits = side.languages, side.format_bits
         distinct = max(
             len(np.unique(side.years[rows])),
