@@ -81,13 +81,20 @@ def test_confirmed_sessions_of_the_mentor_and_of_the_viewer_are_not_offered():
             start_time=datetime.time(9),
             end_time=datetime.time(12),
         )
-    slots = free_slots(mentor=mentor, viewer=mentee, minutes=60)
+    # A fixed "now" (midnight, two days ahead): the first free slot opens its window,
+    # so the slot back to back with it fits too. With the clock's own now, a run late
+    # in the evening put the first slot at 10:30, whose successor would end past 12:00.
+    midnight = datetime.datetime.combine(
+        datetime.date.today() + datetime.timedelta(days=2), datetime.time(0), UTC
+    )
+    slots = free_slots(mentor=mentor, viewer=mentee, minutes=60, now=midnight)
     first = slots[0]
+    assert first.starts_at.time() == datetime.time(9)
     book_confirmed(mentorship, first.starts_at)
     other_viewer = make_mentee()
     busy_elsewhere = MentorshipFactory(mentee=other_viewer, mentor=pair()[0])
     book_confirmed(busy_elsewhere, slots[5].starts_at)
-    after = free_slots(mentor=mentor, viewer=other_viewer, minutes=60)
+    after = free_slots(mentor=mentor, viewer=other_viewer, minutes=60, now=midnight)
     starts = {s.starts_at for s in after}
     assert first.starts_at not in starts
     assert first.starts_at + datetime.timedelta(minutes=30) not in starts  # would overlap
