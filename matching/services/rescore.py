@@ -130,8 +130,7 @@ def _mentor_offers(
     cfg = model.config_
     n = scores.shape[0]
     open_rows = warm.mentee_live[:n] & ~warm.mentee_hidden[:n]
-    if skip_rows:
-        open_rows = open_rows.copy()
+    if skip_rows:  # open_rows is a new array (the & above): ours to change
         open_rows[list(skip_rows)] = False
     short = warm.length[:n] < cfg.k
     mentor_ids = [int(model.mentors_.ids[c]) for c in cols]

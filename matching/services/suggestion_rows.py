@@ -278,26 +278,21 @@ def rows_carry(*, run: MatchRun, carried: Sequence[tuple[int, int]]) -> int:
             return cur.rowcount
     rank_of = dict(carried)
     old = Suggestion.objects.in_bulk(ids)
-    Suggestion.objects.bulk_create(
-        [
-            Suggestion(
-                run=run,
-                mentee_id=o.mentee_id,
-                mentor_id=o.mentor_id,
-                rank=rank_of[pk],
-                score=o.score,
-                components=o.components,
-                reasons=o.reasons,
-                reasons_for_mentor=o.reasons_for_mentor,
-                assumed=o.assumed,
-                status=o.status,
-                is_current=True,
-            )
-            for pk, o in old.items()
-        ],
-        batch_size=2000,
-    )
-    return len(old)
+    rows = [
+        Row(
+            o.mentee_id,
+            o.mentor_id,
+            rank_of[pk],
+            o.score,
+            o.components,
+            o.reasons,
+            o.reasons_for_mentor,
+            o.assumed,
+        )
+        for pk, o in old.items()
+    ]
+    # elsewhere (SQLite) the rows come back to Python and go in as any others do
+    return rows_insert(run=run, rows=rows, statuses=[o.status for o in old.values()])
 
 
 def rows_insert(
